@@ -1,0 +1,134 @@
+"""Built-in data sets, generated in NumPy from a seed (no download), in course layout:
+``X`` (n_x, m) float64 and ``Y`` (1, m): integer class labels, or float targets for regression.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+Array = np.ndarray
+
+
+def planar_flower(m: int = 400, seed: int = 1) -> tuple[Array, Array]:
+    """The course's planar "flower": two classes of m/2 points, each on the petals of
+    ``r = 4 sin(4 theta)`` with noise on angle and radius; not linearly separable."""
+    rng = np.random.default_rng(seed)
+    per_class = m // 2
+    X = np.empty((2, 2 * per_class))
+    Y = np.empty((1, 2 * per_class), dtype=np.int64)
+    for j in range(2):
+        cols = slice(per_class * j, per_class * (j + 1))
+        theta = np.linspace(j * 3.12, (j + 1) * 3.12, per_class)
+        theta = theta + rng.standard_normal(per_class) * 0.2
+        r = 4 * np.sin(4 * theta) + rng.standard_normal(per_class) * 0.2
+        X[:, cols] = np.stack([r * np.sin(theta), r * np.cos(theta)])
+        Y[0, cols] = j
+    return X, Y
+
+
+def moons(m: int = 400, noise: float = 0.2, seed: int = 0) -> tuple[Array, Array]:
+    """Two interleaving half circles, with Gaussian noise of std ``noise``."""
+    rng = np.random.default_rng(seed)
+    outer, inner = m - m // 2, m // 2
+    t_out, t_in = np.linspace(0, np.pi, outer), np.linspace(0, np.pi, inner)
+    X = np.hstack(
+        [
+            np.stack([np.cos(t_out), np.sin(t_out)]),
+            np.stack([1 - np.cos(t_in), 0.5 - np.sin(t_in)]),
+        ]
+    )
+    X += rng.standard_normal(X.shape) * noise
+    Y = np.hstack([np.zeros(outer, np.int64), np.ones(inner, np.int64)])[np.newaxis, :]
+    return X, Y
+
+
+def circles(
+    m: int = 400, noise: float = 0.1, factor: float = 0.5, seed: int = 0
+) -> tuple[Array, Array]:
+    """A circle of radius 1 (class 0) around one of radius ``factor`` (class 1), with noise."""
+    rng = np.random.default_rng(seed)
+    outer, inner = m - m // 2, m // 2
+    t_out = np.linspace(0, 2 * np.pi, outer, endpoint=False)
+    t_in = np.linspace(0, 2 * np.pi, inner, endpoint=False)
+    X = np.hstack(
+        [
+            np.stack([np.cos(t_out), np.sin(t_out)]),
+            factor * np.stack([np.cos(t_in), np.sin(t_in)]),
+        ]
+    )
+    X += rng.standard_normal(X.shape) * noise
+    Y = np.hstack([np.zeros(outer, np.int64), np.ones(inner, np.int64)])[np.newaxis, :]
+    return X, Y
+
+
+def spiral(m: int = 300, classes: int = 3, seed: int = 0) -> tuple[Array, Array]:
+    """``classes`` interleaved spiral arms of m/classes points each (multi-class, softmax)."""
+    rng = np.random.default_rng(seed)
+    per_class = m // classes
+    X = np.empty((2, per_class * classes))
+    Y = np.empty((1, per_class * classes), dtype=np.int64)
+    for j in range(classes):
+        cols = slice(per_class * j, per_class * (j + 1))
+        r = np.linspace(0.0, 1, per_class)
+        t = np.linspace(j * 4, (j + 1) * 4, per_class) + rng.standard_normal(per_class) * 0.2
+        X[:, cols] = np.stack([r * np.sin(t), r * np.cos(t)])
+        Y[0, cols] = j
+    return X, Y
+
+
+def blobs(m: int = 200, separation: float = 3.0, seed: int = 0) -> tuple[Array, Array]:
+    """Two Gaussian blobs (unit std) whose centres lie ``separation`` apart; linearly
+    separable in practice for a large separation, overlapping for a small one."""
+    rng = np.random.default_rng(seed)
+    Y = (np.arange(m) >= m // 2).astype(np.int64)[np.newaxis, :]
+    X = rng.standard_normal((2, m)) + (Y - 0.5) * separation / np.sqrt(2)
+    return X, Y
+
+
+def housing(m: int = 200, seed: int = 0) -> tuple[Array, Array]:
+    """Synthetic house prices, the course's first-lecture regression: four standardised
+    features (size, bedrooms, zip-code wealth, walkability) and a price (in $100k) that rises
+    with family size (size, bedrooms), school quality (wealth) and walkability, plus noise."""
+    rng = np.random.default_rng(seed)
+    size, bedrooms, wealth, walk = X = rng.standard_normal((4, m))
+    family = np.maximum(0.8 * size + 0.5 * bedrooms, 0)
+    price = 3 + 1.5 * family + 1.0 * np.maximum(wealth, 0) + 0.4 * walk * wealth + 0.5 * walk
+    return X, (price + 0.1 * rng.standard_normal(m))[np.newaxis, :]
+
+
+DATASETS: dict[str, Callable[..., tuple[Array, Array]]] = {
+    "planar": planar_flower,
+    "moons": moons,
+    "circles": circles,
+    "spiral": spiral,
+    "blobs": blobs,
+    "housing": housing,
+}
+
+
+def load_dataset(name: str, **options) -> tuple[Array, Array]:
+    """A built-in data set by name (``DATASETS``), with its generator's options."""
+    try:
+        make = DATASETS[name]
+    except KeyError:
+        raise ValueError(
+            f"data set {name!r} is unknown; built-in ones are {', '.join(DATASETS)}"
+        ) from None
+    return make(**options)
+
+
+def train_test_split(
+    X: Array, Y: Array, test_fraction: float = 0.2, seed: int = 0
+) -> tuple[Array, Array, Array, Array]:
+    """Shuffle the m columns with ``seed`` and split: ``X_train, Y_train, X_test, Y_test``."""
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction!r}")
+    m = X.shape[1]
+    if Y.shape[-1] != m:
+        raise ValueError(f"X has {m} examples (columns) but Y has shape {Y.shape}")
+    order = np.random.default_rng(seed).permutation(m)
+    n_test = max(1, round(m * test_fraction))
+    test, train = order[:n_test], order[n_test:]
+    return X[:, train], Y[:, train], X[:, test], Y[:, test]

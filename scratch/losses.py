@@ -1,0 +1,62 @@
+"""Losses, one table entry per name, each defined on the output layer's pre-activation ``ZL``.
+
+With ``T`` the targets in training form (one-hot columns for cross-entropy) and ``m`` examples,
+the cost is ``J = (1/m) sum_i loss_i + (l2 / 2m) sum_l ||W[l]||_F^2``:
+
+- ``binary_cross_entropy`` (sigmoid output): ``loss = -[y log a + (1-y) log(1-a)]``, computed as
+  ``max(z,0) - y z + log(1 + exp(-|z|))``, which is finite for every z (log(a) is not).
+- ``cross_entropy`` (softmax output): ``loss = -sum_k y_k log softmax(z)_k``, with the log-softmax
+  shifted by ``max_k z_k``.
+- ``mse`` (identity output): ``loss = ||a - y||^2`` summed over the outputs, so for one output it
+  is exactly PyTorch's ``mse_loss``.
+
+``output_grad(AL, T)`` is the course's ``dZ[L]``: the derivative of ``m J`` (the summed loss) with
+respect to ``ZL``. For the matched output activation it collapses to ``AL - T`` (``2 (AL - T)``
+for MSE), so it stays exact when the output unit saturates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+Array = np.ndarray
+
+
+@dataclass(frozen=True)
+class Loss:
+    """``total(ZL, T)``: the loss summed over the examples; ``output_grad(AL, T)``: ``dZ[L]``."""
+
+    name: str
+    total: Callable[[Array, Array], float]
+    output_grad: Callable[[Array, Array], Array]
+
+
+def _bce_total(Z: Array, T: Array) -> float:
+    return float((np.maximum(Z, 0) - T * Z + np.log1p(np.exp(-np.abs(Z)))).sum())
+
+
+def _cross_entropy_total(Z: Array, T: Array) -> float:
+    shifted = Z - Z.max(axis=0, keepdims=True)
+    log_softmax = shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
+    return float(-(T * log_softmax).sum())
+
+
+def _mse_total(Z: Array, T: Array) -> float:
+    diff = Z - T
+    return float(np.vdot(diff, diff))
+
+
+LOSS_TABLE: dict[str, Loss] = {
+    "binary_cross_entropy": Loss("binary_cross_entropy", _bce_total, lambda A, T: A - T),
+    "cross_entropy": Loss("cross_entropy", _cross_entropy_total, lambda A, T: A - T),
+    "mse": Loss("mse", _mse_total, lambda A, T: 2 * (A - T)),
+}
+
+
+def l2_penalty(parameters: Mapping[str, Array], l2: float, m: int) -> float:
+    """``(l2 / 2m) sum_l ||W[l]||_F^2``; biases are not penalised."""
+    squares = sum(float(np.vdot(W, W)) for key, W in parameters.items() if key.startswith("W"))
+    return l2 / (2 * m) * squares

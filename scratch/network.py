@@ -1,0 +1,241 @@
+"""The L-layer network, written out with the course's functions, names and shapes.
+
+Notation: ``X = A[0]`` is (n[0], m), one column per example; ``W[l]`` is (n[l], n[l-1]),
+``b[l]`` is (n[l], 1); parameters are keyed ``W1, b1, ..., WL, bL``.
+
+Forward, for l = 1..L:   ``Z[l] = W[l] A[l-1] + b[l]``,   ``A[l] = g[l](Z[l])``.
+Backward, for l = L..1:  ``dZ[L] = dLoss/dZ[L]`` (from the loss),  ``dZ[l] = dA[l] * g[l]'(Z[l])``,
+                         ``dW[l] = dZ[l] A[l-1]^T / m + (l2/m) W[l]``,  ``db[l] = sum_i dZ[l] / m``,
+                         ``dA[l-1] = W[l]^T dZ[l]``.
+
+As in the course, ``dZ`` and ``dA`` are derivatives of the *summed* loss ``m J`` (one column per
+example) and ``dW``, ``db`` are derivatives of the cost ``J`` itself. Every operation acts on whole
+matrices: there is no loop over examples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from itertools import pairwise
+from typing import NamedTuple
+
+import numpy as np
+
+from scratch.activations import ACTIVATION_TABLE, Activation, get_activation
+from scratch.initializers import INIT_TABLE
+from scratch.losses import LOSS_TABLE, l2_penalty
+from scratch.spec import NetworkSpec
+from scratch.validation import as_input, as_targets, check_params, check_X
+
+Array = np.ndarray
+Params = dict[str, Array]
+
+
+class LinearCache(NamedTuple):
+    A_prev: Array
+    W: Array
+    b: Array
+
+
+class ActivationCache(NamedTuple):
+    """``Z`` as in the course, and ``A`` too: sigmoid' and tanh' are cheapest from ``A``."""
+
+    Z: Array
+    A: Array
+
+
+class LayerCache(NamedTuple):
+    linear_cache: LinearCache
+    activation_cache: ActivationCache
+
+
+@lru_cache(maxsize=64)
+def layer_activations(spec: NetworkSpec) -> tuple[Activation, ...]:
+    """``g[1], ..., g[L]`` for a spec, resolved once."""
+    return tuple(get_activation(layer) for layer in spec.layers)
+
+
+def initialize_parameters(spec: NetworkSpec, rng: np.random.Generator | None = None) -> Params:
+    """``W[l]`` drawn by the spec's init scheme, ``b[l] = 0``, in the spec's dtype.
+
+    Draws in float64 from ``rng`` (default: a fresh ``np.random.default_rng(spec.seed)``, so no
+    global state is touched), layer by layer, then casts: a float32 spec gets the float64
+    weights rounded.
+    """
+    rng = np.random.default_rng(spec.seed) if rng is None else rng
+    init = INIT_TABLE[spec.init]
+    params: Params = {}
+    for l, (n_prev, n) in enumerate(pairwise(spec.sizes), start=1):
+        params[f"W{l}"] = init(rng, n, n_prev).astype(spec.dtype)
+        params[f"b{l}"] = np.zeros((n, 1), dtype=spec.dtype)
+    return params
+
+
+def linear_forward(A_prev: Array, W: Array, b: Array) -> tuple[Array, LinearCache]:
+    """``Z = W A_prev + b``: (n[l], n[l-1]) @ (n[l-1], m) + (n[l], 1) -> (n[l], m)."""
+    Z = W @ A_prev
+    Z += b
+    return Z, LinearCache(A_prev, W, b)
+
+
+def linear_activation_forward(
+    A_prev: Array, W: Array, b: Array, activation: Activation | str
+) -> tuple[Array, LayerCache]:
+    """``A = g(W A_prev + b)``; returns ``A`` (n[l], m) and the cache ``(linear, activation)``."""
+    g = _resolve(activation)
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    A = g.forward(Z)
+    return A, LayerCache(linear_cache, ActivationCache(Z, A))
+
+
+def L_model_forward(
+    X: Array, parameters: Mapping[str, Array], spec: NetworkSpec
+) -> tuple[Array, list[LayerCache]]:
+    """Forward pass through all L layers: returns ``AL`` (n[L], m) and the L caches."""
+    check_X(X, spec)
+    check_params(parameters, spec)
+    A = X
+    caches = []
+    for l, g in enumerate(layer_activations(spec), start=1):
+        A, cache = linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], g)
+        caches.append(cache)
+    return A, caches
+
+
+def compute_cost(
+    ZL: Array, Y: Array, spec: NetworkSpec, parameters: Mapping[str, Array] | None = None
+) -> float:
+    """``J = (1/m) sum_i loss(ZL_i, Y_i)`` plus ``(l2/2m) sum_l ||W[l]||^2`` when ``spec.l2 > 0``.
+
+    Takes the output layer's pre-activation ``ZL = caches[-1].activation_cache.Z``, not ``AL``:
+    ``log(AL)`` is -inf once a sigmoid or softmax unit saturates, while the loss written in
+    terms of ``ZL`` is finite everywhere (see ``scratch.losses``).
+    """
+    m = ZL.shape[1]
+    return cost_from_targets(ZL, as_targets(Y, spec, m), spec, parameters)
+
+
+def cost_from_targets(
+    ZL: Array, T: Array, spec: NetworkSpec, parameters: Mapping[str, Array] | None = None
+) -> float:
+    """``compute_cost`` for targets already in training form (``as_targets``): the training loop
+    converts and checks ``Y`` once, then calls this every step."""
+    m = ZL.shape[1]
+    cost = LOSS_TABLE[spec.loss].total(ZL, T) / m
+    if spec.l2:
+        if parameters is None:
+            raise ValueError(f"the cost with l2={spec.l2} needs the parameters")
+        cost += l2_penalty(parameters, spec.l2, m)
+    return cost
+
+
+def linear_backward(
+    dZ: Array, cache: LinearCache, l2: float = 0.0, *, input_grad: bool = True
+) -> tuple[Array | None, Array, Array]:
+    """From ``dZ`` (n[l], m): ``dA_prev = W^T dZ``, ``dW = dZ A_prev^T / m + (l2/m) W``,
+    ``db = sum(dZ, axis=1) / m``. ``input_grad=False`` skips ``dA_prev`` (returned as ``None``),
+    which the first layer's update never needs."""
+    A_prev, W, _ = cache
+    m = A_prev.shape[1]
+    dW = dZ @ A_prev.T
+    dW *= 1 / m
+    if l2:
+        dW += (l2 / m) * W
+    db = dZ.sum(axis=1, keepdims=True)
+    db *= 1 / m
+    dA_prev = W.T @ dZ if input_grad else None
+    return dA_prev, dW, db
+
+
+def linear_activation_backward(
+    dA: Array, cache: LayerCache, activation: Activation | str, l2: float = 0.0
+) -> tuple[Array, Array, Array]:
+    """``dZ = dA * g'(Z)``, then ``linear_backward``; returns ``dA_prev, dW, db``."""
+    linear_cache, (Z, A) = cache
+    dZ = _resolve(activation).backward(dA, Z, A)
+    return linear_backward(dZ, linear_cache, l2)
+
+
+def L_model_backward(
+    AL: Array,
+    Y: Array,
+    caches: list[LayerCache],
+    spec: NetworkSpec,
+    *,
+    input_grad: bool = True,
+) -> dict[str, Array]:
+    """Backward pass through all L layers by the chain rule.
+
+    Returns ``grads`` keyed ``dW1, db1, ..., dWL, dbL`` (derivatives of J), ``dZ1, ..., dZL`` and
+    ``dA0, ..., dA{L-1}`` (derivatives of the summed loss, as in the course). ``dZ[L]`` comes
+    from the loss in closed form, so it stays exact when the output unit saturates.
+    ``input_grad=False`` leaves out ``dA0``, the one quantity an update never uses.
+    """
+    T = as_targets(Y, spec, AL.shape[1])
+    L = len(caches)
+    grads: dict[str, Array] = {}
+    dZ = LOSS_TABLE[spec.loss].output_grad(AL, T)
+    activations = layer_activations(spec)
+    for l in range(L, 0, -1):
+        linear_cache, (Z, A) = caches[l - 1]
+        if l < L:
+            dZ = activations[l - 1].backward(grads[f"dA{l}"], Z, A)
+        grads[f"dZ{l}"] = dZ
+        dA_prev, grads[f"dW{l}"], grads[f"db{l}"] = linear_backward(
+            dZ, linear_cache, spec.l2, input_grad=input_grad or l > 1
+        )
+        if dA_prev is not None:
+            grads[f"dA{l - 1}"] = dA_prev
+    return grads
+
+
+def update_parameters(
+    parameters: Mapping[str, Array],
+    grads: Mapping[str, Array],
+    learning_rate: float,
+    out: Params | None = None,
+) -> Params:
+    """One gradient-descent step: ``W[l] - learning_rate dW[l]``, ``b[l] - learning_rate db[l]``.
+
+    Leaves ``parameters`` and ``grads`` untouched and returns new arrays, or writes into the
+    arrays of ``out`` (same keys and shapes) without allocating, which the training loop uses.
+    """
+    if out is None:
+        return {key: value - learning_rate * grads[f"d{key}"] for key, value in parameters.items()}
+    for key, value in parameters.items():
+        step = np.multiply(grads[f"d{key}"], learning_rate, out=out[key])
+        np.subtract(value, step, out=step)
+    return out
+
+
+def predict(X: Array, parameters: Mapping[str, Array], spec: NetworkSpec) -> Array:
+    """Predictions (1, m) or (n[L], m): class 1 where ``AL > 0.5`` (binary), the arg-max class
+    (softmax), or ``AL`` itself (regression)."""
+    AL, _ = L_model_forward(as_input(X, spec), parameters, spec)
+    if spec.loss == "binary_cross_entropy":
+        return (AL > 0.5).astype(np.int64)
+    if spec.loss == "cross_entropy":
+        return AL.argmax(axis=0)[np.newaxis, :]
+    return AL
+
+
+def accuracy(X: Array, Y: Array, parameters: Mapping[str, Array], spec: NetworkSpec) -> float:
+    """Fraction of examples classified correctly (classification losses only)."""
+    if spec.loss == "mse":
+        raise ValueError("accuracy is defined for classification; loss 'mse' is a regression")
+    predicted = predict(X, parameters, spec)
+    T = as_targets(Y, spec, predicted.shape[1])
+    labels = (T > 0.5).astype(np.int64) if spec.loss == "binary_cross_entropy" else T.argmax(0)
+    return float(np.mean(predicted == labels))
+
+
+def _resolve(activation: Activation | str) -> Activation:
+    if isinstance(activation, Activation):
+        return activation
+    try:
+        return ACTIVATION_TABLE[activation]
+    except KeyError:
+        raise ValueError(
+            f"activation {activation!r} is unknown; choose one of {', '.join(ACTIVATION_TABLE)}"
+        ) from None
