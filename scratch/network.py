@@ -190,6 +190,23 @@ def L_model_backward(
     return grads
 
 
+def layer_internals(
+    X: Array, Y: Array, parameters: Mapping[str, Array], spec: NetworkSpec
+) -> dict[str, Array]:
+    """One forward and backward pass, laid out flat for study and comparison: ``Z1..ZL``,
+    ``A1..AL``, ``dZ1..dZL``, ``dA0..dA{L-1}``, ``dW1..dWL``, ``db1..dbL`` and ``cost`` (0-d).
+    ``torch_impl`` captures the same keys from autograd."""
+    X = as_input(X, spec)
+    T = as_targets(Y, spec, X.shape[1])
+    AL, caches = L_model_forward(X, parameters, spec)
+    ZL = caches[-1].activation_cache.Z
+    out = {"cost": np.asarray(cost_from_targets(ZL, T, spec, parameters))}
+    for l, (_, (Z, A)) in enumerate(caches, start=1):
+        out[f"Z{l}"], out[f"A{l}"] = Z, A
+    out.update(L_model_backward(AL, T, caches, spec))
+    return out
+
+
 def update_parameters(
     parameters: Mapping[str, Array],
     grads: Mapping[str, Array],
