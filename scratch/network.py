@@ -200,7 +200,7 @@ def layer_internals(
     T = as_targets(Y, spec, X.shape[1])
     AL, caches = L_model_forward(X, parameters, spec)
     ZL = caches[-1].activation_cache.Z
-    out = {"cost": np.asarray(cost_from_targets(ZL, T, spec, parameters))}
+    out = {"cost": np.asarray(cost_from_targets(ZL, T, spec, parameters), dtype=spec.dtype)}
     for l, (_, (Z, A)) in enumerate(caches, start=1):
         out[f"Z{l}"], out[f"A{l}"] = Z, A
     out.update(L_model_backward(AL, T, caches, spec))
