@@ -1,0 +1,85 @@
+"""Compare the two implementations layer by layer: one forward and backward pass on each side,
+from the same weights and data, then every layer's Z, A, dZ, dA, dW and db side by side with the
+largest absolute and relative difference, whether it is within the dtype's tolerance, and the
+first quantity where the two part. Exit code 1 when any quantity is out of tolerance.
+
+    python scripts/compare.py                                 # planar, [2, 4, 1], initial weights
+    python scripts/compare.py --weights runs/planar-both/weights-scratch.npz --explain
+    python scripts/compare.py --layers 2 5 3 --loss cross_entropy --dataset spiral --dtype float32
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a file: make the repository root importable instead
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+import scratch
+from scripts.config import COMPARE, parse_config
+from scripts.errors import EXIT_FAILED, EXIT_OK, reports_user_errors
+from scripts.explain import FOOTNOTE, explain_backward
+from scripts.problem import describe_spec, load_problem
+
+PROG = "compare"
+ROW_ORDER = ("Z", "A", "dZ", "dA", "dW", "db")
+
+
+@reports_user_errors(PROG)
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``compare`` command; returns its exit code."""
+    import torch_impl
+    from torch_impl import parity
+
+    config = parse_config(argv, COMPARE, PROG, __doc__.split("\n\n")[0])
+    problem = load_problem(config)
+    spec, X, Y = problem.spec, problem.data.X_train, problem.data.Y_train
+    print(f"data: {problem.data.describe()}")
+    print(f"spec: {describe_spec(spec)}")
+    print(f"one forward and backward pass on the {X.shape[1]} training examples, on each side\n")
+    scratch_side = scratch.layer_internals(X, Y, problem.params, spec)
+    torch_side = torch_impl.layer_internals(X, Y, problem.params, spec)
+    comparisons = parity.compare_all(scratch_side, torch_side, dtype=spec.dtype)
+    print("\n".join(internals_table(comparisons.results)))
+    first = comparisons.first_failure
+    if first is None:
+        print(
+            f"\nall {len(comparisons.results)} quantities agree within the {spec.dtype} tolerances"
+        )
+    else:
+        print(f"\nthe two sides part first at {first.message()}")
+    if config.explain:
+        print("\nbackward pass: the scratch formula  <-  the autograd node(s) that computed it")
+        for formula, nodes in explain_backward(X, Y, problem.params, spec):
+            print(f"  {formula:<36} <-  {nodes}")
+        print(FOOTNOTE)
+    return EXIT_OK if first is None else EXIT_FAILED
+
+
+def internals_table(comparisons: Sequence) -> list[str]:
+    """Rows of ``torch_impl.parity.Comparison``, grouped by layer (0 is the input) in the order
+    Z, A, dZ, dA, dW, db, with the cost last: shape, largest absolute and relative difference,
+    the tolerance, and whether the quantity is within it."""
+
+    def position(result) -> tuple[int, int]:
+        if result.layer is None:
+            return (sys.maxsize, 0)
+        return (result.layer, ROW_ORDER.index(result.quantity.rstrip("0123456789")))
+
+    header = ("layer", "quantity", "shape", "max abs diff", "max rel diff", "tolerance", "within")
+    lines = ["{:>5}  {:<8}  {:<9}  {:>12}  {:>12}  {:<24}  {}".format(*header)]
+    for result in sorted(comparisons, key=position):
+        layer = "" if result.layer is None else str(result.layer)
+        shape = "x".join(map(str, result.shapes[0])) or "scalar"
+        verdict = "yes" if result.ok else f"NO ({result.problem})"
+        lines.append(
+            f"{layer:>5}  {result.quantity:<8}  {shape:<9}  {result.max_abs:>12.1e}  "
+            f"{result.max_rel:>12.1e}  {result.tolerance!s:<24}  {verdict}"
+        )
+    return lines
+
+
+if __name__ == "__main__":
+    sys.exit(main())

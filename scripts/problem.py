@@ -1,0 +1,99 @@
+"""What every command works on: the data, the spec and the starting weights, checked against
+each other once, so that any mismatch is one line for the user instead of a traceback later."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+import scratch
+from scratch import NetworkSpec
+from scripts.config import RunConfig, resolve_spec
+from scripts.data import Data, load_data
+from scripts.errors import UserError
+
+Params = dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """``params``: the starting weights, from ``--weights`` or else ``initialize_parameters``."""
+
+    data: Data
+    spec: NetworkSpec
+    params: Params
+
+
+def load_problem(config: RunConfig) -> Problem:
+    """Load the data, resolve the spec and the starting weights, and check that they fit."""
+    data = load_data(
+        config.dataset,
+        data_dir=config.data_dir,
+        test_fraction=config.test_fraction,
+        positive=config.positive,
+        negative=config.negative,
+    )
+    stored = read_weights(config.weights) if config.weights else None
+    spec = resolve_spec(config, data, stored[1] if stored else None)
+    check_fits(spec, data)
+    if stored is None:
+        return Problem(data, spec, scratch.initialize_parameters(spec))
+    params, stored_spec = stored
+    if stored_spec != spec:
+        raise UserError(
+            f"{config.weights} holds weights of {describe_spec(stored_spec)}; "
+            f"the settings describe {describe_spec(spec)}"
+        )
+    return Problem(data, spec, params)
+
+
+def read_weights(path: str | Path, spec: NetworkSpec | None = None) -> tuple[Params, NetworkSpec]:
+    """``scratch.load_weights``, its errors made user errors."""
+    try:
+        return scratch.load_weights(path, spec)
+    except (OSError, ValueError, TypeError) as err:
+        raise UserError(str(err)) from None
+
+
+def check_fits(spec: NetworkSpec, data: Data) -> None:
+    """The spec's input size must be the data's number of features, and the labels must suit
+    the spec's loss and output layer."""
+    if spec.input_size != data.n_x:
+        raise UserError(
+            f"the spec's input size is {spec.input_size} but {data.name} has {data.n_x} features "
+            f"per example; make the first of --layers {data.n_x}"
+        )
+    for X, Y, part in ((data.X_train, data.Y_train, "train"), (data.X_test, data.Y_test, "test")):
+        try:
+            scratch.as_input(X, spec)
+            scratch.as_targets(Y, spec, X.shape[1])
+        except (ValueError, TypeError) as err:
+            raise UserError(f"{data.name} ({part} set) does not fit the spec: {err}") from None
+
+
+def evaluate(problem: Problem, params: Params) -> dict[str, float]:
+    """``train_accuracy`` and ``test_accuracy`` of ``params``; ``train_cost`` and ``test_cost``
+    for a regression (loss ``mse``)."""
+    spec, data = problem.spec, problem.data
+    parts = {"train": (data.X_train, data.Y_train), "test": (data.X_test, data.Y_test)}
+    if spec.loss != "mse":
+        return {
+            f"{part}_accuracy": scratch.accuracy(X, Y, params, spec)
+            for part, (X, Y) in parts.items()
+        }
+    costs = {}
+    for part, (X, Y) in parts.items():
+        _, caches = scratch.L_model_forward(scratch.as_input(X, spec), params, spec)
+        costs[f"{part}_cost"] = scratch.compute_cost(caches[-1].activation_cache.Z, Y, spec, params)
+    return costs
+
+
+def describe_spec(spec: NetworkSpec) -> str:
+    """One line: sizes, activations, loss, init, L2, dtype and seed."""
+    l2 = f", l2 {spec.l2}" if spec.l2 else ""
+    return (
+        f"{list(spec.sizes)} {'/'.join(spec.activations)}, {spec.loss}, {spec.init} init{l2}, "
+        f"{spec.dtype}, seed {spec.seed}"
+    )

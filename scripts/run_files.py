@@ -1,0 +1,115 @@
+"""What a run folder holds, and reading a finished run back to resume it::
+
+    config.yaml            the settings the run used; --config runs/<name>/config.yaml repeats it
+    costs.csv              one row per iteration: each implementation's cost, their |difference|
+    weights-<impl>.npz     the final weights and their spec (scratch.load_weights reads them)
+    torch.ckpt             the torch side's Lightning checkpoint
+    results.json           per implementation: iterations, final cost, accuracy, seconds
+    cost.png               the cost curves on one figure, their difference on a log scale
+    decision_boundary.png  2-D classification only: the boundary each implementation learned
+
+A run whose cost diverged keeps the weights of its last finite cost and writes no checkpoint.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+import scratch
+from scratch._atomic import atomic_write_bytes
+from scripts.costs import costs_csv, difference
+from scripts.errors import UserError
+from scripts.plots import plot_costs, plot_decision_boundaries
+from scripts.problem import Params, Problem, describe_spec, read_weights
+from scripts.run_folder import RunFolder
+from scripts.training import Outcome
+
+CONFIG = "config.yaml"
+COSTS = "costs.csv"
+RESULTS = "results.json"
+COST_PLOT = "cost.png"
+BOUNDARY_PLOT = "decision_boundary.png"
+CHECKPOINT = "torch.ckpt"
+
+
+def weights_file(impl: str) -> str:
+    return f"weights-{impl}.npz"
+
+
+def write_config(folder: RunFolder, settings: dict[str, Any]) -> None:
+    atomic_write_bytes(folder.file(CONFIG), yaml.safe_dump(settings, sort_keys=False).encode())
+
+
+def write_results(
+    folder: RunFolder,
+    problem: Problem,
+    outcomes: Sequence[Outcome],
+    scores: dict[str, dict[str, float]],
+) -> list[str]:
+    """Write the weights, costs, results and plots of ``outcomes``; returns the file names
+    written (``config.yaml`` and the checkpoint are written before, by the caller)."""
+    written = []
+    for outcome in outcomes:
+        scratch.save_weights(folder.file(weights_file(outcome.impl)), outcome.params, problem.spec)
+        written.append(weights_file(outcome.impl))
+    curves = [outcome.curve for outcome in outcomes]
+    atomic_write_bytes(folder.file(COSTS), costs_csv(curves).encode())
+    summary = {
+        "data": problem.data.describe(),
+        "spec": describe_spec(problem.spec),
+        "implementations": {
+            outcome.impl: {
+                "start_iteration": outcome.curve.start,
+                "next_iteration": outcome.next_iteration,
+                "final_cost": float(outcome.curve.costs[-1]) if len(outcome.curve.costs) else None,
+                "diverged_at": outcome.diverged_at,
+                "seconds": round(outcome.seconds, 3),
+                **scores[outcome.impl],
+            }
+            for outcome in outcomes
+        },
+    }
+    diff = difference(curves)
+    if diff is not None:
+        summary["largest_cost_difference"] = float(np.nanmax(diff, initial=0.0))
+    atomic_write_bytes(folder.file(RESULTS), (json.dumps(summary, indent=2) + "\n").encode())
+    written += [COSTS, RESULTS]
+    if any(len(curve.costs) for curve in curves):
+        plot_costs(
+            curves, folder.file(COST_PLOT), f"{problem.data.name}: {describe_spec(problem.spec)}"
+        )
+        written.append(COST_PLOT)
+    data = problem.data
+    if data.n_x == 2 and problem.spec.loss != "mse":
+        panels = {outcome.impl: outcome.params for outcome in outcomes}
+        plot_decision_boundaries(
+            panels, problem.spec, data.X_train, data.Y_train, folder.file(BOUNDARY_PLOT)
+        )
+        written.append(BOUNDARY_PLOT)
+    if (folder.file(CHECKPOINT)).exists():
+        written.append(CHECKPOINT)
+    return written
+
+
+def resume_points(
+    run: str | Path, impls: Sequence[str], problem: Problem
+) -> dict[str, tuple[Params, int]]:
+    """For each of ``impls``: the weights the run in folder ``run`` ended with and the iteration
+    to go on from. An implementation the run did not train starts from the other's weights."""
+    run = Path(run)
+    try:
+        done = json.loads((run / RESULTS).read_text())["implementations"]
+    except (OSError, ValueError, KeyError) as err:
+        raise UserError(f"{run} is not a finished run folder ({RESULTS}: {err})") from None
+    points = {}
+    for impl in impls:
+        source = impl if impl in done else next(iter(done))
+        params, _ = read_weights(run / weights_file(source), problem.spec)
+        points[impl] = (params, int(done[source]["next_iteration"]))
+    return points

@@ -1,0 +1,108 @@
+"""Training either implementation for the ``train`` command: its progress bar, its clock, and a
+cost that diverges turned into an outcome that keeps the last good weights."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+import scratch
+from scratch import NetworkSpec, TrainResult
+from scripts.costs import Curve
+
+Params = dict[str, np.ndarray]
+POSTFIX_EVERY = 100
+
+
+@dataclass(frozen=True)
+class Job:
+    """What both implementations are asked to do, identically."""
+
+    spec: NetworkSpec
+    X: np.ndarray
+    Y: np.ndarray
+    learning_rate: float
+    iterations: int
+    batch_size: int | None
+    quiet: bool
+    accelerator: str = "cpu"
+    devices: int = 1
+
+    def arguments(self, params: Params, start: int) -> dict:
+        """The keyword arguments both sides' ``train`` take alike."""
+        return {
+            "params": params,
+            "learning_rate": self.learning_rate,
+            "num_iterations": self.iterations,
+            "batch_size": self.batch_size,
+            "start_iteration": start,
+        }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One implementation's run. ``params``: the final weights, or, when the cost diverged at
+    iteration ``diverged_at``, those of the last iteration with a finite cost."""
+
+    impl: str
+    params: Params
+    curve: Curve
+    diverged_at: int | None
+    seconds: float
+
+    @property
+    def next_iteration(self) -> int:
+        """The iteration a run resumed from ``params`` starts at."""
+        done = len(self.curve.costs)
+        return self.curve.start + (done if self.diverged_at is None else max(done - 1, 0))
+
+
+def train(impl: str, job: Job, params: Params, start: int, checkpoint: Path) -> Outcome:
+    """Train ``impl`` (``scratch`` or ``torch``) from ``params`` at iteration ``start``; the
+    torch side writes its Lightning checkpoint to ``checkpoint``."""
+    clock = time.perf_counter()
+    try:
+        if impl == "scratch":
+            result = _scratch(job, params, start)
+        else:
+            result = _torch(job, params, start, checkpoint)
+        final, costs, diverged_at = result.params, result.costs, None
+    except scratch.DivergenceError as err:
+        final, costs, diverged_at = err.params, err.costs, err.iteration
+    return Outcome(impl, final, Curve(impl, start, costs), diverged_at, time.perf_counter() - clock)
+
+
+def _scratch(job: Job, params: Params, start: int) -> TrainResult:
+    with tqdm(total=job.iterations, desc="scratch", unit="it", disable=job.quiet) as bar:
+
+        def progress(t: int, cost: float) -> None:
+            if (t - start) % POSTFIX_EVERY == 0:
+                bar.set_postfix(cost=f"{cost:.6f}", refresh=False)
+            bar.update()
+
+        return scratch.train(
+            job.spec, job.X, job.Y, **job.arguments(params, start), callback=progress
+        )
+
+
+def _torch(job: Job, params: Params, start: int, checkpoint: Path) -> TrainResult:
+    import torch_impl
+
+    if job.quiet:
+        logging.getLogger("lightning.pytorch").setLevel(logging.WARNING)
+    return torch_impl.train(
+        job.spec,
+        job.X,
+        job.Y,
+        **job.arguments(params, start),
+        accelerator=job.accelerator,
+        devices=job.devices,
+        progress_bar=not job.quiet,
+        default_root_dir=checkpoint.parent,
+        checkpoint_path=checkpoint,
+    )
