@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import math
 import numbers
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
@@ -41,7 +42,7 @@ def _is_int(value: Any) -> bool:
 
 
 def _is_real(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
 @dataclass(frozen=True)
@@ -232,15 +233,12 @@ class RunConfig:
     )
 
     def saved(self, spec: NetworkSpec, command: str = TRAIN) -> dict[str, Any]:
-        """The settings ``command`` used, with the spec written out in full (so the spec-field
-        flags are cleared) and ``epochs`` turned into the ``iterations`` they meant."""
+        """The settings ``command`` used, with the spec written out in full in place of the
+        spec-field settings, so that the file alone repeats the run."""
         out = {
             key: value for key, value in asdict(self).items() if command in _meta(key)["commands"]
         }
-        out |= {key: None for key in SPEC_FIELDS} | {"spec": spec.to_dict()}
-        if "epochs" in out:
-            out["epochs"] = None
-        return out
+        return out | {key: None for key in SPEC_FIELDS} | {"spec": spec.to_dict()}
 
 
 def _meta(name: str) -> Mapping[str, Any]:
@@ -291,15 +289,15 @@ def parse_config(
     saved settings and the defaults (in that order of precedence)."""
     typed = vars(build_parser(command, prog, description).parse_args(argv))
     config_file = typed.pop("config", None)
-    layers: list[tuple[str, dict[str, Any]]] = []
+    sources: list[tuple[str, dict[str, Any]]] = []
     from_file = read_settings(config_file) if config_file else {}
     resume = typed.get("resume", from_file.get("resume"))
     if resume:
         saved = read_settings(Path(resume) / "config.yaml", what="run")
-        layers.append((f"run {resume}", {k: v for k, v in saved.items() if k not in NOT_RESUMED}))
-    layers += [(str(config_file), from_file), ("command line", typed)]
+        sources.append((f"run {resume}", {k: v for k, v in saved.items() if k not in NOT_RESUMED}))
+    sources += [(str(config_file), from_file), ("command line", typed)]
     merged = {name: f.default for name, f in SETTINGS.items()}
-    for source, values in layers:
+    for source, values in sources:
         for key, value in values.items():
             _check(source, key, value)
         merged |= values

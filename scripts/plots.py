@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 import scratch
@@ -18,6 +19,7 @@ from scripts.costs import Curve, aligned, difference
 
 Array = np.ndarray
 GRID_POINTS = 300
+CMAP = "Spectral"
 STYLES = ({"linestyle": "-", "linewidth": 2.5, "alpha": 0.6}, {"linestyle": "--", "linewidth": 1.2})
 
 
@@ -31,11 +33,13 @@ def plot_costs(curves: Sequence[Curve], path: str | Path, title: str) -> None:
     iterations, table = aligned(curves)
     for curve, costs, style in zip(curves, table, STYLES, strict=False):
         axes[0].plot(iterations, costs, label=curve.impl, **style)
-    axes[0].set(ylabel="cost J", title=title)
+    axes[0].set_ylabel("cost J")
+    axes[0].set_title(title, fontsize=10)
     axes[0].legend()
     if diff is not None:
         equal = int(np.sum(diff == 0))
-        axes[1].semilogy(iterations, np.where(diff > 0, diff, np.nan), color="tab:red")
+        shown = np.where(diff > 0, diff, np.nan)
+        axes[1].semilogy(iterations, shown, color="tab:red", marker=".", markersize=2, ls="none")
         axes[1].set(
             ylabel="|difference|",
             title=f"|{curves[0].impl} - {curves[1].impl}|: exactly equal at {equal} of "
@@ -59,14 +63,15 @@ def plot_decision_boundaries(
     low, high = X.min(axis=1) - margin, X.max(axis=1) + margin
     xx, yy = np.meshgrid(*(np.linspace(low[i], high[i], GRID_POINTS) for i in range(2)))
     grid = np.stack([xx.ravel(), yy.ravel()])
+    classes = int(Y.max()) + 1
+    levels = np.arange(classes + 1) - 0.5  # one filled band per class
+    norm = Normalize(vmin=0, vmax=classes - 1)  # the same colour for a region and its points
     figure = Figure(figsize=(5 * len(panels), 4.6), layout="constrained")
     axes = figure.subplots(1, len(panels), squeeze=False)[0]
     for ax, (title, params) in zip(axes, panels.items(), strict=True):
         predicted = scratch.predict(grid, params, spec).reshape(xx.shape)
-        ax.contourf(
-            xx, yy, predicted, levels=np.arange(-0.5, Y.max() + 1), cmap="Spectral", alpha=0.6
-        )
-        ax.scatter(X[0], X[1], c=Y[0], cmap="Spectral", s=12, edgecolors="k", linewidths=0.3)
+        ax.contourf(xx, yy, predicted, levels=levels, cmap=CMAP, norm=norm, alpha=0.45)
+        ax.scatter(X[0], X[1], c=Y[0], cmap=CMAP, norm=norm, s=12, edgecolors="k", linewidths=0.3)
         ax.set(title=title, xlabel="x1", ylabel="x2", aspect="equal")
     _save(figure, path)
 

@@ -52,15 +52,36 @@ def write_results(
     outcomes: Sequence[Outcome],
     scores: dict[str, dict[str, float]],
 ) -> list[str]:
-    """Write the weights, costs, results and plots of ``outcomes``; returns the file names
-    written (``config.yaml`` and the checkpoint are written before, by the caller)."""
+    """Write the weights, costs, results and plots of ``outcomes`` into ``folder``; returns the
+    names of the files the folder holds besides ``config.yaml``."""
     written = []
     for outcome in outcomes:
         scratch.save_weights(folder.file(weights_file(outcome.impl)), outcome.params, problem.spec)
         written.append(weights_file(outcome.impl))
     curves = [outcome.curve for outcome in outcomes]
     atomic_write_bytes(folder.file(COSTS), costs_csv(curves).encode())
-    summary = {
+    summary = json.dumps(_summary(problem, outcomes, scores), indent=2) + "\n"
+    atomic_write_bytes(folder.file(RESULTS), summary.encode())
+    written += [COSTS, RESULTS]
+    if any(len(curve.costs) for curve in curves):
+        title = f"{problem.data.name}\n{describe_spec(problem.spec)}"
+        plot_costs(curves, folder.file(COST_PLOT), title)
+        written.append(COST_PLOT)
+    data = problem.data
+    if data.n_x == 2 and problem.spec.loss != "mse":
+        panels = {outcome.impl: outcome.params for outcome in outcomes}
+        path = folder.file(BOUNDARY_PLOT)
+        plot_decision_boundaries(panels, problem.spec, data.X_train, data.Y_train, path)
+        written.append(BOUNDARY_PLOT)
+    if folder.file(CHECKPOINT).exists():
+        written.append(CHECKPOINT)
+    return written
+
+
+def _summary(
+    problem: Problem, outcomes: Sequence[Outcome], scores: dict[str, dict[str, float]]
+) -> dict[str, Any]:
+    summary: dict[str, Any] = {
         "data": problem.data.describe(),
         "spec": describe_spec(problem.spec),
         "implementations": {
@@ -75,26 +96,10 @@ def write_results(
             for outcome in outcomes
         },
     }
-    diff = difference(curves)
+    diff = difference([outcome.curve for outcome in outcomes])
     if diff is not None:
         summary["largest_cost_difference"] = float(np.nanmax(diff, initial=0.0))
-    atomic_write_bytes(folder.file(RESULTS), (json.dumps(summary, indent=2) + "\n").encode())
-    written += [COSTS, RESULTS]
-    if any(len(curve.costs) for curve in curves):
-        plot_costs(
-            curves, folder.file(COST_PLOT), f"{problem.data.name}: {describe_spec(problem.spec)}"
-        )
-        written.append(COST_PLOT)
-    data = problem.data
-    if data.n_x == 2 and problem.spec.loss != "mse":
-        panels = {outcome.impl: outcome.params for outcome in outcomes}
-        plot_decision_boundaries(
-            panels, problem.spec, data.X_train, data.Y_train, folder.file(BOUNDARY_PLOT)
-        )
-        written.append(BOUNDARY_PLOT)
-    if (folder.file(CHECKPOINT)).exists():
-        written.append(CHECKPOINT)
-    return written
+    return summary
 
 
 def resume_points(

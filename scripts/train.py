@@ -10,7 +10,8 @@ and keep the run (settings, costs, weights, checkpoint, plots) in a folder of it
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a file: make the repository root importable instead
@@ -22,7 +23,7 @@ from scratch import BatchSchedule
 from scripts.config import TRAIN, RunConfig, parse_config
 from scripts.costs import cost_table
 from scripts.errors import EXIT_FAILED, EXIT_OK, UserError, reports_user_errors
-from scripts.problem import Problem, describe_spec, evaluate, load_problem
+from scripts.problem import Params, Problem, describe_spec, evaluate, load_problem
 from scripts.run_files import (
     CHECKPOINT,
     resume_points,
@@ -49,17 +50,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         starts = resume_points(config.resume, impls, problem)
     else:
         starts = {impl: (problem.params, 0) for impl in impls}
-    config.iterations = _iterations(config, problem)
+    config = replace(config, iterations=_iterations(config, problem), epochs=None)
     job = Job(
-        problem.spec,
-        problem.data.X_train,
-        problem.data.Y_train,
-        config.learning_rate,
-        config.iterations,
-        config.batch_size,
-        config.quiet,
-        config.accelerator,
-        config.devices,
+        spec=problem.spec,
+        X=problem.data.X_train,
+        Y=problem.data.Y_train,
+        learning_rate=config.learning_rate,
+        iterations=config.iterations,
+        batch_size=config.batch_size,
+        quiet=config.quiet,
+        accelerator=config.accelerator,
+        devices=config.devices,
     )
     _print_plan(config, problem, impls, starts)
     default_name = f"{Path(config.dataset).stem}-{config.impl}"
@@ -86,13 +87,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _iterations(config: RunConfig, problem: Problem) -> int:
+    """``--iterations``, or the steps ``--epochs`` passes over the training set take."""
     if config.epochs is None:
         return config.iterations
     m = problem.data.X_train.shape[1]
     return config.epochs * BatchSchedule(m, config.batch_size).steps_per_epoch
 
 
-def _print_plan(config: RunConfig, problem: Problem, impls: Sequence[str], starts: dict) -> None:
+def _print_plan(
+    config: RunConfig,
+    problem: Problem,
+    impls: Sequence[str],
+    starts: Mapping[str, tuple[Params, int]],
+) -> None:
     print(f"data: {problem.data.describe()}")
     print(f"spec: {describe_spec(problem.spec)}")
     batches = f"batches of {config.batch_size}" if config.batch_size else "full batch"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,10 +79,11 @@ def train(impl: str, job: Job, params: Params, start: int, checkpoint: Path) -> 
 
 
 def _scratch(job: Job, params: Params, start: int) -> TrainResult:
+    last = start + job.iterations - 1
     with tqdm(total=job.iterations, desc="scratch", unit="it", disable=job.quiet) as bar:
 
         def progress(t: int, cost: float) -> None:
-            if (t - start) % POSTFIX_EVERY == 0:
+            if (t - start) % POSTFIX_EVERY == 0 or t == last:
                 bar.set_postfix(cost=f"{cost:.6f}", refresh=False)
             bar.update()
 
@@ -93,16 +95,19 @@ def _scratch(job: Job, params: Params, start: int) -> TrainResult:
 def _torch(job: Job, params: Params, start: int, checkpoint: Path) -> TrainResult:
     import torch_impl
 
-    if job.quiet:
-        logging.getLogger("lightning.pytorch").setLevel(logging.WARNING)
-    return torch_impl.train(
-        job.spec,
-        job.X,
-        job.Y,
-        **job.arguments(params, start),
-        accelerator=job.accelerator,
-        devices=job.devices,
-        progress_bar=not job.quiet,
-        default_root_dir=checkpoint.parent,
-        checkpoint_path=checkpoint,
-    )
+    # Lightning's own progress bar stays; its INFO lines (accelerators found, tips, "fit
+    # stopped") and a deprecation inside Lightning itself are not the user's business.
+    logging.getLogger("lightning.pytorch").setLevel(logging.WARNING)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"`isinstance\(treespec, LeafSpec\)`")
+        return torch_impl.train(
+            job.spec,
+            job.X,
+            job.Y,
+            **job.arguments(params, start),
+            accelerator=job.accelerator,
+            devices=job.devices,
+            progress_bar=not job.quiet,
+            default_root_dir=checkpoint.parent,
+            checkpoint_path=checkpoint,
+        )
