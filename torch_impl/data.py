@@ -1,0 +1,141 @@
+"""The training data as tensors, served in the order of ``scratch.BatchSchedule``.
+
+``X`` and ``T`` are transposed into torch layout once (``to_torch``) and kept as one tensor each
+on the training device. A full batch is then served as those very tensors, step after step, with
+no copy. For mini-batches, each epoch's rows are gathered once, in the schedule's order, into a
+buffer allocated once, and every batch is a slice (a view) of it: no per-step gather and no fresh
+batch tensor, whose page faults would otherwise dominate a small network's step.
+
+One epoch of the schedule is one Lightning epoch; a run that starts mid-epoch
+(``start_iteration``) begins with the rest of that epoch. Under data parallelism each of the
+``shards`` processes takes its own equal, contiguous share of every batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import lightning
+import numpy as np
+import torch
+from torch.utils.data import DataLoader, IterableDataset
+
+from scratch.training import BatchSchedule
+from torch_impl.transfer import to_torch
+
+Batch = tuple[torch.Tensor, torch.Tensor]
+
+
+def batch_sizes(schedule: BatchSchedule) -> set[int]:
+    """The sizes of the schedule's batches: m, or the batch size and the smaller last batch."""
+    if schedule.full_batch:
+        return {schedule.m}
+    return {schedule.batch_size, schedule.m % schedule.batch_size} - {0}
+
+
+def check_shardable(schedule: BatchSchedule, shards: int) -> None:
+    """Every batch must split into ``shards`` equal shards, or the shards' mean cost is not
+    the batch's cost."""
+    uneven = sorted(size for size in batch_sizes(schedule) if size % shards)
+    if uneven:
+        raise ValueError(
+            f"a batch of {uneven[0]} examples cannot be split into {shards} equal shards, one per "
+            f"process; choose m and batch_size divisible by the number of processes ({shards})"
+        )
+
+
+class ScheduledBatches(IterableDataset):
+    """The batches ``(X, T)`` (rows of examples) of steps ``start .. stop-1`` of ``schedule``.
+
+    Each ``iter()`` yields the remaining steps of one epoch of the schedule and moves on, so
+    iterating again gives the next epoch; ``steps()`` yields every step to ``stop``.
+    ``X`` (n_x, m) and ``T`` (n[L], m) are in course layout and already checked.
+    """
+
+    def __init__(
+        self,
+        X: np.ndarray,
+        T: np.ndarray,
+        schedule: BatchSchedule,
+        start: int,
+        stop: int,
+        *,
+        device: torch.device | str = "cpu",
+        rank: int = 0,
+        shards: int = 1,
+    ):
+        check_shardable(schedule, shards)
+        self.schedule, self.next_step, self.stop = schedule, start, stop
+        self.rank, self.shards = rank, shards
+        self.X, self.T = to_torch(X, device), to_torch(T, device)
+        if schedule.full_batch:
+            self.X, self.T = self._shard(self.X), self._shard(self.T)
+        else:
+            rows = schedule.m // shards
+            self.X_epoch = self.X.new_empty((rows, self.X.shape[1]))
+            self.T_epoch = self.T.new_empty((rows, self.T.shape[1]))
+
+    def __iter__(self) -> Iterator[Batch]:
+        if self.next_step >= self.stop:
+            return
+        if self.schedule.full_batch:
+            self.next_step += 1
+            yield self.X, self.T
+            return
+        per_epoch = self.schedule.steps_per_epoch
+        end = min(self.stop, (self.next_step // per_epoch + 1) * per_epoch)
+        batches = [self._shard(index) for index in self.schedule.batches(self.next_step, end)]
+        rows = torch.from_numpy(np.concatenate(batches)).to(self.X.device)
+        X = torch.index_select(self.X, 0, rows, out=self.X_epoch[: len(rows)])
+        T = torch.index_select(self.T, 0, rows, out=self.T_epoch[: len(rows)])
+        first = 0
+        for index in batches:
+            self.next_step += 1
+            yield X[first : first + len(index)], T[first : first + len(index)]
+            first += len(index)
+
+    def steps(self) -> Iterator[Batch]:
+        while self.next_step < self.stop:
+            yield from self
+
+    def _shard(self, rows):
+        size = len(rows) // self.shards
+        return rows[self.rank * size : (self.rank + 1) * size]
+
+
+class ArrayDataModule(lightning.LightningDataModule):
+    """Serves ``X`` (n_x, m) and targets ``T`` (n[L], m) in training form (as
+    ``scratch.prepare_training`` returns them) for steps ``start_iteration ..
+    start_iteration + num_iterations - 1`` of ``schedule``, on the Trainer's device, sharded
+    over its processes."""
+
+    def __init__(
+        self,
+        X: np.ndarray,
+        T: np.ndarray,
+        schedule: BatchSchedule,
+        *,
+        start_iteration: int = 0,
+        num_iterations: int,
+    ):
+        super().__init__()
+        self.X, self.T, self.schedule = X, T, schedule
+        self.start, self.stop = start_iteration, start_iteration + num_iterations
+        self.batches: ScheduledBatches | None = None
+
+    def setup(self, stage: str) -> None:
+        trainer = self.trainer
+        self.batches = ScheduledBatches(
+            self.X,
+            self.T,
+            self.schedule,
+            self.start,
+            self.stop,
+            device=trainer.strategy.root_device,
+            rank=trainer.global_rank,
+            shards=trainer.world_size,
+        )
+
+    def train_dataloader(self) -> DataLoader:
+        # The batches are views of tensors already on the device: no workers, no collation.
+        return DataLoader(self.batches, batch_size=None)

@@ -1,0 +1,68 @@
+"""The network as a ``LightningModule``: the cost in ``training_step``, plain SGD, a record of
+every step's cost."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import lightning
+import numpy as np
+import torch
+
+from scratch.spec import NetworkSpec
+from scratch.validation import check_positive
+from torch_impl.losses import cost_from_targets
+from torch_impl.module import build_module
+from torch_impl.record import CostRecord
+
+
+class NetworkModule(lightning.LightningModule):
+    """Holds ``net = SpecNet(spec, params)`` and trains it by gradient descent.
+
+    One ``training_step`` is one scratch iteration: the cost ``J`` of the batch, then (by the
+    Trainer) ``W <- W - learning_rate dJ/dW`` with ``torch.optim.SGD`` (no momentum, no weight
+    decay: the L2 term is in ``J``). The cost of the whole batch, taken before the update and
+    averaged over the processes under DDP, is logged as ``"cost"`` and kept in ``record``.
+    The spec (as a dict) and the learning rate are the checkpoint's hyperparameters.
+    """
+
+    def __init__(
+        self,
+        spec: NetworkSpec | Mapping[str, Any],
+        learning_rate: float,
+        params: Mapping[str, np.ndarray] | None = None,
+        *,
+        start_iteration: int = 0,
+    ):
+        super().__init__()
+        if not isinstance(spec, NetworkSpec):
+            spec = NetworkSpec.from_dict(dict(spec))
+        check_positive("learning_rate", learning_rate)
+        self.save_hyperparameters({"spec": spec.to_dict(), "learning_rate": float(learning_rate)})
+        self.spec, self.learning_rate = spec, float(learning_rate)
+        self.net = build_module(spec, params)
+        self.start_iteration = start_iteration
+        self.record: CostRecord | None = None
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        """``X`` (m, n[0]) -> logits ``ZL`` (m, n[L])."""
+        return self.net(X)
+
+    def on_train_start(self) -> None:
+        self.record = CostRecord(self.net, self.start_iteration)
+
+    def training_step(
+        self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int
+    ) -> torch.Tensor:
+        X, T = batch
+        shards = self.trainer.world_size
+        J = cost_from_targets(self.net(X), T, self.spec, self.net.weights, shards=shards)
+        whole_batch = self.trainer.strategy.reduce(J.detach(), reduce_op="mean")
+        self.log("cost", whole_batch, on_step=True, on_epoch=False, batch_size=len(X) * shards)
+        if not self.record.add(float(whole_batch)):
+            self.trainer.should_stop = True
+        return J
+
+    def configure_optimizers(self) -> torch.optim.Optimizer:
+        return torch.optim.SGD(self.net.parameters(), lr=self.learning_rate)

@@ -1,0 +1,50 @@
+"""What a training run records: the cost of every step, and the weights that gave the last
+finite one, so a diverging run ends the way ``scratch.train`` does."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from scratch.training import DivergenceError, TrainResult
+from torch_impl.module import SpecNet
+from torch_impl.transfer import export_params
+
+
+class CostRecord:
+    """Costs of ``net``'s steps, each taken before that step's update.
+
+    ``add(cost)`` keeps a copy of the weights that gave each finite cost, written into tensors
+    allocated once (``scratch.train`` keeps the same weights by alternating two buffers).
+    """
+
+    def __init__(self, net: SpecNet, start_iteration: int = 0):
+        self.net, self.start_iteration = net, start_iteration
+        self.costs: list[float] = []
+        self.diverged_cost: float | None = None
+        self._kept = [p.detach().clone() for p in net.parameters()]
+
+    def add(self, cost: float) -> bool:
+        """Record the cost of the next step; ``False`` (and nothing kept) if it is NaN or inf."""
+        if not math.isfinite(cost):
+            self.diverged_cost = cost
+            return False
+        self.costs.append(cost)
+        with torch.no_grad():
+            for kept, p in zip(self._kept, self.net.parameters(), strict=True):
+                kept.copy_(p)
+        return True
+
+    def result(self) -> TrainResult:
+        """The run's ``TrainResult``; raises ``DivergenceError`` with the last good weights (put
+        back into ``net``) if a cost was not finite."""
+        costs = np.array(self.costs, dtype=np.float64)
+        if self.diverged_cost is not None:
+            with torch.no_grad():
+                for kept, p in zip(self._kept, self.net.parameters(), strict=True):
+                    p.copy_(kept)
+            iteration = self.start_iteration + len(costs)
+            raise DivergenceError(iteration, self.diverged_cost, export_params(self.net), costs)
+        return TrainResult(export_params(self.net), costs, self.net.spec, self.start_iteration)

@@ -1,0 +1,59 @@
+"""The one boundary between the two layouts, for weights and for data.
+
+Weights need no transpose: the course's ``W[l]`` (n[l], n[l-1]) is ``nn.Linear.weight``; only
+the bias changes shape, (n[l], 1) <-> (n[l],). Data does: the course holds ``X`` (n_x, m), one
+column per example, while torch wants (m, n_x), one row per example. ``to_torch`` and
+``to_course`` are the only places that transpose. Every copy keeps the dtype, so float64 numbers
+never pass through float32, and round trips are bit-exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+import torch
+
+from scratch.spec import NetworkSpec
+from scratch.validation import check_params
+
+if TYPE_CHECKING:
+    from torch_impl.module import SpecNet
+
+TORCH_DTYPES: dict[str, torch.dtype] = {"float64": torch.float64, "float32": torch.float32}
+
+
+def torch_dtype(spec: NetworkSpec) -> torch.dtype:
+    """The torch dtype of ``spec.dtype``."""
+    return TORCH_DTYPES[spec.dtype]
+
+
+def to_torch(array: np.ndarray, device: torch.device | str | None = None) -> torch.Tensor:
+    """Course layout (n, m) -> torch layout (m, n): a contiguous copy, same dtype, on ``device``."""
+    return torch.from_numpy(np.ascontiguousarray(array.T)).to(device)
+
+
+def to_course(tensor: torch.Tensor) -> np.ndarray:
+    """Torch layout (m, n) -> course layout (n, m): a NumPy copy on the CPU, same dtype."""
+    return np.ascontiguousarray(tensor.detach().cpu().numpy().T)
+
+
+def load_params(module: SpecNet, params: Mapping[str, np.ndarray]) -> None:
+    """Copy a course parameters dict into ``module``: ``W{l}`` -> ``linears[l-1].weight``,
+    ``b{l}`` (n[l], 1) -> ``linears[l-1].bias`` (n[l],). The dict is checked against the
+    module's spec first (keys, shapes, dtype), with scratch's errors."""
+    check_params(params, module.spec, name="params")
+    with torch.no_grad():
+        for l, linear in enumerate(module.linears, start=1):
+            linear.weight.copy_(torch.from_numpy(params[f"W{l}"]))
+            linear.bias.copy_(torch.from_numpy(params[f"b{l}"][:, 0]))
+
+
+def export_params(module: SpecNet) -> dict[str, np.ndarray]:
+    """The module's weights as a course parameters dict ``W1, b1, ..., WL, bL`` (fresh arrays)."""
+    params: dict[str, np.ndarray] = {}
+    for l, linear in enumerate(module.linears, start=1):
+        params[f"W{l}"] = linear.weight.detach().cpu().numpy().copy()
+        params[f"b{l}"] = linear.bias.detach().cpu().numpy()[:, np.newaxis].copy()
+    return params
