@@ -22,7 +22,7 @@ import yaml
 
 import scratch
 from scratch import Layer, NetworkSpec
-from scratch.spec import LOSS_OUTPUT
+from scratch.spec import DTYPES, INITS, LOSS_OUTPUT, LOSSES
 from scripts.data import Data
 from scripts.errors import UserError
 
@@ -52,14 +52,17 @@ class Kind:
     means: str
     check: Callable[[Any], bool]
     cli: Mapping[str, Any]
+    metavar: str | None = None
 
 
 TEXT = Kind("a string", lambda v: isinstance(v, str), {"type": str})
-COUNT = Kind("a positive integer", lambda v: _is_int(v) and v >= 1, {"type": int})
-SEED = Kind("a non-negative integer", lambda v: _is_int(v) and v >= 0, {"type": int})
-RATE = Kind("a positive number", lambda v: _is_real(v) and v > 0, {"type": float})
-L2 = Kind("a number >= 0", lambda v: _is_real(v) and v >= 0, {"type": float})
-FRACTION = Kind("a number between 0 and 1", lambda v: _is_real(v) and 0 < v < 1, {"type": float})
+COUNT = Kind("a positive integer", lambda v: _is_int(v) and v >= 1, {"type": int}, "N")
+SEED = Kind("a non-negative integer", lambda v: _is_int(v) and v >= 0, {"type": int}, "N")
+RATE = Kind("a positive number", lambda v: _is_real(v) and v > 0, {"type": float}, "X")
+L2 = Kind("a number >= 0", lambda v: _is_real(v) and v >= 0, {"type": float}, "X")
+FRACTION = Kind(
+    "a number between 0 and 1", lambda v: _is_real(v) and 0 < v < 1, {"type": float}, "X"
+)
 FLAG = Kind("true or false", lambda v: isinstance(v, bool), {"action": "store_true"})
 SIZES = Kind(
     "a list of positive integers",
@@ -77,7 +80,10 @@ NAMES = Kind(
     {"nargs": "+"},
 )
 SPEC = Kind(
-    "a spec file path or the spec's fields", lambda v: isinstance(v, str | dict), {"type": str}
+    "a spec file path or the spec's fields",
+    lambda v: isinstance(v, str | dict),
+    {"type": str},
+    "FILE",
 )
 
 
@@ -115,10 +121,12 @@ class RunConfig:
             f"built-in data set ({', '.join(scratch.DATASETS)}), mnist, fashion-mnist, cat (the "
             "course's HDF5 files in --data-dir) or an .npz file holding X and Y",
             TEXT,
+            metavar="NAME",
         ),
     )
     data_dir: str = field(
-        default="data", metadata=_about("folder of MNIST downloads and the cat/non-cat files", TEXT)
+        default="data",
+        metadata=_about("folder of MNIST downloads and the cat/non-cat files", TEXT, metavar="DIR"),
     )
     test_fraction: float = field(
         default=0.2, metadata=_about("share of a built-in or .npz set held out", FRACTION)
@@ -155,21 +163,24 @@ class RunConfig:
         ),
     )
     init: str | None = field(
-        default=None, metadata=_about(f"initialisation: {', '.join(scratch.INIT_TABLE)}", TEXT)
+        default=None, metadata=_about("initialisation (default: small_random)", TEXT, choices=INITS)
     )
     loss: str | None = field(
-        default=None,
-        metadata=_about(f"{', '.join(scratch.LOSS_TABLE)} (default: from the labels)", TEXT),
+        default=None, metadata=_about("the loss (default: from the labels)", TEXT, choices=LOSSES)
     )
     l2: float | None = field(default=None, metadata=_about("L2 regularisation strength", L2))
-    dtype: str | None = field(default=None, metadata=_about("float64 or float32", TEXT))
+    dtype: str | None = field(
+        default=None, metadata=_about("number type (default: float64)", TEXT, choices=DTYPES)
+    )
     seed: int | None = field(
         default=None, metadata=_about("seed of the initial weights and the batch order", SEED)
     )
     weights: str | None = field(
         default=None,
         metadata=_about(
-            "start from the weights in this .npz (and its spec, if none is given)", TEXT
+            "start from the weights in this .npz (and its spec, if none is given)",
+            TEXT,
+            metavar="FILE",
         ),
     )
     # Training.
@@ -195,15 +206,25 @@ class RunConfig:
     )
     quiet: bool = field(default=False, metadata=_about("no progress bars", FLAG, TRAIN_ONLY))
     accelerator: str = field(
-        default="cpu", metadata=_about("Lightning accelerator (cpu, gpu, auto)", TEXT, TRAIN_ONLY)
+        default="cpu",
+        metadata=_about(
+            "Lightning accelerator: cpu, gpu, auto, ...", TEXT, TRAIN_ONLY, metavar="NAME"
+        ),
     )
     devices: int = field(default=1, metadata=_about("Lightning devices", COUNT, TRAIN_ONLY))
     # The run folder.
     name: str | None = field(
         default=None,
-        metadata=_about("run folder name (default: <dataset>-<impl>, numbered)", TEXT, TRAIN_ONLY),
+        metadata=_about(
+            "run folder name (default: <dataset>-<impl>, numbered)",
+            TEXT,
+            TRAIN_ONLY,
+            metavar="NAME",
+        ),
     )
-    runs_dir: str = field(default="runs", metadata=_about("where run folders go", TEXT, TRAIN_ONLY))
+    runs_dir: str = field(
+        default="runs", metadata=_about("where run folders go", TEXT, TRAIN_ONLY, metavar="DIR")
+    )
     overwrite: bool = field(
         default=False,
         metadata=_about("replace the run folder of the same --name, once done", FLAG, TRAIN_ONLY),
@@ -214,6 +235,7 @@ class RunConfig:
             "continue the run in this folder: its settings, weights and iteration count",
             TEXT,
             TRAIN_ONLY,
+            metavar="RUN_DIR",
         ),
     )
     # Comparison and gradient check.
@@ -270,7 +292,9 @@ def build_parser(command: str, prog: str, description: str) -> OneLineParser:
             continue
         flag = "--" + name.replace("_", "-")
         shown = "" if f.default in (None, False) else f" (default: {f.default})"
-        extra = {k: meta[k] for k in ("choices", "metavar") if meta[k]}
+        metavar = meta["metavar"] or meta["kind"].metavar
+        extra = {"choices": meta["choices"]} if meta["choices"] else {"metavar": metavar}
+        extra = {key: value for key, value in extra.items() if value is not None}
         parser.add_argument(
             flag,
             *meta["aliases"],
