@@ -50,7 +50,8 @@ def test_both_sides_train_from_the_same_weights_and_the_run_keeps_every_output(t
     out = capsys.readouterr().out
     assert "training scratch and torch from the same initial weights" in out
     assert "scratch cost" in out and "torch cost" in out and "largest so far" in out
-    assert "train accuracy" in out and "final weights: largest |scratch - torch|" in out
+    assert "train accuracy" in out and "parity (float64): all 6 costs agree within" in out
+    assert "final weights agree within" in out
     folder = run_folder(tmp_path, "planar-both")
     assert f"saved to {folder}/" in out
 
@@ -79,6 +80,25 @@ def test_both_sides_train_from_the_same_weights_and_the_run_keeps_every_output(t
     results = json.loads((folder / "results.json").read_text())["implementations"]
     assert results["torch"]["next_iteration"] == 6
     assert results["scratch"]["train_accuracy"] == scratch.accuracy(X, Y, expected.params, spec)
+
+
+def test_a_torch_curve_that_parts_from_scratch_is_reported_where_it_parts(
+    tmp_path, monkeypatch, capsys
+):
+    import torch_impl
+
+    real = torch_impl.train
+
+    def parted(*args, **kwargs):
+        result = real(*args, **kwargs)
+        result.costs[3] *= 1.001
+        return result
+
+    monkeypatch.setattr(torch_impl, "train", parted)
+    assert train(tmp_path, "--iterations", "5") == 0
+    out = capsys.readouterr().out
+    assert "parity: the two sides part at cost, float64 curve differs" in out
+    assert "cost[3]" in out
 
 
 def test_the_lightning_checkpoint_holds_the_torch_weights(tmp_path):

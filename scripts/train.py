@@ -17,7 +17,6 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a file: make the repository root importable instead
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-import numpy as np
 
 from scratch import BatchSchedule
 from scripts.config import TRAIN, RunConfig, parse_config
@@ -129,10 +128,28 @@ def _print_report(
         values = scores[outcome.impl]
         shown = "".join(f"{_score(name, values[name]):>16}" for name in names)
         print(f"{outcome.impl:<10}{shown}{outcome.seconds:>10.1f}")
-    if len(outcomes) == 2:
-        a, b = (outcome.params for outcome in outcomes)
-        largest = max(float(np.max(np.abs(a[key] - b[key]))) for key in a)
-        print(f"final weights: largest |scratch - torch| = {largest:.1e}")
+    if len(outcomes) == 2 and all(outcome.diverged_at is None for outcome in outcomes):
+        print("\n".join(_parity_lines(*outcomes)))
+
+
+def _parity_lines(a: Outcome, b: Outcome) -> list[str]:
+    """The verdict of ``torch_impl.parity`` on the two runs: every cost, then the weights."""
+    from torch_impl import parity
+
+    verdict = parity.compare_training(a.result, b.result)
+    first = verdict.first_failure
+    if first is not None:
+        return [f"parity: the two sides part at {first.message()}"]
+    costs, *weights = verdict.results
+    worst = max(weights, key=lambda comparison: comparison.max_rel)
+    at = a.result.start_iteration + (costs.index[0] if costs.index else 0)
+    head = f"parity ({a.result.spec.dtype}): "
+    return [
+        f"{head}all {len(a.result.costs)} costs agree within {costs.tolerance} "
+        f"(max rel diff {costs.max_rel:.1e}, iteration {at})",
+        f"{' ' * len(head)}final weights agree within {worst.tolerance} "
+        f"(max rel diff {worst.max_rel:.1e}, {worst.where})",
+    ]
 
 
 def _score(name: str, value: float) -> str:

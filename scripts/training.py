@@ -47,35 +47,46 @@ class Job:
 
 @dataclass(frozen=True)
 class Outcome:
-    """One implementation's run. ``params``: the final weights, or, when the cost diverged at
-    iteration ``diverged_at``, those of the last iteration with a finite cost."""
+    """One implementation's run. ``result.params``: the final weights or, when the cost
+    diverged at iteration ``diverged_at``, those of the last iteration with a finite cost, whose
+    costs ``result.costs`` holds."""
 
     impl: str
-    params: Params
-    curve: Curve
+    result: TrainResult
     diverged_at: int | None
     seconds: float
 
     @property
+    def params(self) -> Params:
+        return self.result.params
+
+    @property
+    def curve(self) -> Curve:
+        return Curve(self.impl, self.result.start_iteration, self.result.costs)
+
+    @property
     def next_iteration(self) -> int:
         """The iteration a run resumed from ``params`` starts at."""
-        done = len(self.curve.costs)
-        return self.curve.start + (done if self.diverged_at is None else max(done - 1, 0))
+        done = len(self.result.costs)
+        return self.result.start_iteration + (
+            done if self.diverged_at is None else max(done - 1, 0)
+        )
 
 
 def train(impl: str, job: Job, params: Params, start: int, checkpoint: Path) -> Outcome:
     """Train ``impl`` (``scratch`` or ``torch``) from ``params`` at iteration ``start``; the
     torch side writes its Lightning checkpoint to ``checkpoint``."""
     clock = time.perf_counter()
+    diverged_at = None
     try:
         if impl == "scratch":
             result = _scratch(job, params, start)
         else:
             result = _torch(job, params, start, checkpoint)
-        final, costs, diverged_at = result.params, result.costs, None
     except scratch.DivergenceError as err:
-        final, costs, diverged_at = err.params, err.costs, err.iteration
-    return Outcome(impl, final, Curve(impl, start, costs), diverged_at, time.perf_counter() - clock)
+        result = TrainResult(err.params, err.costs, job.spec, start)
+        diverged_at = err.iteration
+    return Outcome(impl, result, diverged_at, time.perf_counter() - clock)
 
 
 def _scratch(job: Job, params: Params, start: int) -> TrainResult:
