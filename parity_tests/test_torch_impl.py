@@ -8,12 +8,16 @@ import json
 import numpy as np
 import pytest
 import torch
+from lightning.pytorch.loggers import CSVLogger
 from torch import nn
 
 import scratch
 import torch_impl
 
 FLOAT64_RTOL = 1e-10  # the parity contract for float64 (ARCHITECTURE.md)
+LOOPS = pytest.mark.parametrize(
+    "loop", [torch_impl.train, torch_impl.train_plain], ids=["trainer", "plain"]
+)
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -30,7 +34,9 @@ def one_torch_thread():
 def relative_error(actual: np.ndarray, expected: np.ndarray) -> float:
     """Largest difference, relative to the largest magnitude of ``expected``."""
     scale = np.max(np.abs(expected))
-    return float(np.max(np.abs(actual - expected)) / scale) if scale else float(np.max(actual))
+    return (
+        float(np.max(np.abs(actual - expected)) / scale) if scale else float(np.max(np.abs(actual)))
+    )
 
 
 def assert_curves_match(actual: scratch.TrainResult, expected: scratch.TrainResult) -> None:
@@ -140,24 +146,26 @@ def test_weights_round_trip_bit_exact(dtype):
 # --- training ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "loop", [torch_impl.train, torch_impl.train_plain], ids=["trainer", "plain"]
-)
+@LOOPS
 def test_full_batch_curve_matches_scratch_at_every_one_of_1000_iterations(planar, loop):
     spec, X, Y, params = planar
     run = dict(params=params, learning_rate=1.2, num_iterations=1000)
     assert_curves_match(loop(spec, X, Y, **run), scratch.train(spec, X, Y, **run))
 
 
-@pytest.mark.parametrize(
-    "loop", [torch_impl.train, torch_impl.train_plain], ids=["trainer", "plain"]
-)
+@LOOPS
 @pytest.mark.parametrize("shuffle", [True, False])
 def test_mini_batch_curve_matches_scratch_when_resumed_mid_epoch(planar, loop, shuffle):
     spec, X, Y, params = planar
     # 400 examples in batches of 64: 7 steps an epoch, the last of 16; start inside epoch 0.
-    run = dict(params=params, learning_rate=1.2, num_iterations=60, batch_size=64,
-               shuffle=shuffle, start_iteration=3)  # fmt: skip
+    run = dict(
+        params=params,
+        learning_rate=1.2,
+        num_iterations=60,
+        batch_size=64,
+        shuffle=shuffle,
+        start_iteration=3,
+    )
     expected = scratch.train(spec, X, Y, **run)
     actual = loop(spec, X, Y, **run)
     assert actual.start_iteration == 3
@@ -185,9 +193,27 @@ def test_callback_sees_the_same_iterations_and_costs_as_scratch(planar):
     assert np.allclose(seen["torch"], seen["scratch"], rtol=FLOAT64_RTOL, atol=0)
 
 
-@pytest.mark.parametrize(
-    "loop", [torch_impl.train, torch_impl.train_plain], ids=["trainer", "plain"]
-)
+def test_a_logger_receives_the_cost_of_every_step(planar, tmp_path):
+    spec, X, Y, params = planar
+    logger = CSVLogger(tmp_path, name="run", version=0)
+    result = torch_impl.train(
+        spec, X, Y, params=params, learning_rate=1.2, num_iterations=7, logger=logger
+    )
+    logged = np.genfromtxt(
+        tmp_path / "run" / "version_0" / "metrics.csv", delimiter=",", names=True
+    )
+    assert np.array_equal(logged["step"], np.arange(7))
+    assert np.array_equal(logged["cost"], result.costs)
+
+
+def test_nothing_is_written_unless_asked(planar, tmp_path, monkeypatch):
+    spec, X, Y, params = planar
+    monkeypatch.chdir(tmp_path)
+    torch_impl.train(spec, X, Y, params=params, learning_rate=1.2, num_iterations=2)
+    assert list(tmp_path.iterdir()) == []
+
+
+@LOOPS
 def test_divergence_raises_like_scratch_with_the_last_good_weights(loop):
     X, Y = scratch.load_dataset("housing")
     spec = scratch.build_spec([4, 3, 1], "tanh", loss="mse", init="xavier", seed=0)
@@ -205,8 +231,9 @@ def test_divergence_raises_like_scratch_with_the_last_good_weights(loop):
 def test_spawning_strategies_are_refused_with_a_reason(planar):
     spec, X, Y, _ = planar
     with pytest.raises(ValueError, match="strategy='ddp'"):
-        torch_impl.train(spec, X, Y, learning_rate=1.0, num_iterations=1, strategy="ddp_spawn",
-                         devices=2)  # fmt: skip
+        torch_impl.train(
+            spec, X, Y, learning_rate=1.0, num_iterations=1, strategy="ddp_spawn", devices=2
+        )
 
 
 # --- data -------------------------------------------------------------------------------------
@@ -258,8 +285,9 @@ def test_batches_that_do_not_split_evenly_over_processes_are_refused(planar):
 # --- internals --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("spec", [MIXED_SPEC.replace(dtype="float64", l2=0.1), None],
-                         ids=["mixed", "planar"])  # fmt: skip
+@pytest.mark.parametrize(
+    "spec", [MIXED_SPEC.replace(dtype="float64", l2=0.1), None], ids=["mixed", "planar"]
+)
 def test_internals_have_the_keys_shapes_and_values_of_scratch(planar, spec):
     if spec is None:
         spec, X, Y, params = planar
@@ -281,8 +309,15 @@ def test_internals_have_the_keys_shapes_and_values_of_scratch(planar, spec):
 
 def test_checkpoint_and_weights_file_convert_both_ways_bit_exact(planar, tmp_path):
     spec, X, Y, params = planar
-    result = torch_impl.train(spec, X, Y, params=params, learning_rate=1.2, num_iterations=3,
-                              checkpoint_path=tmp_path / "run.ckpt")  # fmt: skip
+    result = torch_impl.train(
+        spec,
+        X,
+        Y,
+        params=params,
+        learning_rate=1.2,
+        num_iterations=3,
+        checkpoint_path=tmp_path / "run.ckpt",
+    )
     torch_impl.checkpoint_to_weights(tmp_path / "run.ckpt", tmp_path / "run.npz")
     weights, stored_spec = scratch.load_weights(tmp_path / "run.npz")
     assert stored_spec == spec

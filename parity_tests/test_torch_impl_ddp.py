@@ -39,9 +39,14 @@ def ddp_results(tmp_path_factory):
 def test_ddp_on_two_processes_matches_the_scratch_curve(ddp_results, case, rank):
     spec, X, Y, params, batch_size = case_inputs(case)
     expected = scratch.train(
-        spec, X, Y, params=params, learning_rate=1.2, num_iterations=NUM_ITERATIONS,
+        spec,
+        X,
+        Y,
+        params=params,
+        learning_rate=1.2,
+        num_iterations=NUM_ITERATIONS,
         batch_size=batch_size,
-    )  # fmt: skip
+    )
     with np.load(ddp_results / f"rank{rank}-{case}.npz") as stored:
         costs = stored["costs"]
         params = {key: stored[key] for key in expected.params}

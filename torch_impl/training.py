@@ -85,7 +85,13 @@ def train(
         shuffle=shuffle,
         start_iteration=start_iteration,
     )
-    module = NetworkModule(spec, run.learning_rate, run.params, start_iteration=run.start_iteration)
+    module = NetworkModule(
+        spec,
+        run.learning_rate,
+        run.params,
+        start_iteration=run.start_iteration,
+        log_cost=bool(logger) or progress_bar,
+    )
     data = ArrayDataModule(
         run.X,
         run.T,
