@@ -29,7 +29,7 @@ def test_defaults_are_the_main_job():
         "both",
         "planar",
         1.2,
-        10_000,
+        2_000,
     )
     spec = resolve_spec(config, load_data("planar"), None)
     assert spec.sizes == (2, 4, 1) and spec.activations == ("tanh", "sigmoid")

@@ -324,7 +324,7 @@ def test_the_main_job_with_no_arguments(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main([]) == 0
     out = capsys.readouterr().out
-    assert "10000 iterations" in out and "saved to runs/planar-both/" in out
+    assert "2000 iterations" in out and "saved to runs/planar-both/" in out
     rows = read_costs(tmp_path / "runs" / "planar-both")
-    assert len(rows) == 10_000
+    assert len(rows) == 2_000
     assert column(rows, "abs_difference").max() < 1e-10

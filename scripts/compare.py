@@ -68,15 +68,17 @@ def internals_table(comparisons: Sequence) -> list[str]:
             return (sys.maxsize, 0)
         return (result.layer, ROW_ORDER.index(result.quantity.rstrip("0123456789")))
 
+    rows = sorted(comparisons, key=position)
+    width = max(len(str(result.tolerance)) for result in rows)
     header = ("layer", "quantity", "shape", "max abs diff", "max rel diff", "tolerance", "within")
-    lines = ["{:>5}  {:<8}  {:<9}  {:>12}  {:>12}  {:<24}  {}".format(*header)]
-    for result in sorted(comparisons, key=position):
+    lines = [f"{{:>5}}  {{:<8}}  {{:<9}}  {{:>12}}  {{:>12}}  {{:<{width}}}  {{}}".format(*header)]
+    for result in rows:
         layer = "" if result.layer is None else str(result.layer)
         shape = "x".join(map(str, result.shapes[0])) or "scalar"
         verdict = "yes" if result.ok else f"NO ({result.problem})"
         lines.append(
             f"{layer:>5}  {result.quantity:<8}  {shape:<9}  {result.max_abs:>12.1e}  "
-            f"{result.max_rel:>12.1e}  {result.tolerance!s:<24}  {verdict}"
+            f"{result.max_rel:>12.1e}  {result.tolerance!s:<{width}}  {verdict}"
         )
     return lines
 

@@ -192,7 +192,7 @@ class RunConfig:
         default=1.2,
         metadata=_about("gradient-descent step size", RATE, TRAIN_ONLY, aliases=("--lr",)),
     )
-    iterations: int = field(default=10_000, metadata=_about("gradient steps", COUNT, TRAIN_ONLY))
+    iterations: int = field(default=2_000, metadata=_about("gradient steps", COUNT, TRAIN_ONLY))
     epochs: int | None = field(
         default=None,
         metadata=_about("passes over the training set, instead of --iterations", COUNT, TRAIN_ONLY),
