@@ -213,6 +213,13 @@ def test_nothing_is_written_unless_asked(planar, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_train_leaves_torch_deterministic_mode_as_it_found_it(planar):
+    spec, X, Y, params = planar
+    assert not torch.are_deterministic_algorithms_enabled()
+    torch_impl.train(spec, X, Y, params=params, learning_rate=1.2, num_iterations=1)
+    assert not torch.are_deterministic_algorithms_enabled()
+
+
 @LOOPS
 def test_divergence_raises_like_scratch_with_the_last_good_weights(loop):
     X, Y = scratch.load_dataset("housing")

@@ -49,7 +49,9 @@ class ScheduledBatches(IterableDataset):
 
     Each ``iter()`` yields the remaining steps of one epoch of the schedule and moves on, so
     iterating again gives the next epoch; ``steps()`` yields every step to ``stop``.
-    ``X`` (n_x, m) and ``T`` (n[L], m) are in course layout and already checked.
+    ``X`` (n_x, m) and ``T`` (n[L], m) are in course layout and already checked. A mini-batch
+    is a view of its epoch's buffer: use it before the next epoch starts, as a training loop
+    does (Lightning prefetches one batch ahead, but never across epochs).
     """
 
     def __init__(

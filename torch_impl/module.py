@@ -44,7 +44,9 @@ class SpecNet(nn.Module):
             nn.utils.skip_init(nn.Linear, n_prev, n, dtype=dtype)
             for n_prev, n in pairwise(spec.sizes)
         )
-        self.activations = nn.ModuleList(ACTIVATION_MODULES[l.activation](l) for l in spec.layers)
+        self.activations = nn.ModuleList(
+            ACTIVATION_MODULES[layer.activation](layer) for layer in spec.layers
+        )
         load_params(self, initialize_parameters(spec) if params is None else params)
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:

@@ -11,7 +11,8 @@ at fault.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,20 @@ class _ReportCost(lightning.Callback):
         record = pl_module.record
         if record.diverged_cost is None:
             self.callback(record.start_iteration + len(record.costs) - 1, record.costs[-1])
+
+
+@contextmanager
+def _torch_flags_restored() -> Iterator[None]:
+    """The Trainer's ``deterministic=True`` switches torch's deterministic algorithms on, and
+    cuDNN's benchmark off, for the whole process; put both back as they were."""
+    deterministic = torch.are_deterministic_algorithms_enabled()
+    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
+    benchmark = torch.backends.cudnn.benchmark
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(deterministic, warn_only=warn_only)
+        torch.backends.cudnn.benchmark = benchmark
 
 
 def train(
@@ -99,36 +114,37 @@ def train(
         start_iteration=run.start_iteration,
         num_iterations=run.num_iterations,
     )
-    trainer = lightning.Trainer(
-        accelerator=accelerator,
-        devices=devices,
-        strategy=strategy,
-        max_steps=run.num_iterations,
-        max_epochs=-1,
-        deterministic=True,
-        num_sanity_val_steps=0,
-        log_every_n_steps=1,
-        logger=logger,
-        enable_checkpointing=False,
-        enable_progress_bar=progress_bar,
-        enable_model_summary=False,
-        default_root_dir=default_root_dir,
-        use_distributed_sampler=False,
-        plugins=[AtomicCheckpointIO()],
-        callbacks=[_ReportCost(callback)] if callback is not None else None,
-    )
-    if isinstance(trainer.strategy.launcher, _MultiProcessingLauncher):
-        raise ValueError(
-            f"strategy {strategy!r} runs the steps in worker processes whose costs do not come "
-            "back to this one; use strategy='ddp', which runs this script once per process"
+    with _torch_flags_restored():
+        trainer = lightning.Trainer(
+            accelerator=accelerator,
+            devices=devices,
+            strategy=strategy,
+            max_steps=run.num_iterations,
+            max_epochs=-1,
+            deterministic=True,
+            num_sanity_val_steps=0,
+            log_every_n_steps=1,
+            logger=logger,
+            enable_checkpointing=False,
+            enable_progress_bar=progress_bar,
+            enable_model_summary=False,
+            default_root_dir=default_root_dir,
+            use_distributed_sampler=False,
+            plugins=[AtomicCheckpointIO()],
+            callbacks=[_ReportCost(callback)] if callback is not None else None,
         )
-    with warnings.catch_warnings():
-        # The data are tensors on the device already: loader workers would only add copies.
-        warnings.filterwarnings("ignore", ".*does not have many workers.*")
-        trainer.fit(module, datamodule=data)
-    result = module.record.result()
-    if checkpoint_path is not None:
-        trainer.save_checkpoint(checkpoint_path)
+        if isinstance(trainer.strategy.launcher, _MultiProcessingLauncher):
+            raise ValueError(
+                f"strategy {strategy!r} runs the steps in worker processes whose costs do not come "
+                "back to this one; use strategy='ddp', which runs this script once per process"
+            )
+        with warnings.catch_warnings():
+            # The data are tensors on the device already: loader workers would only add copies.
+            warnings.filterwarnings("ignore", ".*does not have many workers.*")
+            trainer.fit(module, datamodule=data)
+        result = module.record.result()
+        if checkpoint_path is not None:
+            trainer.save_checkpoint(checkpoint_path)
     return result
 
 
