@@ -46,12 +46,14 @@ class SpecError(ValueError):
     """A layer spec that cannot describe a network; the message names the layer and field."""
 
 
-def _is_int(value: Any) -> bool:
+def is_int(value: Any) -> bool:
+    """An integer, and not a bool (``True`` is not a layer size)."""
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-def _is_real(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+def is_finite_real(value: Any) -> bool:
+    """A finite real number, and not a bool."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _choice(where: str, name: str, value: Any, allowed: tuple[str, ...]) -> None:
@@ -171,7 +173,7 @@ class NetworkSpec:
 
 
 def _validate(spec: NetworkSpec) -> None:
-    if not _is_int(spec.input_size) or spec.input_size < 1:
+    if not is_int(spec.input_size) or spec.input_size < 1:
         raise SpecError(f"spec: input_size must be a positive integer, got {spec.input_size!r}")
     if not spec.layers:
         raise SpecError("spec: 'layers' is empty; a network needs at least an output layer")
@@ -180,7 +182,7 @@ def _validate(spec: NetworkSpec) -> None:
         where = f"layer {i}"
         if not isinstance(layer, Layer):
             raise SpecError(f"{where}: expected a Layer, got {type(layer).__name__}")
-        if not _is_int(layer.units) or layer.units < 1:
+        if not is_int(layer.units) or layer.units < 1:
             raise SpecError(f"{where}: units must be a positive integer, got {layer.units!r}")
         _choice(where, "activation", layer.activation, ACTIVATIONS)
         if i < last and layer.activation not in HIDDEN_ACTIVATIONS:
@@ -189,14 +191,14 @@ def _validate(spec: NetworkSpec) -> None:
                 f"(with loss 'cross_entropy'); hidden layers take {', '.join(HIDDEN_ACTIVATIONS)}"
             )
         slope = layer.negative_slope
-        if not _is_real(slope) or not math.isfinite(slope) or slope < 0:
+        if not is_finite_real(slope) or slope < 0:
             raise SpecError(f"{where}: negative_slope must be a finite number >= 0, got {slope!r}")
     _choice("spec", "init", spec.init, INITS)
     _choice("spec", "loss", spec.loss, LOSSES)
     _choice("spec", "dtype", spec.dtype, DTYPES)
-    if not _is_real(spec.l2) or not math.isfinite(spec.l2) or spec.l2 < 0:
+    if not is_finite_real(spec.l2) or spec.l2 < 0:
         raise SpecError(f"spec: l2 must be a finite number >= 0, got {spec.l2!r}")
-    if not _is_int(spec.seed) or spec.seed < 0:
+    if not is_int(spec.seed) or spec.seed < 0:
         raise SpecError(f"spec: seed must be a non-negative integer, got {spec.seed!r}")
     activation, fits, wanted = LOSS_OUTPUT[spec.loss]
     out = spec.layers[-1]

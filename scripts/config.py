@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import math
-import numbers
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -22,7 +20,7 @@ import yaml
 
 import scratch
 from scratch import Layer, NetworkSpec
-from scratch.spec import DTYPES, INITS, LOSS_OUTPUT, LOSSES
+from scratch.spec import DTYPES, INITS, LOSS_OUTPUT, LOSSES, is_finite_real, is_int
 from scripts.data import Data
 from scripts.errors import UserError
 
@@ -37,14 +35,6 @@ SPEC_FIELDS = ("layers", "activation", "init", "loss", "l2", "dtype", "seed")
 NOT_RESUMED = ("name", "overwrite", "resume", "weights")
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _is_real(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-
-
 @dataclass(frozen=True)
 class Kind:
     """What a setting holds: ``check`` for values from a file, ``cli`` for ``add_argument``."""
@@ -56,22 +46,22 @@ class Kind:
 
 
 TEXT = Kind("a string", lambda v: isinstance(v, str), {"type": str})
-COUNT = Kind("a positive integer", lambda v: _is_int(v) and v >= 1, {"type": int}, "N")
-SEED = Kind("a non-negative integer", lambda v: _is_int(v) and v >= 0, {"type": int}, "N")
-RATE = Kind("a positive number", lambda v: _is_real(v) and v > 0, {"type": float}, "X")
-L2 = Kind("a number >= 0", lambda v: _is_real(v) and v >= 0, {"type": float}, "X")
+COUNT = Kind("a positive integer", lambda v: is_int(v) and v >= 1, {"type": int}, "N")
+SEED = Kind("a non-negative integer", lambda v: is_int(v) and v >= 0, {"type": int}, "N")
+RATE = Kind("a positive number", lambda v: is_finite_real(v) and v > 0, {"type": float}, "X")
+L2 = Kind("a number >= 0", lambda v: is_finite_real(v) and v >= 0, {"type": float}, "X")
 FRACTION = Kind(
-    "a number between 0 and 1", lambda v: _is_real(v) and 0 < v < 1, {"type": float}, "X"
+    "a number between 0 and 1", lambda v: is_finite_real(v) and 0 < v < 1, {"type": float}, "X"
 )
 FLAG = Kind("true or false", lambda v: isinstance(v, bool), {"action": "store_true"})
 SIZES = Kind(
     "a list of positive integers",
-    lambda v: isinstance(v, list) and bool(v) and all(_is_int(n) and n >= 1 for n in v),
+    lambda v: isinstance(v, list) and bool(v) and all(is_int(n) and n >= 1 for n in v),
     {"type": int, "nargs": "+"},
 )
 LABELS = Kind(
     "a list of class labels (integers >= 0)",
-    lambda v: isinstance(v, list) and bool(v) and all(_is_int(n) and n >= 0 for n in v),
+    lambda v: isinstance(v, list) and bool(v) and all(is_int(n) and n >= 0 for n in v),
     {"type": int, "nargs": "+"},
 )
 NAMES = Kind(
