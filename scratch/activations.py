@@ -3,6 +3,9 @@
 Each entry gives the forward map ``A = g(Z)``, the elementwise derivative ``g'(Z)`` and the
 backward map ``dZ = dA * g'(Z)``, which may use the cached ``A`` where that is cheaper
 (``sigmoid' = A (1 - A)``, ``tanh' = 1 - A^2``) -- the same identities autograd uses.
+``forward`` and ``backward`` take an optional ``out``: an array of ``Z``'s shape and dtype to
+write the result into instead of allocating one (NumPy's ``out=``), which the training loop
+uses to run every step in the same memory.
 Conventions at the kinks are PyTorch's: ``relu'(0) = 0`` and ``leaky_relu'(0) = slope``.
 Sigmoid and softmax never overflow: they only ever exponentiate non-positive numbers.
 """
@@ -21,52 +24,68 @@ Array = np.ndarray
 
 @dataclass(frozen=True)
 class Activation:
-    """``forward(Z) -> A``; ``derivative(Z) -> g'(Z)`` (``None`` for softmax, whose derivative is
-    a Jacobian per column); ``backward(dA, Z, A) -> dZ``."""
+    """``forward(Z, out=None) -> A``; ``derivative(Z) -> g'(Z)`` (``None`` for softmax, whose
+    derivative is a Jacobian per column); ``backward(dA, Z, A, out=None) -> dZ``."""
 
     name: str
-    forward: Callable[[Array], Array]
+    forward: Callable[..., Array]
     derivative: Callable[[Array], Array] | None
-    backward: Callable[[Array, Array, Array], Array]
+    backward: Callable[..., Array]
 
 
-def sigmoid(Z: Array) -> Array:
+def sigmoid(Z: Array, out: Array | None = None) -> Array:
     """``1 / (1 + exp(-Z))``, as ``exp(min(Z,0)) / (1 + exp(-|Z|))`` so no exponent is positive."""
     e = np.exp(-np.abs(Z))
-    return np.where(Z >= 0, 1, e) / (1 + e)
+    return np.divide(np.where(Z >= 0, 1, e), 1 + e, out=out)
 
 
-def softmax(Z: Array) -> Array:
+def softmax(Z: Array, out: Array | None = None) -> Array:
     """Per column: ``exp(Z - max Z) / sum(exp(Z - max Z))``."""
-    e = np.exp(Z - Z.max(axis=0, keepdims=True))
+    e = np.subtract(Z, Z.max(axis=0, keepdims=True), out=out)
+    np.exp(e, out=e)
     e /= e.sum(axis=0, keepdims=True)
     return e
 
 
-def _sigmoid_backward(dA: Array, Z: Array, A: Array) -> Array:
-    return dA * A * (1 - A)
+def _sigmoid_backward(dA: Array, Z: Array, A: Array, out: Array | None = None) -> Array:
+    return np.multiply(dA * A, 1 - A, out=out)
 
 
-def _tanh_backward(dA: Array, Z: Array, A: Array) -> Array:
-    return dA * (1 - A * A)
+def _tanh_backward(dA: Array, Z: Array, A: Array, out: Array | None = None) -> Array:
+    return np.multiply(dA, 1 - A * A, out=out)
 
 
-def _relu_backward(dA: Array, Z: Array, A: Array) -> Array:
-    return np.where(Z > 0, dA, 0)
+def _relu_backward(dA: Array, Z: Array, A: Array, out: Array | None = None) -> Array:
+    # dA where Z > 0, else 0: a product with the 0/1 mask, about 3x faster than np.where
+    return np.multiply(dA, Z > 0, out=out)
 
 
-def _softmax_backward(dA: Array, Z: Array, A: Array) -> Array:
+def _softmax_backward(dA: Array, Z: Array, A: Array, out: Array | None = None) -> Array:
     """Jacobian-vector product per column: ``dZ = A * (dA - sum_k dA_k A_k)``."""
-    return A * (dA - (dA * A).sum(axis=0, keepdims=True))
+    return np.multiply(A, dA - (dA * A).sum(axis=0, keepdims=True), out=out)
+
+
+def _identity(Z: Array, out: Array | None = None) -> Array:
+    return Z  # A is Z itself: nothing to compute or store
+
+
+def _identity_backward(dA: Array, Z: Array, A: Array, out: Array | None = None) -> Array:
+    return dA
 
 
 def _leaky_relu(slope: float) -> Activation:
-    return Activation(
-        "leaky_relu",
-        forward=lambda Z: np.where(Z > 0, Z, slope * Z),
-        derivative=lambda Z: np.where(Z > 0, 1, slope).astype(Z.dtype),
-        backward=lambda dA, Z, A: np.where(Z > 0, dA, slope * dA),
-    )
+    def forward(Z: Array, out: Array | None = None) -> Array:
+        A = np.multiply(Z, slope, out=out)
+        np.copyto(A, Z, where=Z > 0)
+        return A
+
+    def backward(dA: Array, Z: Array, A: Array, out: Array | None = None) -> Array:
+        dZ = np.multiply(dA, slope, out=out)
+        np.copyto(dZ, dA, where=Z > 0)
+        return dZ
+
+    derivative = lambda Z: np.where(Z > 0, 1, slope).astype(Z.dtype)  # noqa: E731
+    return Activation("leaky_relu", forward, derivative, backward)
 
 
 ACTIVATION_TABLE: dict[str, Activation] = {
@@ -75,10 +94,13 @@ ACTIVATION_TABLE: dict[str, Activation] = {
     ),
     "tanh": Activation("tanh", np.tanh, lambda Z: 1 - np.tanh(Z) ** 2, _tanh_backward),
     "relu": Activation(
-        "relu", lambda Z: np.maximum(Z, 0), lambda Z: (Z > 0).astype(Z.dtype), _relu_backward
+        "relu",
+        lambda Z, out=None: np.maximum(Z, 0, out=out),
+        lambda Z: (Z > 0).astype(Z.dtype),
+        _relu_backward,
     ),
     "leaky_relu": _leaky_relu(DEFAULT_NEGATIVE_SLOPE),
-    "identity": Activation("identity", lambda Z: Z, np.ones_like, lambda dA, Z, A: dA),
+    "identity": Activation("identity", _identity, np.ones_like, _identity_backward),
     "softmax": Activation("softmax", softmax, None, _softmax_backward),
 }
 

@@ -11,6 +11,12 @@ Backward, for l = L..1:  ``dZ[L] = dLoss/dZ[L]`` (from the loss),  ``dZ[l] = dA[
 As in the course, ``dZ`` and ``dA`` are derivatives of the *summed* loss ``m J`` (one column per
 example) and ``dW``, ``db`` are derivatives of the cost ``J`` itself. Every operation acts on whole
 matrices: there is no loop over examples.
+
+Memory: the forward and backward passes take ``out``, the caches or grads of an earlier pass on a
+batch of the same size, and write into those arrays (NumPy's ``out=``) instead of allocating new
+ones. The training loop hands each step the arrays of the step before, so that a step allocates
+nothing large: a fresh array costs a page fault per 4 KiB page the first time it is written, which
+for the (1024, 4096) arrays of a wide network took longer than the arithmetic that fills them.
 """
 
 from __future__ import annotations
@@ -72,33 +78,49 @@ def initialize_parameters(spec: NetworkSpec, rng: np.random.Generator | None = N
     return params
 
 
-def linear_forward(A_prev: Array, W: Array, b: Array) -> tuple[Array, LinearCache]:
-    """``Z = W A_prev + b``: (n[l], n[l-1]) @ (n[l-1], m) + (n[l], 1) -> (n[l], m)."""
-    Z = W @ A_prev
+def linear_forward(
+    A_prev: Array, W: Array, b: Array, out: Array | None = None
+) -> tuple[Array, LinearCache]:
+    """``Z = W A_prev + b``: (n[l], n[l-1]) @ (n[l-1], m) + (n[l], 1) -> (n[l], m), written into
+    ``out`` when given."""
+    Z = np.matmul(W, A_prev, out=out)
     Z += b
     return Z, LinearCache(A_prev, W, b)
 
 
 def linear_activation_forward(
-    A_prev: Array, W: Array, b: Array, activation: Activation | str
+    A_prev: Array,
+    W: Array,
+    b: Array,
+    activation: Activation | str,
+    out: ActivationCache | None = None,
 ) -> tuple[Array, LayerCache]:
-    """``A = g(W A_prev + b)``; returns ``A`` (n[l], m) and the cache ``(linear, activation)``."""
+    """``A = g(W A_prev + b)``; returns ``A`` (n[l], m) and the cache ``(linear, activation)``.
+    ``out``: an earlier pass's ``(Z, A)`` of this layer, overwritten."""
     g = _resolve(activation)
-    Z, linear_cache = linear_forward(A_prev, W, b)
-    A = g.forward(Z)
+    Z_out, A_out = (None, None) if out is None else out
+    Z, linear_cache = linear_forward(A_prev, W, b, out=Z_out)
+    A = g.forward(Z, out=A_out)
     return A, LayerCache(linear_cache, ActivationCache(Z, A))
 
 
 def L_model_forward(
-    X: Array, parameters: Mapping[str, Array], spec: NetworkSpec
+    X: Array,
+    parameters: Mapping[str, Array],
+    spec: NetworkSpec,
+    out: list[LayerCache] | None = None,
 ) -> tuple[Array, list[LayerCache]]:
-    """Forward pass through all L layers: returns ``AL`` (n[L], m) and the L caches."""
+    """Forward pass through all L layers: returns ``AL`` (n[L], m) and the L caches.
+    ``out``: the caches of an earlier pass with the same m, their ``Z`` and ``A`` overwritten."""
     check_X(X, spec)
     check_params(parameters, spec)
     A = X
     caches = []
     for l, g in enumerate(layer_activations(spec), start=1):
-        A, cache = linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], g)
+        reuse = None if out is None else out[l - 1].activation_cache
+        A, cache = linear_activation_forward(
+            A, parameters[f"W{l}"], parameters[f"b{l}"], g, out=reuse
+        )
         caches.append(cache)
     return A, caches
 
@@ -131,20 +153,27 @@ def cost_from_targets(
 
 
 def linear_backward(
-    dZ: Array, cache: LinearCache, l2: float = 0.0, *, input_grad: bool = True
+    dZ: Array,
+    cache: LinearCache,
+    l2: float = 0.0,
+    *,
+    input_grad: bool = True,
+    out: tuple[Array | None, Array, Array] | None = None,
 ) -> tuple[Array | None, Array, Array]:
     """From ``dZ`` (n[l], m): ``dA_prev = W^T dZ``, ``dW = dZ A_prev^T / m + (l2/m) W``,
     ``db = sum(dZ, axis=1) / m``. ``input_grad=False`` skips ``dA_prev`` (returned as ``None``),
-    which the first layer's update never needs."""
+    which the first layer's update never needs. ``out``: arrays ``(dA_prev, dW, db)`` of an
+    earlier pass, overwritten."""
     A_prev, W, _ = cache
     m = A_prev.shape[1]
-    dW = dZ @ A_prev.T
+    dA_out, dW_out, db_out = (None, None, None) if out is None else out
+    dW = np.matmul(dZ, A_prev.T, out=dW_out)
     dW *= 1 / m
     if l2:
         dW += (l2 / m) * W
-    db = dZ.sum(axis=1, keepdims=True)
+    db = np.sum(dZ, axis=1, keepdims=True, out=db_out)
     db *= 1 / m
-    dA_prev = W.T @ dZ if input_grad else None
+    dA_prev = np.matmul(W.T, dZ, out=dA_out) if input_grad else None
     return dA_prev, dW, db
 
 
@@ -164,6 +193,7 @@ def L_model_backward(
     spec: NetworkSpec,
     *,
     input_grad: bool = True,
+    out: Mapping[str, Array] | None = None,
 ) -> dict[str, Array]:
     """Backward pass through all L layers by the chain rule.
 
@@ -171,6 +201,7 @@ def L_model_backward(
     ``dA0, ..., dA{L-1}`` (derivatives of the summed loss, as in the course). ``dZ[L]`` comes
     from the loss in closed form, so it stays exact when the output unit saturates.
     ``input_grad=False`` leaves out ``dA0``, the one quantity an update never uses.
+    ``out``: the grads of an earlier pass with the same m, whose arrays are overwritten.
     """
     T = as_targets(Y, spec, AL.shape[1])
     L = len(caches)
@@ -180,10 +211,12 @@ def L_model_backward(
     for l in range(L, 0, -1):
         linear_cache, (Z, A) = caches[l - 1]
         if l < L:
-            dZ = activations[l - 1].backward(grads[f"dA{l}"], Z, A)
+            dZ_out = None if out is None else out[f"dZ{l}"]
+            dZ = activations[l - 1].backward(grads[f"dA{l}"], Z, A, out=dZ_out)
         grads[f"dZ{l}"] = dZ
+        reuse = None if out is None else (out.get(f"dA{l - 1}"), out[f"dW{l}"], out[f"db{l}"])
         dA_prev, grads[f"dW{l}"], grads[f"db{l}"] = linear_backward(
-            dZ, linear_cache, spec.l2, input_grad=input_grad or l > 1
+            dZ, linear_cache, spec.l2, input_grad=input_grad or l > 1, out=reuse
         )
         if dA_prev is not None:
             grads[f"dA{l - 1}"] = dA_prev

@@ -182,16 +182,21 @@ def train(
     # Example-major copy: a mini-batch is then a block of rows, not a gather across columns.
     rows = None if run.schedule.full_batch else np.ascontiguousarray(run.X.T)
     targets = None if run.schedule.full_batch else np.ascontiguousarray(run.T.T)
+    # The previous step's caches and grads: the next step of the same batch size writes into them.
+    caches: list | None = None
+    grads: dict[str, Array] | None = None
     stop = run.start_iteration + run.num_iterations
     for i, index in enumerate(run.schedule.batches(run.start_iteration, stop)):
         Xb, Tb = (run.X, run.T) if index is None else (rows[index].T, targets[index].T)
-        AL, caches = L_model_forward(Xb, current, spec)
+        if caches is not None and caches[0].activation_cache.Z.shape[1] != Xb.shape[1]:
+            caches, grads = None, None  # the short last batch of an epoch: fresh arrays
+        AL, caches = L_model_forward(Xb, current, spec, out=caches)
         cost = cost_from_targets(caches[-1].activation_cache.Z, Tb, spec, current)
         if not math.isfinite(cost):
             last_good = spare if i > 0 else current
             raise DivergenceError(run.start_iteration + i, cost, last_good, costs[:i])
         costs[i] = cost
-        grads = L_model_backward(AL, Tb, caches, spec, input_grad=False)
+        grads = L_model_backward(AL, Tb, caches, spec, input_grad=False, out=grads)
         current, spare = update_parameters(current, grads, run.learning_rate, out=spare), current
         if callback is not None:
             callback(run.start_iteration + i, cost)
