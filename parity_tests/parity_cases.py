@@ -111,7 +111,7 @@ def only(names: tuple[str, ...], internals: dict[str, Array]) -> dict[str, Array
 
 
 def kink_case(hidden: Layer, dtype: str) -> Case:
-    """A (3, 4) input, a hidden layer of 4 units ``hidden`` and a sigmoid output, built so that
+    """A (3, 4) input, the hidden layer ``hidden`` of 4 units and a sigmoid output, built so that
     ``Z1[i, i] = 0`` exactly: unit i's bias is minus its weighted input from example i. Every
     number is a small integer or a binary fraction, so every sum is exact in either dtype and in
     any order, and both sides meet the kink at exactly 0."""
@@ -123,8 +123,8 @@ def kink_case(hidden: Layer, dtype: str) -> Case:
         "W2": np.array([[0.5, -0.25, 0.75, -1.0]], dtype=dtype),
         "b2": np.array([[0.125]], dtype=dtype),
     }
-    spec = NetworkSpec(3, (Layer(4, hidden.activation, hidden.negative_slope), Layer(1, "sigmoid")))
-    return Case(spec.replace(dtype=dtype), params, X, np.ones((1, 4)))  # no example near its label
+    spec = NetworkSpec(3, (hidden, Layer(1, "sigmoid")), dtype=dtype)
+    return Case(spec, params, X, np.ones((1, 4)))  # labels 1: no example's dZ2 is near 0
 
 
 @dataclass(frozen=True)

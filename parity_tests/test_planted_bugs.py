@@ -14,7 +14,7 @@ import itertools
 import numpy as np
 import pytest
 import torch
-from parity_cases import PLANAR, Run, make_case, network
+from parity_cases import PLANAR, Case, Run, kink_case, make_case, network, only
 
 import scratch
 import scratch.activations as activations
@@ -23,14 +23,21 @@ import scratch.training as training
 import torch_impl
 from scratch import Layer, NetworkSpec
 from torch_impl.lightning_module import NetworkModule
-from torch_impl.parity import EXACT, Comparisons, compare_all, compare_training
+from torch_impl.parity import (
+    CENTRED_DIFFERENCE,
+    EXACT,
+    Comparisons,
+    centred_difference_tolerance,
+    compare_all,
+    compare_training,
+)
 
 # tanh, then sigmoid as a hidden activation, then the output: L = 3.
 SPEC = NetworkSpec(3, (Layer(5, "tanh"), Layer(4, "sigmoid"), Layer(1, "sigmoid")), l2=0.7)
 BACKWARD_FROM_LAYER_2 = {"dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1", "dA0"}
 
 
-def parting(case) -> Comparisons:
+def parting(case: Case) -> Comparisons:
     return compare_all(*case.internals(), dtype=case.spec.dtype)
 
 
@@ -58,20 +65,35 @@ def plant_linear_backward(monkeypatch, wrong) -> None:
     monkeypatch.setattr(network_module, "linear_backward", planted)
 
 
+def db_not_divided_by_m(dA_prev, dW, db, cache, l2):
+    return dA_prev, dW, db * cache.A_prev.shape[1]
+
+
 def test_clean_case_agrees():
     """The baseline: without a planted bug, the case every test below uses agrees."""
     assert parting(make_case(SPEC)).ok
 
 
 def test_db_not_divided_by_m_is_reported_at_db(monkeypatch):
-    plant_linear_backward(
-        monkeypatch, lambda dA, dW, db, cache, l2: (dA, dW, db * cache.A_prev.shape[1])
-    )
+    plant_linear_backward(monkeypatch, db_not_divided_by_m)
     result = parting(make_case(SPEC))
     first = result.first_failure
     assert (first.quantity, first.layer, first.problem) == ("db3", 3, "values")
     assert failing(result) == {"db1", "db2", "db3"}
     assert "db3 (layer 3), float64 gradient differs" in result.message()
+
+
+def test_centred_differences_blame_a_wrong_backward_on_scratch(monkeypatch):
+    """The three-way check says which side is wrong: with db not divided by m, backprop parts
+    from the centred differences (taken of scratch's own forward pass), autograd does not."""
+    plant_linear_backward(monkeypatch, db_not_divided_by_m)
+    case = make_case(SPEC, m=5)
+    np_side, pt_side = case.internals()
+    numeric = scratch.gradient_check(case.params, case.X, case.Y, case.spec).numeric
+    against = {"kind": CENTRED_DIFFERENCE, "tol": centred_difference_tolerance(np_side["cost"])}
+    backprop, autograd = only(("dW", "db"), np_side), only(("dW", "db"), pt_side)
+    assert failing(compare_all(backprop, numeric, **against)) == {"db1", "db2", "db3"}
+    assert compare_all(autograd, numeric, **against).ok
 
 
 def test_tanh_derivative_used_for_sigmoid_is_reported_at_dZ_of_that_layer(monkeypatch):
@@ -89,8 +111,6 @@ def test_tanh_derivative_used_for_sigmoid_is_reported_at_dZ_of_that_layer(monkey
 
 def test_relu_derivative_1_at_the_kink_is_reported_at_the_kink(monkeypatch):
     """``relu'(0) = 1`` instead of torch's 0: dZ1 parts exactly where Z1 is exactly 0."""
-    from parity_cases import kink_case
-
     wrong = dataclasses.replace(
         activations.ACTIVATION_TABLE["relu"],
         backward=lambda dA, Z, A, **_: np.where(Z >= 0, dA, 0),
@@ -163,9 +183,9 @@ def test_one_wrong_update_is_reported_at_the_step_after_it(monkeypatch):
     expected = run.train(torch_impl.train_plain)
     true, calls = training.update_parameters, itertools.count()
 
-    def wrong_once(parameters, grads, learning_rate, out=None):
+    def wrong_once(parameters, grads, learning_rate, **options):
         rate = 1.5 * learning_rate if next(calls) == 416 else learning_rate
-        return true(parameters, grads, rate, out)
+        return true(parameters, grads, rate, **options)
 
     monkeypatch.setattr(training, "update_parameters", wrong_once)
     result = compare_training(run.train(scratch.train), expected)
