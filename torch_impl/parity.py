@@ -18,7 +18,7 @@ differs by about ``n eps sum_k |W_ik A_kj|``, set by the size of the terms rathe
 result, so an entry that cancels to nearly 0 would have an unbounded elementwise relative error
 while nothing is wrong. ``atol`` covers the arrays that cancel as a whole: ``dZ[L] = A[L] - T``
 when the network is right, ``db = mean(dZ)`` when the examples' gradients balance. Their error
-is the round-off of terms of order 1, so a pass's ``atol`` is a few dozen eps: the suite feeds
+is the round-off of terms of order 1, so a pass's ``atol`` is 50 to 250 eps: the suite feeds
 both sides inputs and weights of order 1. The price: an array far smaller than 1 (the gradients
 of a deep ``small_random`` network) is held to ``atol``, not to ``rtol`` of its own size; pass a
 ``Tolerance`` of your own for data of another scale. A training curve is compared entry by entry
