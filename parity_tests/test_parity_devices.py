@@ -12,6 +12,7 @@ be, so the test runs this file as a script (``main``, at the bottom) in a subpro
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -53,14 +54,19 @@ def ddp_results(tmp_path_factory) -> Path:
     return out
 
 
+@functools.cache
+def one_process(name: str) -> TrainResult:
+    return DDP_RUNS[name].train(torch_impl.train)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("rank", [0, 1])
+@pytest.mark.parametrize("rank", [0, 1], ids=["rank0", "rank1"])
 @pytest.mark.parametrize("name", DDP_RUNS)
 def test_ddp_on_two_processes_matches_one_process(ddp_results, name, rank):
-    run = DDP_RUNS[name]
-    one = run.train(torch_impl.train)
+    one = one_process(name)
     with np.load(ddp_results / f"{name}-rank{rank}.npz") as stored:
-        two = TrainResult({key: stored[key] for key in one.params}, stored["costs"], run.spec)
+        params = {key: stored[key] for key in one.params}
+        two = TrainResult(params, stored["costs"], DDP_RUNS[name].spec)
     assert_parity(compare_training(one, two, names=("1 process", f"DDP rank {rank} of 2")))
 
 
