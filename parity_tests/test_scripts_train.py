@@ -124,6 +124,16 @@ def test_a_saved_config_repeats_the_run(tmp_path):
     assert (again / "config.yaml").read_text() == (first / "config.yaml").read_text()
 
 
+def test_the_config_of_a_named_run_repeats_it_into_a_folder_of_its_own(tmp_path):
+    flags = ["--impl", "scratch", "--dataset", "moons", "--iterations", "3", "--name", "first"]
+    assert train(tmp_path, *flags) == 0
+    first = run_folder(tmp_path, "first")
+    assert "name" not in yaml.safe_load((first / "config.yaml").read_text())
+    assert train(tmp_path, "--config", str(first / "config.yaml")) == 0
+    again = run_folder(tmp_path, "moons-scratch")
+    assert (again / "costs.csv").read_bytes() == (first / "costs.csv").read_bytes()
+
+
 def test_flags_override_the_config_file_which_overrides_the_defaults(tmp_path):
     config = tmp_path / "run.yaml"
     config.write_text("impl: scratch\nlearning_rate: 0.5\niterations: 4\nlayers: [2, 3, 1]\n")

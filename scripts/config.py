@@ -32,7 +32,8 @@ DEFAULT_HIDDEN_ACTIVATION = "tanh"
 SPEC_FIELDS = ("layers", "activation", "init", "loss", "l2", "dtype", "seed")
 # What a resumed run does not take over from the run it continues: it gets a folder of its own
 # and its weights come from that run.
-NOT_RESUMED = ("name", "overwrite", "resume", "weights")
+RUN_IDENTITY = ("name", "overwrite")
+NOT_RESUMED = (*RUN_IDENTITY, "resume", "weights")
 
 
 @dataclass(frozen=True)
@@ -246,9 +247,12 @@ class RunConfig:
 
     def saved(self, spec: NetworkSpec, command: str = TRAIN) -> dict[str, Any]:
         """The settings ``command`` used, with the spec written out in full in place of the
-        spec-field settings, so that the file alone repeats the run."""
+        spec-field settings, so that the file alone repeats the run -- into a folder of its own:
+        the run's ``name`` and ``overwrite`` are not saved."""
         out = {
-            key: value for key, value in asdict(self).items() if command in _meta(key)["commands"]
+            key: value
+            for key, value in asdict(self).items()
+            if command in _meta(key)["commands"] and key not in RUN_IDENTITY
         }
         return out | {key: None for key in SPEC_FIELDS} | {"spec": spec.to_dict()}
 
