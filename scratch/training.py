@@ -190,13 +190,13 @@ def train(
         Xb, Tb = (run.X, run.T) if index is None else (rows[index].T, targets[index].T)
         if caches is not None and caches[0].activation_cache.Z.shape[1] != Xb.shape[1]:
             caches, grads = None, None  # the short last batch of an epoch: fresh arrays
-        AL, caches = L_model_forward(Xb, current, spec, out=caches)
+        AL, caches = L_model_forward(Xb, current, spec, out=caches, check=False)
         cost = cost_from_targets(caches[-1].activation_cache.Z, Tb, spec, current)
         if not math.isfinite(cost):
             last_good = spare if i > 0 else current
             raise DivergenceError(run.start_iteration + i, cost, last_good, costs[:i])
         costs[i] = cost
-        grads = L_model_backward(AL, Tb, caches, spec, input_grad=False, out=grads)
+        grads = L_model_backward(AL, Tb, caches, spec, input_grad=False, out=grads, check=False)
         current, spare = update_parameters(current, grads, run.learning_rate, out=spare), current
         if callback is not None:
             callback(run.start_iteration + i, cost)
