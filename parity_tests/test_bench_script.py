@@ -54,7 +54,7 @@ def test_targets_and_environment_are_reported(report):
     assert ("cat float32", "Lightning <= plain PyTorch + 0.5 ms") in targets
     assert ("planar float32", "scratch step <= plain PyTorch step") in targets
     env = report["environment"]
-    for key in ("numpy", "torch", "lightning", "numpy_blas", "torch_threads", "cores"):
+    for key in ("numpy", "numpy_blas", "blas_pools", "torch", "lightning", "torch_threads"):
         assert key in env
 
 

@@ -59,6 +59,7 @@ if __package__ in (None, ""):  # run as a file: make the repository root importa
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import numpy as np
+from threadpoolctl import threadpool_info
 
 import scratch
 
@@ -309,9 +310,17 @@ def memory_status() -> dict[str, float]:
 
 def environment() -> dict[str, Any]:
     """Library versions, BLAS and thread counts, CPU and load: what the figures depend on."""
+    blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
     info: dict[str, Any] = {
         "python": platform.python_version(),
         "numpy": np.__version__,
+        "numpy_blas": f"{blas['name']} {blas['version']}",
+        "blas_pools": [
+            f"{Path(pool['filepath']).name} ({pool.get('threading_layer')}, "
+            f"{pool['num_threads']} threads)"
+            for pool in threadpool_info()
+            if pool["user_api"] == "blas"
+        ],
         "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "loadavg_1min": os.getloadavg()[0],
@@ -320,18 +329,16 @@ def environment() -> dict[str, Any]:
         import lightning
         import torch
 
-        from torch_impl import threads
-
-        blas = next(
-            (
-                part.split("=")[1]
-                for part in torch.__config__.show().split(", ")
-                if "BLAS_INFO" in part
-            ),
-            "unknown",
+        config = dict(
+            part.split("=", 1) for part in torch.__config__.show().split(", ") if "=" in part
         )
-        info |= {"torch": torch.__version__, "lightning": lightning.__version__, "torch_blas": blas}
-        info |= threads.thread_report()
+        info |= {
+            "torch": torch.__version__,
+            "lightning": lightning.__version__,
+            "torch_blas": config.get("BLAS_INFO", "unknown"),
+            "torch_threads": torch.get_num_threads(),
+            "torch_interop_threads": torch.get_num_interop_threads(),
+        }
     return info
 
 
@@ -413,15 +420,9 @@ def format_report(report: dict[str, Any]) -> str:
         f"{report['loadavg_1min_end']:.2f} at end; python {env['python']}, numpy {env['numpy']}"
         + (f", torch {env['torch']}, lightning {env['lightning']}" if "torch" in env else ""),
     ]
-    if "numpy_blas" in env:
-        blas = ", ".join(
-            f"{b['internal_api']} {b['version']} ({b['threading_layer']}, "
-            f"{b['num_threads']} threads)"
-            for b in env["numpy_blas"]
-        )
-        lines.append(
-            f"numpy BLAS: {blas}; torch: {env['torch_blas']}, {env['torch_threads']} threads"
-        )
+    lines.append(f"numpy BLAS: {env['numpy_blas']}; BLAS pools: {', '.join(env['blas_pools'])}")
+    if "torch" in env:
+        lines.append(f"torch: BLAS {env['torch_blas']}, {env['torch_threads']} threads")
     lines.append(
         f"median ms per training step over {report['rounds']} interleaved rounds"
         + (" (--quick: shrunken sizes, not the targets' workloads)" if report["quick"] else "")

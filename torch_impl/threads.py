@@ -1,18 +1,18 @@
 """NumPy and torch in one process: two thread pools on the same cores, taking turns.
 
-NumPy's BLAS (OpenBLAS) and torch (OpenMP) each keep a pool of worker threads, one per core.
-After a multi-threaded call, OpenBLAS's workers keep spinning for about 2^28 cycles (~0.1 s)
-before they sleep, and OpenMP's for a few milliseconds. When the other library runs next, those
-spinning workers hold its cores: on 2 cores, a torch step taken right after a NumPy step ran
-3-4.5x slower than the two apart.
+NumPy's BLAS (OpenBLAS) and torch (OpenMP) each keep a pool of worker threads, one per core,
+and an idle worker spins for a while before it sleeps, in case more work comes: OpenBLAS's for
+2^28 cycles (~0.1 s here), OpenMP's for 3-4 ms. Whatever runs next on those cores runs beside
+the spinning workers: on 2 cores, with the cat network and the two sides alternating step by
+step, a torch step took 1.3-4x and a NumPy step 1.3-2.2x as long as with each side alone.
 
-``turn(side)`` gives the cores to one side for the duration of a ``with`` block, so that neither
-starves the other and neither is made single-threaded:
-
-- ``turn("torch")``: NumPy's BLAS runs on one thread (so a stray NumPy product cannot wake its
-  pool) and its spinning workers are parked: OpenBLAS ends them now and starts them again at its
-  next multi-threaded call, after the block;
-- ``turn("numpy")``: torch runs on one thread; OpenMP's workers go idle by themselves.
+``turn(side)`` gives one side every core for a ``with`` block, so that neither starves the
+other and neither is made single-threaded: the other library is held to one thread inside the
+block, so that nothing wakes its pool, and on entering torch's turn OpenBLAS's idle workers are
+parked (ended now; OpenBLAS starts them again at its next multi-threaded call, which then takes
+a few milliseconds longer). OpenMP's workers cannot be ended; they stop spinning 3-4 ms into
+NumPy's turn. Both costs fall on the first steps of a turn, so alternate in blocks of steps and
+leave the first ones out of any timing; step-by-step alternation stays slow either way.
 
 ::
 
@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import Any, Literal
+from typing import Literal
 
 import torch
 from threadpoolctl import ThreadpoolController
@@ -41,8 +41,8 @@ def _controller() -> ThreadpoolController:
 
 
 def park_blas_workers() -> None:
-    """End OpenBLAS's idle (spinning) worker threads now; its next multi-threaded call starts
-    them again. Does nothing for other BLAS libraries, whose workers do not spin for long."""
+    """End OpenBLAS's idle worker threads now; its next multi-threaded call starts them again.
+    Does nothing for other BLAS libraries."""
     for library in _controller().select(internal_api="openblas").lib_controllers:
         shutdown = getattr(library.dynlib, "blas_thread_shutdown_", None)
         if library.threading_layer == "pthreads" and shutdown is not None:
@@ -63,7 +63,7 @@ def torch_threads(count: int) -> Iterator[None]:
 @contextmanager
 def turn(side: Side) -> Iterator[None]:
     """Inside the block, ``side`` ("numpy" or "torch") has every core and the other side's
-    workers stay idle; the thread counts in force before are restored after it."""
+    library runs on one thread; the thread counts in force before are restored after it."""
     if side == "torch":
         with _controller().limit(limits=1, user_api="blas"):
             park_blas_workers()
@@ -73,19 +73,3 @@ def turn(side: Side) -> Iterator[None]:
             yield
     else:
         raise ValueError(f"side must be 'numpy' or 'torch', got {side!r}")
-
-
-def thread_report() -> dict[str, Any]:
-    """The thread pools of this process: NumPy's BLAS (library, version, threads) and torch's."""
-    blas = [
-        {
-            key: info.get(key)
-            for key in ("internal_api", "version", "threading_layer", "num_threads")
-        }
-        for info in _controller().select(user_api="blas").info()
-    ]
-    return {
-        "numpy_blas": blas,
-        "torch_threads": torch.get_num_threads(),
-        "torch_interop_threads": torch.get_num_interop_threads(),
-    }
