@@ -4,8 +4,10 @@ Each entry gives the forward map ``A = g(Z)``, the elementwise derivative ``g'(Z
 backward map ``dZ = dA * g'(Z)``, which may use the cached ``A`` where that is cheaper
 (``sigmoid' = A (1 - A)``, ``tanh' = 1 - A^2``) -- the same identities autograd uses.
 ``forward`` and ``backward`` take an optional ``out``: an array of ``Z``'s shape and dtype to
-write the result into instead of allocating one (NumPy's ``out=``), which the training loop
-uses to run every step in the same memory.
+write the result into instead of allocating one (NumPy's ``out=``). It may be the input itself
+(``Z``, ``dA``): every map here also works in place. ``backward`` reads ``A``, never ``Z`` (ReLU's
+derivative is 1 where ``A > 0``, which is exactly where ``Z > 0``), so the training loop may
+write ``A`` over ``Z``.
 Conventions at the kinks are PyTorch's: ``relu'(0) = 0`` and ``leaky_relu'(0) = slope``.
 Sigmoid and softmax never overflow: they only ever exponentiate non-positive numbers.
 """
@@ -56,8 +58,8 @@ def _tanh_backward(dA: Array, Z: Array, A: Array, out: Array | None = None) -> A
 
 
 def _relu_backward(dA: Array, Z: Array, A: Array, out: Array | None = None) -> Array:
-    # dA where Z > 0, else 0: a product with the 0/1 mask, about 3x faster than np.where
-    return np.multiply(dA, Z > 0, out=out)
+    # dA where A > 0, else 0: a product with the 0/1 mask, about 3x faster than np.where
+    return np.multiply(dA, A > 0, out=out)
 
 
 def _softmax_backward(dA: Array, Z: Array, A: Array, out: Array | None = None) -> Array:
@@ -74,17 +76,15 @@ def _identity_backward(dA: Array, Z: Array, A: Array, out: Array | None = None) 
 
 
 def _leaky_relu(slope: float) -> Activation:
+    def derivative(Z: Array) -> Array:
+        return np.where(Z > 0, 1, slope).astype(Z.dtype)
+
     def forward(Z: Array, out: Array | None = None) -> Array:
-        A = np.multiply(Z, slope, out=out)
-        np.copyto(A, Z, where=Z > 0)
-        return A
+        return np.multiply(Z, derivative(Z), out=out)  # Z, or slope Z where Z <= 0
 
     def backward(dA: Array, Z: Array, A: Array, out: Array | None = None) -> Array:
-        dZ = np.multiply(dA, slope, out=out)
-        np.copyto(dZ, dA, where=Z > 0)
-        return dZ
+        return np.multiply(dA, derivative(A), out=out)  # A > 0 exactly where Z > 0
 
-    derivative = lambda Z: np.where(Z > 0, 1, slope).astype(Z.dtype)  # noqa: E731
     return Activation("leaky_relu", forward, derivative, backward)
 
 

@@ -113,7 +113,8 @@ def L_model_forward(
     check: bool = True,
 ) -> tuple[Array, list[LayerCache]]:
     """Forward pass through all L layers: returns ``AL`` (n[L], m) and the L caches.
-    ``out``: the caches of an earlier pass with the same m, their ``Z`` and ``A`` overwritten.
+    ``out``: the caches of an earlier pass with the same m, their ``Z`` and ``A`` overwritten
+    (where a layer's ``A`` is its ``Z``, ``A`` is computed in place).
     ``check=False`` skips the checks of ``X`` and the parameters (the training loop has made
     them once, before its first step)."""
     if check:
@@ -212,7 +213,8 @@ def L_model_backward(
     ``dA0, ..., dA{L-1}`` (derivatives of the summed loss, as in the course). ``dZ[L]`` comes
     from the loss in closed form, so it stays exact when the output unit saturates.
     ``input_grad=False`` leaves out ``dA0``, the one quantity an update never uses.
-    ``out``: the grads of an earlier pass with the same m, whose arrays are overwritten.
+    ``out``: the grads of an earlier pass with the same m, whose arrays are overwritten (where
+    ``dZ{l}`` is ``dA{l}``, ``dZ`` is computed in place).
     ``check=False``: ``Y`` is already in training form and checked (``as_targets``), as the
     training loop holds it.
     """

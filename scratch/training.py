@@ -10,12 +10,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from scratch.network import (
+    ActivationCache,
     L_model_backward,
     L_model_forward,
+    LayerCache,
     cost_from_targets,
     initialize_parameters,
     update_parameters,
@@ -144,6 +147,26 @@ def prepare_training(
     )
 
 
+class StepArrays(NamedTuple):
+    """A step's arrays, handed to the next step of the same batch size to write into."""
+
+    caches: list[LayerCache]
+    grads: dict[str, Array]
+
+    @classmethod
+    def for_next_step(cls, caches: list[LayerCache], grads: dict[str, Array]) -> StepArrays:
+        """Each hidden layer's ``A[l]`` is to be written over its ``Z[l]``, and ``dZ[l]`` over
+        ``dA[l]``: an update needs neither ``Z[l]`` nor ``dA[l]`` once ``A[l]`` and ``dZ[l]`` are
+        known (the derivatives read ``A`` only), and writing over an array still in the cache
+        beats writing a second one (3-5% of a wide step)."""
+        L = len(caches)
+        layers = [
+            LayerCache(linear, ActivationCache(Z, Z if l < L else A))
+            for l, (linear, (Z, A)) in enumerate(caches, start=1)
+        ]
+        return cls(layers, grads | {f"dZ{l}": grads[f"dA{l}"] for l in range(1, L)})
+
+
 def train(
     spec: NetworkSpec,
     X: Array,
@@ -182,22 +205,31 @@ def train(
     # Example-major copy: a mini-batch is then a block of rows, not a gather across columns.
     rows = None if run.schedule.full_batch else np.ascontiguousarray(run.X.T)
     targets = None if run.schedule.full_batch else np.ascontiguousarray(run.T.T)
-    # The previous step's caches and grads: the next step of the same batch size writes into them.
-    caches: list | None = None
-    grads: dict[str, Array] | None = None
+    reuse: StepArrays | None = None
     stop = run.start_iteration + run.num_iterations
     for i, index in enumerate(run.schedule.batches(run.start_iteration, stop)):
         Xb, Tb = (run.X, run.T) if index is None else (rows[index].T, targets[index].T)
-        if caches is not None and caches[0].activation_cache.Z.shape[1] != Xb.shape[1]:
-            caches, grads = None, None  # the short last batch of an epoch: fresh arrays
-        AL, caches = L_model_forward(Xb, current, spec, out=caches, check=False)
+        if reuse is not None and reuse.caches[0].activation_cache.Z.shape[1] != Xb.shape[1]:
+            reuse = None  # the short last batch of an epoch: fresh arrays
+        AL, caches = L_model_forward(
+            Xb, current, spec, out=None if reuse is None else reuse.caches, check=False
+        )
         cost = cost_from_targets(caches[-1].activation_cache.Z, Tb, spec, current)
         if not math.isfinite(cost):
             last_good = spare if i > 0 else current
             raise DivergenceError(run.start_iteration + i, cost, last_good, costs[:i])
         costs[i] = cost
-        grads = L_model_backward(AL, Tb, caches, spec, input_grad=False, out=grads, check=False)
+        grads = L_model_backward(
+            AL,
+            Tb,
+            caches,
+            spec,
+            input_grad=False,
+            out=None if reuse is None else reuse.grads,
+            check=False,
+        )
         current, spare = update_parameters(current, grads, run.learning_rate, out=spare), current
+        reuse = StepArrays.for_next_step(caches, grads)  # the next step writes into these
         if callback is not None:
             callback(run.start_iteration + i, cost)
     return TrainResult(current, costs, spec, run.start_iteration)
