@@ -173,12 +173,12 @@ def linear_backward(
     A_prev, W, _ = cache
     m = A_prev.shape[1]
     dA_out, dW_out, db_out = (None, None, None) if out is None else out
+    db = np.sum(dZ, axis=1, keepdims=True, out=db_out)  # first, while dZ is still in cache
+    db *= 1 / m
     dW = np.matmul(dZ, A_prev.T, out=dW_out)
     dW *= 1 / m
     if l2:
         dW += (l2 / m) * W
-    db = np.sum(dZ, axis=1, keepdims=True, out=db_out)
-    db *= 1 / m
     if not input_grad:
         dA_prev = None
     elif W.shape[0] == 1:  # one unit: W^T dZ is an outer product, 7x faster broadcast than in BLAS
