@@ -4,8 +4,7 @@ devices to run on."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +15,7 @@ import scratch
 import torch_impl
 from scratch import Layer, NetworkSpec, TrainResult, build_spec
 from scratch.spec import LOSS_OUTPUT
+from torch_impl.threads import torch_threads
 
 Array = np.ndarray
 
@@ -29,19 +29,6 @@ HIDDEN_LAYERS: dict[str, tuple[Layer, ...]] = {
     "leaky_relu-slope0.2": (Layer(6, "leaky_relu", 0.2), Layer(5, "leaky_relu", 0.2)),
     "mixed": (Layer(6, "tanh"), Layer(5, "relu"), Layer(4, "sigmoid"), Layer(3, "leaky_relu")),
 }
-
-
-@contextmanager
-def one_torch_thread() -> Iterator[None]:
-    """Torch on one thread inside: these networks are too small to gain from a second, and on a
-    busy machine every OpenMP barrier then waits for a descheduled thread (a 1,000-step run goes
-    from 1 s to 30 s). No number changes."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 requires_cuda = pytest.mark.skipif(
@@ -87,7 +74,7 @@ class Case:
     def internals(self, device: str = "cpu") -> tuple[dict[str, Array], dict[str, Array]]:
         """``layer_internals`` of both sides: ``(scratch, torch)``."""
         np_side = scratch.layer_internals(self.X, self.Y, self.params, self.spec)
-        with one_torch_thread():
+        with torch_threads(1):  # small networks; see test_torch_impl's fixture
             pt_side = torch_impl.layer_internals(self.X, self.Y, self.params, self.spec, device)
         return np_side, pt_side
 
@@ -143,7 +130,7 @@ class Run:
         """The run by ``loop`` (``scratch.train``, ``torch_impl.train_plain``, ``torch_impl.train``)
         from ``initialize_parameters(spec)``; ``options`` go to the loop (``devices=2``, ...)."""
         X, Y = scratch.load_dataset(self.dataset)
-        with one_torch_thread():
+        with torch_threads(1):  # small networks; see test_torch_impl's fixture
             return loop(
                 self.spec,
                 X,

@@ -13,6 +13,7 @@ from torch import nn
 
 import scratch
 import torch_impl
+from torch_impl.threads import torch_threads
 
 FLOAT64_RTOL = 1e-10  # the parity contract for float64 (ARCHITECTURE.md)
 LOOPS = pytest.mark.parametrize(
@@ -25,10 +26,8 @@ def one_torch_thread():
     """Torch on one thread: these networks are too small to gain from more, and on a busy
     machine with as many threads as cores, every OpenMP barrier waits for a descheduled
     thread (1,000 planar steps took 48 s instead of 0.3 s). The numbers do not change."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+    with torch_threads(1):
+        yield
 
 
 def relative_error(actual: np.ndarray, expected: np.ndarray) -> float:

@@ -31,7 +31,7 @@ ROW_ORDER = ("Z", "A", "dZ", "dA", "dW", "db")
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``compare`` command; returns its exit code."""
     import torch_impl
-    from torch_impl import parity
+    from torch_impl import parity, threads
 
     config = parse_config(argv, COMPARE, PROG, __doc__.split("\n\n")[0])
     problem = load_problem(config)
@@ -39,8 +39,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"data: {problem.data.describe()}")
     print(f"spec: {describe_spec(spec)}")
     print(f"one forward and backward pass on the {X.shape[1]} training examples, on each side\n")
-    scratch_side = scratch.layer_internals(X, Y, problem.params, spec)
-    torch_side = torch_impl.layer_internals(X, Y, problem.params, spec)
+    with threads.turn("numpy"):
+        scratch_side = scratch.layer_internals(X, Y, problem.params, spec)
+    with threads.turn("torch"):
+        torch_side = torch_impl.layer_internals(X, Y, problem.params, spec)
     comparisons = parity.compare_all(scratch_side, torch_side, dtype=spec.dtype)
     print("\n".join(internals_table(comparisons.results)))
     first = comparisons.first_failure
