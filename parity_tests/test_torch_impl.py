@@ -3,6 +3,7 @@ same weights and data, it computes the same costs, gradients and training curve 
 
 from __future__ import annotations
 
+import csv
 import json
 
 import numpy as np
@@ -267,6 +268,32 @@ def test_full_batch_is_served_without_a_copy(planar):
     served = list(batches.steps())
     assert len(served) == 3
     assert all(Xb is batches.X and Yb is batches.T for Xb, Yb in served)
+
+
+@pytest.mark.parametrize(
+    ("batch_size", "start", "epochs", "length"),
+    [(None, 3, [7], 7), (64, 5, [2, 7, 1], 7), (64, 7, [7, 3], 7)],
+    ids=["full-batch-one-epoch", "mini-resumed-mid-epoch", "mini-from-an-epoch-start"],
+)
+def test_each_iter_is_one_epoch_no_longer_than_announced(planar, batch_size, start, epochs, length):
+    # Lightning runs one epoch per iter() and sizes its progress bar with len(), which it may
+    # read again mid-epoch: the length is a whole epoch's, whatever has been served.
+    _, X, Y, _ = planar
+    schedule = scratch.BatchSchedule(m=400, batch_size=batch_size, seed=2)
+    batches = torch_impl.ScheduledBatches(X, Y, schedule, start=start, stop=start + sum(epochs))
+    served = []
+    while count := sum(1 for _ in batches if len(batches) == length):
+        served.append(count)
+    assert served == epochs
+
+
+def test_a_full_batch_run_is_one_lightning_epoch(planar, tmp_path):
+    spec, X, Y, _ = planar
+    logger = CSVLogger(tmp_path)
+    torch_impl.train(spec, X, Y, learning_rate=1.2, num_iterations=5, logger=logger)
+    with open(tmp_path / "lightning_logs" / "version_0" / "metrics.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [(row["step"], row["epoch"]) for row in rows] == [(str(t), "0") for t in range(5)]
 
 
 def test_the_shards_of_two_processes_make_up_each_batch(planar):

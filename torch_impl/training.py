@@ -139,8 +139,10 @@ def train(
                 "back to this one; use strategy='ddp', which runs this script once per process"
             )
         with warnings.catch_warnings():
-            # The data are tensors on the device already: loader workers would only add copies.
+            # The data are tensors on the device already: loader workers would only add copies,
+            # and with none, the length ScheduledBatches gives the progress bar is exact.
             warnings.filterwarnings("ignore", ".*does not have many workers.*")
+            warnings.filterwarnings("ignore", ".*`IterableDataset` has `__len__` defined.*")
             trainer.fit(module, datamodule=data)
         result = module.record.result()
         if checkpoint_path is not None:
