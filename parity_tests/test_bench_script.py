@@ -40,6 +40,24 @@ def test_flops_and_matmul_rates_are_recorded(report):
     assert cat["scratch_gflops"] > 0 and cat["numpy_matmul_gflops"] > 0
 
 
+def test_each_library_times_the_same_products_of_a_step():
+    cat = bench.QUICK_WORKLOADS["cat"]  # [768, 20, 7, 5, 1], m = 64
+    numpy_products = bench.step_products("numpy", cat, "float64")
+    torch_products = bench.step_products("torch", cat, "float64")
+    # forward and dW for each of 4 layers, dA for layers 2 and 3 (layer 4 has one unit)
+    assert len(numpy_products) == len(torch_products) == 4 * 2 + 2
+    shapes = [product().shape for product in numpy_products]
+    assert shapes[:3] == [(20, 64), (20, 768), (7, 64)]
+    assert [tuple(p().shape) for p in torch_products][:3] == [(64, 20), (20, 768), (64, 7)]
+
+
+def test_the_step_splits_into_products_and_the_rest(report):
+    for row in report["rows"]:
+        assert set(row["products_ms"]) == {"numpy", "torch"}
+        assert all(ms > 0 for ms in row["products_ms"].values())
+    assert "where the time goes" in bench.format_report(report)
+
+
 def test_peak_memory_is_measured_per_side_in_its_own_process(report):
     (entry,) = report["memory"]
     assert (entry["workload"], entry["dtype"]) == ("cat", "float32")
