@@ -4,8 +4,9 @@ On a GPU, the whole float64 suite of forward, gradient and extreme cases runs ag
 ``device`` parameter) and so does a training run; without CUDA those are skipped, saying so.
 
 Lightning DDP over two CPU processes (gloo), each on an equal shard of every batch, trains the
-curve one process trains on the whole batch: DDP averages the shards' mean gradients, which is the
-batch's mean gradient, and ``torch_impl.train`` returns the whole batch's cost on every rank.
+curve that scratch, and one Lightning process, train on the whole batch: DDP averages the shards'
+mean gradients, which is the batch's mean gradient (the L2 term is divided accordingly, see
+``torch_impl.losses``), and ``torch_impl.train`` returns the whole batch's cost on every rank.
 Lightning starts the second process by running the launching script again, which pytest cannot
 be, so the test runs this file as a script (``main``, at the bottom) in a subprocess.
 """
@@ -55,19 +56,20 @@ def ddp_results(tmp_path_factory) -> Path:
 
 
 @functools.cache
-def one_process(name: str) -> TrainResult:
-    return DDP_RUNS[name].train(torch_impl.train)
+def reference(name: str, loop: str) -> TrainResult:
+    return DDP_RUNS[name].train(scratch.train if loop == "scratch" else torch_impl.train)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("rank", [0, 1], ids=["rank0", "rank1"])
+@pytest.mark.parametrize("loop", ["scratch", "1 process"])
 @pytest.mark.parametrize("name", DDP_RUNS)
-def test_ddp_on_two_processes_matches_one_process(ddp_results, name, rank):
-    one = one_process(name)
+def test_ddp_on_two_processes_matches_scratch_and_one_process(ddp_results, name, loop, rank):
+    expected = reference(name, loop)
     with np.load(ddp_results / f"{name}-rank{rank}.npz") as stored:
-        params = {key: stored[key] for key in one.params}
+        params = {key: stored[key] for key in expected.params}
         two = TrainResult(params, stored["costs"], DDP_RUNS[name].spec)
-    assert_parity(compare_training(one, two, names=("1 process", f"DDP rank {rank} of 2")))
+    assert_parity(compare_training(expected, two, names=(loop, f"DDP rank {rank} of 2")))
 
 
 def main(out: Path) -> None:
