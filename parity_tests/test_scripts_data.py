@@ -77,12 +77,15 @@ def test_mnist_missing_offline_is_one_clear_error_naming_the_folder_and_files(
         raise URLError("no network here")
 
     monkeypatch.setattr(torchvision.datasets.mnist, "download_and_extract_archive", no_network)
+    (tmp_path / "FashionMNIST").mkdir()  # the user's: stays
     with pytest.raises(UserError) as caught:
-        load_data("mnist", data_dir=tmp_path)
+        load_data("mnist", data_dir=tmp_path / "data")
     message = str(caught.value)
     assert "\n" not in message
     assert "downloading it failed" in message and "no network here" in message
-    assert str(tmp_path / "MNIST" / "raw") in message and "train-images-idx3-ubyte" in message
+    raw = tmp_path / "data" / "MNIST" / "raw"
+    assert str(raw) in message and "train-images-idx3-ubyte" in message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["FashionMNIST"], "no empty folders left"
 
 
 def test_a_malformed_idx_file_is_a_user_error(tmp_path):

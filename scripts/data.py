@@ -5,7 +5,8 @@ Sources, by the name given to ``--dataset``:
 - a built-in generator of ``scratch.DATASETS`` (``planar``, ``moons``, ...), split into train and
   test examples with a fixed seed;
 - ``mnist`` and ``fashion-mnist``, through torchvision: read from ``<data_dir>/MNIST/raw`` (or
-  ``FashionMNIST/raw``), downloaded there first when missing;
+  ``FashionMNIST/raw``), downloaded there first when missing (a failed download removes the
+  empty folders it made);
 - ``cat``: the course's ``train_catvnoncat.h5`` and ``test_catvnoncat.h5`` in ``<data_dir>``;
 - a path ending in ``.npz`` holding ``X`` (n_x, m) and ``Y`` (1 or n_y, m), and optionally
   ``X_test`` and ``Y_test``; without them the examples are split like a built-in set.
@@ -18,6 +19,7 @@ another (or against all the rest) into the binary task of a sigmoid output.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,9 +140,13 @@ def _torchvision(name: str, root: Path) -> Data:
     raw = root / source.__name__ / "raw"
     files = [Path(archive).stem for archive, _ in source.resources]
     if not all((raw / file).is_file() for file in files):
+        absent = [folder for folder in (raw, raw.parent, root) if not folder.exists()]
         try:
             source(str(root), train=True, download=True)
         except (RuntimeError, OSError) as err:
+            for folder in absent:  # deepest first; a folder holding anything stays
+                with suppress(OSError):
+                    folder.rmdir()
             reason = (str(err).strip().splitlines() or [repr(err)])[-1].strip()
             raise UserError(
                 f"{name} is not in {raw} and downloading it failed ({reason}); on a machine "
