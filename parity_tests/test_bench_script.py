@@ -28,6 +28,7 @@ def test_every_side_has_a_step_time_for_every_workload(report):
         for side in SIDES:
             steps = row["steps"][side]
             assert steps["steps"] > 0 and 0 < steps["median_ms"] <= steps["p90_ms"]
+            assert steps["faults_per_step"] >= 0
         for key in ("scratch_over_torch", "lightning_over_torch", "scratch_of_matmul"):
             assert row[key] > 0 and row[f"{key}_err"] == 0  # one round: no spread to estimate
 

@@ -41,7 +41,9 @@ operands of the workload's shapes, NumPy in course layout (``W @ A``, ``dZ @ A.T
 and torch one example per row as ``nn.Linear`` does (``A @ W.T``, ``dZ.T @ A``, ``dZ @ W``). A
 step's time less its products' is the rest: activations, cost, bias, update, and the loop.
 Both count the same products: those above, less a one-unit layer's ``W^T dZ``, which scratch
-forms as a broadcast and not in BLAS.
+forms as a broadcast and not in BLAS. Each turn also counts the minor page faults of its timed
+steps (``getrusage``, read at the first and last): an array allocated afresh each step has its
+pages faulted in as they are first written, which for large arrays is a cost of its own.
 
 Peak memory: each side trains the cat and wide workloads again in a fresh process of its own (the
 scratch one never imports torch), which reports its resident set before training and its peak
@@ -55,6 +57,7 @@ import json
 import os
 import platform
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -64,7 +67,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 if __package__ in (None, ""):  # run as a file: make the repository root importable instead
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
@@ -130,7 +133,7 @@ WORKLOADS = {
         Workload("planar", (2, 4, 1), "tanh", BCE, 400, None, 1.2, steps=400, warmup=50),
         Workload("cat", (12288, 20, 7, 5, 1), "relu", BCE, 209, None, 0.0075, steps=150, warmup=40),
         Workload("mnist", (784, 128, 64, 10), "relu", CE, 60000, 256, 0.1, steps=300, warmup=60),
-        Workload("wide", (1024, 1024, 1024, 1), "relu", BCE, 4096, None, 0.01, steps=5, warmup=1),
+        Workload("wide", (1024, 1024, 1024, 1), "relu", BCE, 4096, None, 0.01, steps=9, warmup=1),
     )
 }
 # --quick: the same four problems shrunk, so that a whole run takes seconds.
@@ -181,10 +184,25 @@ def cores_for(side: str) -> AbstractContextManager[None]:
     return threads.turn("numpy" if side == "scratch" else "torch")
 
 
-def step_times(side: str, problem: Problem) -> np.ndarray:
-    """Seconds per step of one turn of ``side``: the gaps between its per-step callbacks, less
-    the first ``warmup``."""
-    workload, stamps = problem.workload, []
+class Turn(NamedTuple):
+    """One turn of a side: its step gaps (s), less the first ``warmup``, and the minor page faults
+    per step over those same steps."""
+
+    gaps: np.ndarray
+    faults_per_step: float
+
+
+def step_times(side: str, problem: Problem) -> Turn:
+    """One turn of ``side`` on ``problem``: the gaps between its per-step callbacks, and the
+    page faults between the same callbacks (read twice a turn, so as not to slow a step)."""
+    workload, stamps, faults = problem.workload, [], []
+    counted = {workload.warmup + 1, workload.steps}  # the first and last timed callbacks
+
+    def on_step(t: int, cost: float) -> None:
+        stamps.append(time.perf_counter())
+        if len(stamps) in counted:
+            faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt)
+
     trainer(side)(
         problem.spec,
         problem.X,
@@ -193,11 +211,12 @@ def step_times(side: str, problem: Problem) -> np.ndarray:
         learning_rate=workload.learning_rate,
         num_iterations=workload.steps,
         batch_size=workload.batch_size,
-        callback=lambda t, cost: stamps.append(time.perf_counter()),
+        callback=on_step,
     )
     if len(stamps) != workload.steps:
         raise RuntimeError(f"{side} reported {len(stamps)} of {workload.steps} steps")
-    return np.diff(stamps)[workload.warmup :]
+    gaps = np.diff(stamps)[workload.warmup :]
+    return Turn(gaps, (faults[-1] - faults[0]) / len(gaps))
 
 
 def matmul_gflops(library: str, dtype: str, shape: tuple[int, int], repeats: int = 5) -> float:
@@ -280,17 +299,18 @@ def rotated(items: Sequence[str], by: int) -> list[str]:
     return [*items[by:], *items[:by]]
 
 
-def summary(rounds: Sequence[Sequence[float]]) -> dict[str, Any]:
+def summary(turns: Sequence[Turn]) -> dict[str, Any]:
     """Median, mean and 10th/90th percentiles in ms over every round's steps, the number of
-    steps, and each round's median."""
-    ms = np.concatenate(rounds) * 1e3
+    steps, each round's median, and the median page faults per step."""
+    ms = np.concatenate([turn.gaps for turn in turns]) * 1e3
     return {
         "median_ms": float(np.median(ms)),
         "mean_ms": float(np.mean(ms)),
         "p10_ms": float(np.percentile(ms, 10)),
         "p90_ms": float(np.percentile(ms, 90)),
         "steps": int(ms.size),
-        "round_medians_ms": [float(np.median(r)) * 1e3 for r in rounds],
+        "round_medians_ms": [float(np.median(turn.gaps)) * 1e3 for turn in turns],
+        "faults_per_step": float(np.median([turn.faults_per_step for turn in turns])),
     }
 
 
@@ -310,7 +330,7 @@ def measure_steps(
     matmul_shape: tuple[int, int],
     progress: Callable[[str], None],
 ) -> tuple[Times, Times, dict[str, dict[str, list[float]]]]:
-    """Every side's step times (one array per round) for every workload and dtype, each
+    """Every side's turns (one per round) for every workload and dtype, each
     library's time for the same step's products (ms, one per round), and the matmul rates,
     interleaved: each round visits every workload and dtype, and each side takes a turn there."""
     problems = {(w.name, d): Problem.build(w, d) for w in workloads for d in dtypes}
@@ -603,19 +623,21 @@ def format_report(report: dict[str, Any]) -> str:
 
 
 def time_split_lines(rows: Sequence[dict[str, Any]]) -> list[str]:
-    """Each side's step as its products (BLAS, timed alone) plus the rest, in ms."""
+    """Each side's step as its products (BLAS, timed alone) plus the rest, in ms, and the
+    minor page faults of a step (a fresh array's pages, each faulted in when first written)."""
     split = [(side, lib) for lib, side in SIDE_OF.items() if side in rows[0]["steps"]]
     lines = [
         "where the time goes, ms per step = the step's products (timed alone, each library in its"
-        " own layout) + the rest",
+        " own layout) + the rest; page faults per step",
         f"{'workload':<8} {'dtype':<8} "
-        + "  ".join(f"{side:>9} = {'products':>8} + {'rest':>6}" for side, _ in split),
+        + "  ".join(f"{s:>9} = {'products':>8} + {'rest':>6} {'faults':>6}" for s, _ in split),
     ]
     for row in rows:
         cells = []
         for side, lib in split:
-            step, blas = row["steps"][side]["median_ms"], row["products_ms"][lib]
-            cells.append(f"{step:>9.3f} = {blas:>8.3f} + {step - blas:>6.3f}")
+            step, faults = row["steps"][side]["median_ms"], row["steps"][side]["faults_per_step"]
+            blas = row["products_ms"][lib]
+            cells.append(f"{step:>9.3f} = {blas:>8.3f} + {step - blas:>6.3f} {faults:>6.0f}")
         lines.append(f"{row['workload']:<8} {row['dtype']:<8} " + "  ".join(cells))
     return lines
 
