@@ -231,6 +231,14 @@ def test_the_progress_bar_shows_unless_quiet(tmp_path, capsys):
     assert capsys.readouterr().err == ""
 
 
+def test_lightnings_bar_counts_a_full_batch_run_and_shows_its_last_cost(tmp_path, capsys):
+    assert main(["--runs-dir", str(tmp_path / "runs"), "--impl", "torch", "--iterations", "7"]) == 0
+    results = json.loads((run_folder(tmp_path, "planar-torch") / "results.json").read_text())
+    bar = capsys.readouterr().out
+    assert "Epoch 0: 100%" in bar and "7/7" in bar
+    assert f"cost={results['implementations']['torch']['final_cost']:.6f}" in bar
+
+
 def test_mnist_as_a_binary_task_and_as_ten_classes(tmp_path):
     write_mnist(tmp_path / "data", m=20)
     data = ["--dataset", "mnist", "--data-dir", str(tmp_path / "data"), "--iterations", "3"]

@@ -24,9 +24,9 @@ class NetworkModule(lightning.LightningModule):
     Trainer) ``W <- W - learning_rate dJ/dW`` with ``torch.optim.SGD`` (no momentum, no weight
     decay: the L2 term is in ``J``). The cost of the whole batch, taken before the update and
     averaged over the processes under DDP, is kept in ``record`` and, with ``log_cost``, logged
-    as ``"cost"`` (``self.log``, for loggers, the progress bar and callbacks). Lightning's
-    logging costs about 0.4 ms a step on two CPU cores, as much as the rest of its loop, so
-    ``train`` turns it off when nothing would read it. The spec (as a dict) and the learning
+    as ``"cost"`` (``self.log``, for loggers and callbacks). Lightning's logging costs about
+    0.4 ms a step on two CPU cores, as much as the rest of its loop, so ``train`` turns it on
+    only for a logger (its progress bar reads ``record``). The spec (as a dict) and the learning
     rate are the checkpoint's hyperparameters.
     """
 
