@@ -6,6 +6,7 @@ scratch weights and data, so that the two implementations can be compared number
     result = torch_impl.train(spec, X, Y, params=params, learning_rate=1.2, num_iterations=1000)
 """
 
+from torch_impl.callbacks import CostProgressBar, ReportCost
 from torch_impl.checkpoints import (
     AtomicCheckpointIO,
     checkpoint_to_weights,
@@ -35,8 +36,10 @@ __all__ = [
     "TORCH_DTYPES",
     "ArrayDataModule",
     "AtomicCheckpointIO",
+    "CostProgressBar",
     "CostRecord",
     "NetworkModule",
+    "ReportCost",
     "ScheduledBatches",
     "SpecNet",
     "build_module",
