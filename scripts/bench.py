@@ -235,12 +235,17 @@ def matmul_gflops(library: str, dtype: str, shape: tuple[int, int], repeats: int
         Z_t = torch.empty((n, m), dtype=W_t.dtype)
         product = lambda: torch.matmul(W_t, A_t, out=Z_t)  # noqa: E731
     product()
+    return 2 * n * n * m / median_seconds(product, repeats) / 1e9
+
+
+def median_seconds(work: Callable[[], Any], repeats: int) -> float:
+    """The median time of ``repeats`` calls of ``work``."""
     seconds = []
     for _ in range(repeats):
         start = time.perf_counter()
-        product()
+        work()
         seconds.append(time.perf_counter() - start)
-    return 2 * n * n * m / float(np.median(seconds)) / 1e9
+    return float(np.median(seconds))
 
 
 def step_products(library: str, workload: Workload, dtype: str) -> list[Callable[[], Any]]:
@@ -283,15 +288,7 @@ def products_ms(library: str, workload: Workload, dtype: str, repeats: int = 5) 
     while time.perf_counter() < warm_until:
         for product in products:
             product()
-    total = 0.0
-    for product in products:
-        seconds = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            product()
-            seconds.append(time.perf_counter() - start)
-        total += float(np.median(seconds))
-    return total * 1e3
+    return sum(median_seconds(product, repeats) for product in products) * 1e3
 
 
 def rotated(items: Sequence[str], by: int) -> list[str]:
