@@ -88,12 +88,12 @@ class ScheduledBatches(IterableDataset):
 
     def __iter__(self) -> Iterator[Batch]:
         end = self._epoch_end()
+        if self.next_step >= end:
+            return
         if self.schedule.full_batch:
             while self.next_step < end:
                 self.next_step += 1
                 yield self.X, self.T
-            return
-        if self.next_step >= end:
             return
         batches = [self._shard(index) for index in self.schedule.batches(self.next_step, end)]
         rows = torch.from_numpy(np.concatenate(batches)).to(self.X.device)
