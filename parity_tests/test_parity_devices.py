@@ -26,7 +26,7 @@ from parity_cases import PLANAR, SPIRAL, Run, requires_cuda
 import scratch
 import torch_impl
 from scratch import TrainResult
-from torch_impl.parity import assert_parity, compare_training
+from scratch.parity import assert_parity, compare_training
 
 DDP_RUNS = {
     "spiral-l2-full-batch": Run("spiral", SPIRAL, 0.3, 1000),  # 300 examples: 150 a process

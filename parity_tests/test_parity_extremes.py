@@ -8,8 +8,8 @@ import pytest
 from parity_cases import PRECISIONS, Case, kink_case, make_case, network
 
 from scratch import Layer, NetworkSpec
+from scratch.parity import assert_parity, compare_all
 from scratch.spec import LOSSES
-from torch_impl.parity import assert_parity, compare_all
 
 KINKED = [
     pytest.param(Layer(4, "relu"), id="relu"),

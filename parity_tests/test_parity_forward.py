@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from parity_cases import HIDDEN_LAYERS, PRECISIONS, make_case, network, only
 
+from scratch.parity import assert_parity, compare, compare_all
 from scratch.spec import LOSSES
-from torch_impl.parity import assert_parity, compare, compare_all
 
 
 @pytest.mark.parametrize(("dtype", "device"), PRECISIONS)

@@ -8,13 +8,9 @@ import pytest
 from parity_cases import DEVICES, HIDDEN_LAYERS, PRECISIONS, make_case, network, only
 
 from scratch import gradient_check
+from scratch.parity import assert_parity, compare_all
 from scratch.spec import LOSSES
-from torch_impl.parity import (
-    CENTRED_DIFFERENCE,
-    assert_parity,
-    centred_difference_tolerance,
-    compare_all,
-)
+from scratch.tolerances import CENTRED_DIFFERENCE, centred_difference_tolerance
 
 GRADIENTS = ("dZ", "dA", "dW", "db")
 

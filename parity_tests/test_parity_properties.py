@@ -14,8 +14,8 @@ from parity_cases import Case, labels_for
 
 import scratch
 from scratch import Layer, NetworkSpec
+from scratch.parity import assert_parity, compare_all
 from scratch.spec import DTYPES, HIDDEN_ACTIVATIONS, INITS, LOSS_OUTPUT, LOSSES
-from torch_impl.parity import assert_parity, compare_all
 
 OUTPUT_UNITS = {"binary_cross_entropy": (1, 1), "cross_entropy": (2, 8), "mse": (1, 8)}
 

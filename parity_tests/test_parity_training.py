@@ -18,7 +18,8 @@ from parity_cases import HOUSING, PLANAR, SPIRAL, Run
 import scratch
 import torch_impl
 from scratch import TrainResult
-from torch_impl.parity import EXACT, assert_parity, compare_training
+from scratch.parity import assert_parity, compare_training
+from scratch.tolerances import EXACT
 
 # The fast lane's two runs are 1,000 steps each; test_torch_impl holds the planar full-batch
 # curve against scratch already, so the float64 runs here are other networks and losses.

@@ -18,19 +18,14 @@ from parity_cases import PLANAR, Case, Run, kink_case, make_case, network, only
 
 import scratch
 import scratch.activations as activations
+import scratch.losses as losses
 import scratch.network as network_module
 import scratch.training as training
 import torch_impl
 from scratch import Layer, NetworkSpec
+from scratch.parity import Comparisons, compare_all, compare_training
+from scratch.tolerances import CENTRED_DIFFERENCE, EXACT, centred_difference_tolerance
 from torch_impl.lightning_module import NetworkModule
-from torch_impl.parity import (
-    CENTRED_DIFFERENCE,
-    EXACT,
-    Comparisons,
-    centred_difference_tolerance,
-    compare_all,
-    compare_training,
-)
 
 # tanh, then sigmoid as a hidden activation, then the output: L = 3.
 SPEC = NetworkSpec(3, (Layer(5, "tanh"), Layer(4, "sigmoid"), Layer(1, "sigmoid")), l2=0.7)
@@ -149,7 +144,7 @@ def test_l2_term_halved_in_dW_is_reported_at_dW_only(monkeypatch):
 
 
 def test_cost_without_its_l2_term_is_reported_at_the_cost_only(monkeypatch):
-    monkeypatch.setattr(network_module, "l2_penalty", lambda parameters, l2, m: 0.0)
+    monkeypatch.setattr(losses, "l2_penalty", lambda parameters, l2, m: 0.0)
     result = parting(make_case(SPEC))
     assert failing(result) == {"cost"}
     assert result.first_failure.layer is None and result.first_failure.where == "cost"

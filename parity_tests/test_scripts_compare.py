@@ -11,8 +11,8 @@ import pytest
 
 import scratch
 import torch_impl
+from scratch import parity
 from scripts import compare, gradcheck
-from torch_impl import parity
 
 QUANTITIES = [
     "dA0",

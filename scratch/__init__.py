@@ -4,31 +4,39 @@ Everything a learner calls is importable from here, under the course's names::
 
     from scratch import L_model_forward, L_model_backward, compute_cost, train
 
-Importing this package never imports torch.
+Importing this package never imports torch. The referee between the two sides lives here too,
+NumPy only: ``scratch.parity`` (the comparison) and ``scratch.tolerances`` (its table).
 """
 
 from scratch.activations import ACTIVATION_TABLE, Activation, get_activation, sigmoid, softmax
+from scratch.batches import BatchSchedule
 from scratch.datasets import DATASETS, load_dataset, train_test_split
 from scratch.gradcheck import GradCheckResult, gradient_check, relative_difference
-from scratch.initializers import INIT_TABLE
-from scratch.losses import LOSS_TABLE, l2_penalty
+from scratch.initializers import INIT_TABLE, initialize_parameters
+from scratch.internals import backward_formulas, layer_internals
+from scratch.losses import LOSS_TABLE, cost_from_targets, l2_penalty
 from scratch.network import (
     L_model_backward,
     L_model_forward,
     accuracy,
     compute_cost,
-    cost_from_targets,
-    initialize_parameters,
-    layer_internals,
+    cost_of,
     linear_activation_backward,
     linear_activation_forward,
     linear_backward,
     linear_forward,
     predict,
-    update_parameters,
 )
-from scratch.spec import Layer, NetworkSpec, SpecError, build_spec, load_spec, save_spec
-from scratch.training import BatchSchedule, DivergenceError, TrainResult, prepare_training, train
+from scratch.optimizers import update_parameters
+from scratch.spec import Layer, NetworkSpec, SpecError, build_spec
+from scratch.spec_files import load_spec, save_spec
+from scratch.training import (
+    DivergenceError,
+    TrainingSettings,
+    TrainResult,
+    prepare_training,
+    train,
+)
 from scratch.validation import as_input, as_targets
 from scratch.weights import load_weights, save_weights
 
@@ -47,12 +55,15 @@ __all__ = [
     "NetworkSpec",
     "SpecError",
     "TrainResult",
+    "TrainingSettings",
     "accuracy",
     "as_input",
     "as_targets",
+    "backward_formulas",
     "build_spec",
     "compute_cost",
     "cost_from_targets",
+    "cost_of",
     "get_activation",
     "gradient_check",
     "initialize_parameters",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scratch.network import L_model_backward, L_model_forward, cost_from_targets
+from scratch.network import L_model_backward, L_model_forward, cost_of
 from scratch.spec import NetworkSpec
 from scratch.validation import as_input, as_targets, check_params
 
@@ -65,10 +65,6 @@ def gradient_check(
     X = as_input(X, spec)
     T = as_targets(Y, spec, X.shape[1])
 
-    def cost() -> float:
-        _, caches = L_model_forward(X, theta, spec)
-        return cost_from_targets(caches[-1].activation_cache.Z, T, spec, theta)
-
     AL, caches = L_model_forward(X, theta, spec)
     grads = L_model_backward(AL, T, caches, spec, input_grad=False)
     analytic, numeric = {}, {}
@@ -77,9 +73,9 @@ def gradient_check(
         for index in np.ndindex(value.shape):
             original = value[index]
             value[index] = original + epsilon
-            plus = cost()
+            plus = cost_of(X, T, theta, spec, check=False)
             value[index] = original - epsilon
-            minus = cost()
+            minus = cost_of(X, T, theta, spec, check=False)
             value[index] = original
             approx[index] = (plus - minus) / (2 * epsilon)
         analytic[f"d{key}"], numeric[f"d{key}"] = grads[f"d{key}"], approx

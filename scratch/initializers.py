@@ -1,4 +1,5 @@
-"""Initialisation schemes, one table entry per name: ``init(rng, n, n_prev) -> W`` of shape
+"""Initialisation, drawn once on the scratch side (the torch side has no twin: it draws nothing and
+starts from these weights). One table entry per scheme: ``init(rng, n, n_prev) -> W`` of shape
 (n, n_prev), drawn in float64 from the caller's generator. Biases always start at zero.
 
 - ``zeros``: W = 0. Every hidden unit computes the same function and receives the same
@@ -11,8 +12,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 
 import numpy as np
+
+from scratch.spec import NetworkSpec
 
 Init = Callable[[np.random.Generator, int, int], np.ndarray]
 
@@ -22,3 +26,21 @@ INIT_TABLE: dict[str, Init] = {
     "xavier": lambda rng, n, n_prev: rng.standard_normal((n, n_prev)) * np.sqrt(2 / (n_prev + n)),
     "he": lambda rng, n, n_prev: rng.standard_normal((n, n_prev)) * np.sqrt(2 / n_prev),
 }
+
+
+def initialize_parameters(
+    spec: NetworkSpec, rng: np.random.Generator | None = None
+) -> dict[str, np.ndarray]:
+    """``W[l]`` drawn by the spec's init scheme, ``b[l] = 0``, in the spec's dtype.
+
+    Draws in float64 from ``rng`` (default: a fresh ``np.random.default_rng(spec.seed)``, so no
+    global state is touched), layer by layer, then casts: a float32 spec gets the float64
+    weights rounded.
+    """
+    rng = np.random.default_rng(spec.seed) if rng is None else rng
+    init = INIT_TABLE[spec.init]
+    params: dict[str, np.ndarray] = {}
+    for l, (n_prev, n) in enumerate(pairwise(spec.sizes), start=1):
+        params[f"W{l}"] = init(rng, n, n_prev).astype(spec.dtype)
+        params[f"b{l}"] = np.zeros((n, 1), dtype=spec.dtype)
+    return params

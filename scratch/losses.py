@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from scratch.spec import NetworkSpec
+
 Array = np.ndarray
 
 
@@ -60,3 +62,19 @@ def l2_penalty(parameters: Mapping[str, Array], l2: float, m: int) -> float:
     """``(l2 / 2m) sum_l ||W[l]||_F^2``; biases are not penalised."""
     squares = sum(float(np.vdot(W, W)) for key, W in parameters.items() if key.startswith("W"))
     return l2 / (2 * m) * squares
+
+
+def cost_from_targets(
+    ZL: Array, T: Array, spec: NetworkSpec, parameters: Mapping[str, Array] | None = None
+) -> float:
+    """``J`` of the logits ``ZL`` (n[L], m) against targets ``T`` already in training form
+    (``as_targets``), with the L2 term of ``parameters`` when ``spec.l2 > 0``: the training loop
+    converts and checks ``Y`` once, then calls this every step. ``torch_impl.losses`` has its
+    twin."""
+    m = ZL.shape[1]
+    cost = LOSS_TABLE[spec.loss].total(ZL, T) / m
+    if spec.l2:
+        if parameters is None:
+            raise ValueError(f"the cost with l2={spec.l2} needs the parameters")
+        cost += l2_penalty(parameters, spec.l2, m)
+    return cost

@@ -23,14 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
-from itertools import pairwise
 from typing import NamedTuple
 
 import numpy as np
 
 from scratch.activations import ACTIVATION_TABLE, Activation, get_activation
-from scratch.initializers import INIT_TABLE
-from scratch.losses import LOSS_TABLE, l2_penalty
+from scratch.losses import LOSS_TABLE, cost_from_targets
 from scratch.spec import NetworkSpec
 from scratch.validation import as_input, as_targets, check_params, check_X
 
@@ -60,22 +58,6 @@ class LayerCache(NamedTuple):
 def layer_activations(spec: NetworkSpec) -> tuple[Activation, ...]:
     """``g[1], ..., g[L]`` for a spec, resolved once."""
     return tuple(get_activation(layer) for layer in spec.layers)
-
-
-def initialize_parameters(spec: NetworkSpec, rng: np.random.Generator | None = None) -> Params:
-    """``W[l]`` drawn by the spec's init scheme, ``b[l] = 0``, in the spec's dtype.
-
-    Draws in float64 from ``rng`` (default: a fresh ``np.random.default_rng(spec.seed)``, so no
-    global state is touched), layer by layer, then casts: a float32 spec gets the float64
-    weights rounded.
-    """
-    rng = np.random.default_rng(spec.seed) if rng is None else rng
-    init = INIT_TABLE[spec.init]
-    params: Params = {}
-    for l, (n_prev, n) in enumerate(pairwise(spec.sizes), start=1):
-        params[f"W{l}"] = init(rng, n, n_prev).astype(spec.dtype)
-        params[f"b{l}"] = np.zeros((n, 1), dtype=spec.dtype)
-    return params
 
 
 def linear_forward(
@@ -144,18 +126,17 @@ def compute_cost(
     return cost_from_targets(ZL, as_targets(Y, spec, m), spec, parameters)
 
 
-def cost_from_targets(
-    ZL: Array, T: Array, spec: NetworkSpec, parameters: Mapping[str, Array] | None = None
+def cost_of(
+    X: Array, Y: Array, parameters: Mapping[str, Array], spec: NetworkSpec, *, check: bool = True
 ) -> float:
-    """``compute_cost`` for targets already in training form (``as_targets``): the training loop
-    converts and checks ``Y`` once, then calls this every step."""
-    m = ZL.shape[1]
-    cost = LOSS_TABLE[spec.loss].total(ZL, T) / m
-    if spec.l2:
-        if parameters is None:
-            raise ValueError(f"the cost with l2={spec.l2} needs the parameters")
-        cost += l2_penalty(parameters, spec.l2, m)
-    return cost
+    """The cost ``J`` of ``parameters`` on the examples ``X``, ``Y``: a forward pass, then
+    ``compute_cost`` of its ``ZL``. ``check=False``: ``X`` and ``Y`` are already checked and in
+    training form (``as_input``, ``as_targets``), as a loop that calls this often holds them."""
+    if check:
+        X = as_input(X, spec)
+        Y = as_targets(Y, spec, X.shape[1])
+    _, caches = L_model_forward(X, parameters, spec, check=check)
+    return cost_from_targets(caches[-1].activation_cache.Z, Y, spec, parameters)
 
 
 def linear_backward(
@@ -236,42 +217,6 @@ def L_model_backward(
         if dA_prev is not None:
             grads[f"dA{l - 1}"] = dA_prev
     return grads
-
-
-def layer_internals(
-    X: Array, Y: Array, parameters: Mapping[str, Array], spec: NetworkSpec
-) -> dict[str, Array]:
-    """One forward and backward pass, laid out flat for study and comparison: ``Z1..ZL``,
-    ``A1..AL``, ``dZ1..dZL``, ``dA0..dA{L-1}``, ``dW1..dWL``, ``db1..dbL`` and ``cost`` (0-d).
-    ``torch_impl`` captures the same keys from autograd."""
-    X = as_input(X, spec)
-    T = as_targets(Y, spec, X.shape[1])
-    AL, caches = L_model_forward(X, parameters, spec)
-    ZL = caches[-1].activation_cache.Z
-    out = {"cost": np.asarray(cost_from_targets(ZL, T, spec, parameters), dtype=spec.dtype)}
-    for l, (_, (Z, A)) in enumerate(caches, start=1):
-        out[f"Z{l}"], out[f"A{l}"] = Z, A
-    out.update(L_model_backward(AL, T, caches, spec))
-    return out
-
-
-def update_parameters(
-    parameters: Mapping[str, Array],
-    grads: Mapping[str, Array],
-    learning_rate: float,
-    out: Params | None = None,
-) -> Params:
-    """One gradient-descent step: ``W[l] - learning_rate dW[l]``, ``b[l] - learning_rate db[l]``.
-
-    Leaves ``parameters`` and ``grads`` untouched and returns new arrays, or writes into the
-    arrays of ``out`` (same keys and shapes) without allocating, which the training loop uses.
-    """
-    if out is None:
-        return {key: value - learning_rate * grads[f"d{key}"] for key, value in parameters.items()}
-    for key, value in parameters.items():
-        step = np.multiply(grads[f"d{key}"], learning_rate, out=out[key])
-        np.subtract(value, step, out=step)
-    return out
 
 
 def predict(X: Array, parameters: Mapping[str, Array], spec: NetworkSpec) -> Array:

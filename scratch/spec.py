@@ -4,7 +4,7 @@ A spec names the input size, each layer's units and activation, the initialisati
 loss (with its optional L2 strength), the dtype and the seed. It is validated on construction, so a
 spec that exists is one both sides can build; errors name the offending layer and field.
 
-File format (JSON, or YAML when PyYAML is installed)::
+File format (JSON, or YAML when PyYAML is installed; read and written by ``scratch.spec_files``)::
 
     {"input_size": 2,
      "layers": [{"units": 4, "activation": "tanh"},
@@ -22,10 +22,7 @@ import math
 import numbers
 from dataclasses import dataclass
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
-
-from scratch._atomic import atomic_write_bytes
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "identity", "softmax")
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "identity")
@@ -108,6 +105,14 @@ class NetworkSpec:
     @property
     def activations(self) -> tuple[str, ...]:
         return tuple(layer.activation for layer in self.layers)
+
+    def describe(self) -> str:
+        """One line: sizes, activations, loss, init, L2, dtype and seed."""
+        l2 = f", l2 {self.l2}" if self.l2 else ""
+        return (
+            f"{list(self.sizes)} {'/'.join(self.activations)}, {self.loss}, {self.init} init{l2}, "
+            f"{self.dtype}, seed {self.seed}"
+        )
 
     def param_shapes(self) -> dict[str, tuple[int, int]]:
         """Course layout, in order W1, b1, ...: ``W{l}`` (n[l], n[l-1]) and ``b{l}`` (n[l], 1)."""
@@ -207,35 +212,6 @@ def _validate(spec: NetworkSpec) -> None:
             f"layer {last} (output): loss {spec.loss!r} needs a {activation} output layer with "
             f"{wanted}, got {out.units} {out.activation} unit(s)"
         )
-
-
-def load_spec(path: str | Path) -> NetworkSpec:
-    """Read a spec file (``.json``, or ``.yaml``/``.yml``), validating every field."""
-    path = Path(path)
-    try:
-        text = path.read_text()
-    except OSError as err:
-        raise SpecError(f"spec file {str(path)!r}: {err.strerror or err}") from None
-    if path.suffix in (".yaml", ".yml"):
-        import yaml
-
-        try:
-            return NetworkSpec.from_dict(yaml.safe_load(text))
-        except yaml.YAMLError as err:
-            raise SpecError(f"spec file {str(path)!r}: not valid YAML ({err})") from None
-    return NetworkSpec.from_json(text)
-
-
-def save_spec(spec: NetworkSpec, path: str | Path) -> None:
-    """Write a spec file atomically; YAML for ``.yaml``/``.yml``, JSON otherwise."""
-    path = Path(path)
-    if path.suffix in (".yaml", ".yml"):
-        import yaml
-
-        text = yaml.safe_dump(spec.to_dict(), sort_keys=False)
-    else:
-        text = spec.to_json() + "\n"
-    atomic_write_bytes(path, text.encode())
 
 
 def build_spec(

@@ -1,29 +1,32 @@
-"""Gradient descent: the training loop, and the contract both implementations' ``train`` share.
+"""Gradient descent: the training loop, and the contract every side's ``train`` shares (the twin
+is ``torch_impl.training``).
 
-``prepare_training`` checks and converts everything once; ``BatchSchedule`` says which examples
-step t uses; ``TrainResult`` is what either side's ``train`` returns. ``torch_impl.train`` calls
-the same three, so the two loops see identical arrays in an identical order.
+``TrainingSettings`` says how to train; ``prepare_training`` checks and converts the data once;
+``BatchSchedule`` says which examples step t uses; ``TrainResult`` is what every ``train``
+returns. ``torch_impl.train`` and ``train_plain`` use the same, so the loops see identical arrays
+in an identical order.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import NamedTuple
+from dataclasses import dataclass, replace
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from scratch.batches import BatchSchedule
+from scratch.initializers import initialize_parameters
+from scratch.losses import cost_from_targets
 from scratch.network import (
     ActivationCache,
     L_model_backward,
     L_model_forward,
     LayerCache,
-    cost_from_targets,
-    initialize_parameters,
-    update_parameters,
 )
-from scratch.spec import NetworkSpec
+from scratch.optimizers import update_parameters
+from scratch.spec import NetworkSpec, is_int
 from scratch.validation import as_input, as_targets, check_params, check_positive
 
 Array = np.ndarray
@@ -56,83 +59,81 @@ class DivergenceError(FloatingPointError):
 
 
 @dataclass(frozen=True)
-class BatchSchedule:
-    """Which examples each gradient step uses.
+class TrainingSettings:
+    """How a run trains, whichever side runs it: ``num_iterations`` gradient steps of size
+    ``learning_rate``, on mini-batches of ``batch_size`` (``None``: full batch), reshuffled each
+    epoch unless ``shuffle=False`` (see ``BatchSchedule``), starting at step
+    ``start_iteration`` of the schedule (so 500 + 500 steps equal 1,000). Checked on
+    construction; any integer type counts (``np.int64(3)`` as well as ``3``)."""
 
-    Full batch (``batch_size`` None or >= m): every step uses all m examples in order. Otherwise
-    epoch e is ``ceil(m / batch_size)`` consecutive steps over one permutation of the examples
-    (the last batch may be smaller), drawn from ``default_rng((seed, e))`` when ``shuffle``, so
-    step t's batch depends only on (seed, t): a run resumed at step t sees the same batches.
-    """
-
-    m: int
+    learning_rate: float
+    num_iterations: int
     batch_size: int | None = None
     shuffle: bool = True
-    seed: int = 0
+    start_iteration: int = 0
+
+    def __post_init__(self) -> None:
+        check_positive("learning_rate", self.learning_rate)
+        check_positive("num_iterations", self.num_iterations, integer=True)
+        if self.batch_size is not None:
+            check_positive("batch_size", self.batch_size, integer=True)
+        if not is_int(self.start_iteration) or self.start_iteration < 0:
+            raise ValueError(
+                f"start_iteration must be a non-negative integer, got {self.start_iteration!r}"
+            )
+        if not isinstance(self.shuffle, bool | np.bool_):
+            raise TypeError(f"shuffle must be True or False, got {self.shuffle!r}")
+        fields = {
+            "learning_rate": float(self.learning_rate),
+            "num_iterations": int(self.num_iterations),
+            "batch_size": None if self.batch_size is None else int(self.batch_size),
+            "shuffle": bool(self.shuffle),
+            "start_iteration": int(self.start_iteration),
+        }
+        for name, value in fields.items():
+            object.__setattr__(self, name, value)
+
+    @classmethod
+    def of(cls, settings: TrainingSettings | None = None, **fields: Any) -> TrainingSettings:
+        """``settings`` with ``fields`` changed, or settings of ``fields`` alone: what every
+        ``train`` accepts, ``train(spec, X, Y, settings)`` or ``train(spec, X, Y,
+        learning_rate=1.2, num_iterations=1000)``."""
+        if settings is None:
+            return cls(**fields)
+        if not isinstance(settings, TrainingSettings):
+            raise TypeError(f"settings must be TrainingSettings, got {type(settings).__name__}")
+        return replace(settings, **fields) if fields else settings
 
     @property
-    def full_batch(self) -> bool:
-        return self.batch_size is None or self.batch_size >= self.m
-
-    @property
-    def steps_per_epoch(self) -> int:
-        return 1 if self.full_batch else -(-self.m // self.batch_size)
-
-    def epoch_order(self, epoch: int) -> Array:
-        if not self.shuffle:
-            return np.arange(self.m)
-        return np.random.default_rng((self.seed, epoch)).permutation(self.m)
-
-    def batches(self, start: int, stop: int):
-        """Yield the example indices of steps ``start .. stop-1`` (``None``: all of them)."""
-        if self.full_batch:
-            yield from (None for _ in range(start, stop))
-            return
-        per_epoch, size = self.steps_per_epoch, self.batch_size
-        epoch, order = None, None
-        for t in range(start, stop):
-            if t // per_epoch != epoch:
-                epoch = t // per_epoch
-                order = self.epoch_order(epoch)
-            k = t % per_epoch
-            yield order[k * size : (k + 1) * size]
+    def stop(self) -> int:
+        """The step after the last one."""
+        return self.start_iteration + self.num_iterations
 
 
 @dataclass(frozen=True)
 class TrainingInputs:
     """Everything a training loop needs, checked and in the spec's dtype: ``X`` (n_x, m),
-    targets ``T`` in training form, starting ``params`` (fresh copies) and the schedule."""
+    targets ``T`` in training form, starting ``params`` (fresh copies), the schedule and the
+    settings."""
 
     X: Array
     T: Array
     params: Params
     schedule: BatchSchedule
-    learning_rate: float
-    num_iterations: int
-    start_iteration: int
+    settings: TrainingSettings
 
 
 def prepare_training(
     spec: NetworkSpec,
     X: Array,
     Y: Array,
-    *,
-    params: Mapping[str, Array] | None,
-    learning_rate: float,
-    num_iterations: int,
-    batch_size: int | None,
-    shuffle: bool,
-    start_iteration: int,
+    settings: TrainingSettings,
+    params: Mapping[str, Array] | None = None,
 ) -> TrainingInputs:
-    """Check every argument of ``train`` once, with errors that name it, and convert the data."""
+    """Check the data and the starting parameters once, with errors that name them, and
+    convert the data; every side's ``train`` starts here."""
     if not isinstance(spec, NetworkSpec):
         raise TypeError(f"spec must be a NetworkSpec, got {type(spec).__name__}")
-    check_positive("learning_rate", learning_rate)
-    check_positive("num_iterations", num_iterations, integer=True)
-    if batch_size is not None:
-        check_positive("batch_size", batch_size, integer=True)
-    if not isinstance(start_iteration, int) or start_iteration < 0:
-        raise ValueError(f"start_iteration must be a non-negative integer, got {start_iteration!r}")
     X = as_input(X, spec)
     m = X.shape[1]
     T = as_targets(Y, spec, m)
@@ -141,10 +142,8 @@ def prepare_training(
     else:
         check_params(params, spec, name="params")
         start = {key: np.array(value, copy=True) for key, value in params.items()}
-    schedule = BatchSchedule(m, batch_size, shuffle, spec.seed)
-    return TrainingInputs(
-        X, T, start, schedule, float(learning_rate), int(num_iterations), start_iteration
-    )
+    schedule = BatchSchedule(m, settings.batch_size, settings.shuffle, spec.seed)
+    return TrainingInputs(X, T, start, schedule, settings)
 
 
 class StepArrays(NamedTuple):
@@ -171,43 +170,30 @@ def train(
     spec: NetworkSpec,
     X: Array,
     Y: Array,
+    settings: TrainingSettings | None = None,
     *,
     params: Mapping[str, Array] | None = None,
-    learning_rate: float,
-    num_iterations: int,
-    batch_size: int | None = None,
-    shuffle: bool = True,
-    start_iteration: int = 0,
     callback: Callback | None = None,
+    **fields: Any,
 ) -> TrainResult:
-    """Gradient descent on the cost of ``spec`` for ``num_iterations`` steps.
+    """Gradient descent on the cost of ``spec``, as ``settings`` (or the ``TrainingSettings``
+    fields given as keywords: ``learning_rate``, ``num_iterations``, ``batch_size``,
+    ``shuffle``, ``start_iteration``) say.
 
     Starts from copies of ``params`` (never mutated) or, without them, from
-    ``initialize_parameters(spec)``. Full batch by default; ``batch_size`` gives mini-batches,
-    reshuffled each epoch from ``spec.seed`` unless ``shuffle=False`` (see ``BatchSchedule``);
-    ``start_iteration`` continues a schedule, so 500 + 500 steps equal 1,000. ``callback(t, cost)``
-    runs after every step. Raises ``DivergenceError`` if the cost stops being finite.
+    ``initialize_parameters(spec)``. ``callback(t, cost)`` runs after every step. Raises
+    ``DivergenceError`` if the cost stops being finite.
     """
-    run = prepare_training(
-        spec,
-        X,
-        Y,
-        params=params,
-        learning_rate=learning_rate,
-        num_iterations=num_iterations,
-        batch_size=batch_size,
-        shuffle=shuffle,
-        start_iteration=start_iteration,
-    )
+    run = prepare_training(spec, X, Y, TrainingSettings.of(settings, **fields), params)
+    steps = run.settings
     current = run.params
     spare = {key: np.empty_like(value) for key, value in current.items()}
-    costs = np.empty(run.num_iterations, dtype=np.float64)
+    costs = np.empty(steps.num_iterations, dtype=np.float64)
     # Example-major copy: a mini-batch is then a block of rows, not a gather across columns.
     rows = None if run.schedule.full_batch else np.ascontiguousarray(run.X.T)
     targets = None if run.schedule.full_batch else np.ascontiguousarray(run.T.T)
     reuse: StepArrays | None = None
-    stop = run.start_iteration + run.num_iterations
-    for i, index in enumerate(run.schedule.batches(run.start_iteration, stop)):
+    for i, index in enumerate(run.schedule.batches(steps.start_iteration, steps.stop)):
         Xb, Tb = (run.X, run.T) if index is None else (rows[index].T, targets[index].T)
         if reuse is not None and reuse.caches[0].activation_cache.Z.shape[1] != Xb.shape[1]:
             reuse = None  # the short last batch of an epoch: fresh arrays
@@ -217,7 +203,7 @@ def train(
         cost = cost_from_targets(caches[-1].activation_cache.Z, Tb, spec, current)
         if not math.isfinite(cost):
             last_good = spare if i > 0 else current
-            raise DivergenceError(run.start_iteration + i, cost, last_good, costs[:i])
+            raise DivergenceError(steps.start_iteration + i, cost, last_good, costs[:i])
         costs[i] = cost
         grads = L_model_backward(
             AL,
@@ -228,8 +214,8 @@ def train(
             out=None if reuse is None else reuse.grads,
             check=False,
         )
-        current, spare = update_parameters(current, grads, run.learning_rate, out=spare), current
+        current, spare = update_parameters(current, grads, steps.learning_rate, out=spare), current
         reuse = StepArrays.for_next_step(caches, grads)  # the next step writes into these
         if callback is not None:
-            callback(run.start_iteration + i, cost)
-    return TrainResult(current, costs, spec, run.start_iteration)
+            callback(steps.start_iteration + i, cost)
+    return TrainResult(current, costs, spec, steps.start_iteration)

@@ -20,24 +20,28 @@ if __package__ in (None, ""):  # run as a file: make the repository root importa
 import scratch
 from scripts.config import COMPARE, parse_config
 from scripts.errors import EXIT_FAILED, EXIT_OK, reports_user_errors
-from scripts.explain import FOOTNOTE, explain_backward
-from scripts.problem import describe_spec, load_problem
+from scripts.problem import load_problem
 
 PROG = "compare"
 ROW_ORDER = ("Z", "A", "dZ", "dA", "dW", "db")
+FOOTNOTE = (
+    "Autograd differentiates J: the 1/m of every dW and db is the loss's DivBackward0 at the top.\n"
+    "The course's dZ and dA are of the summed loss m J, so the torch side's are scaled by m."
+)
 
 
 @reports_user_errors(PROG)
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``compare`` command; returns its exit code."""
     import torch_impl
-    from torch_impl import parity, threads
+    from scratch import parity
+    from torch_impl import threads
 
     config = parse_config(argv, COMPARE, PROG, __doc__.split("\n\n")[0])
     problem = load_problem(config)
     spec, X, Y = problem.spec, problem.data.X_train, problem.data.Y_train
     print(f"data: {problem.data.describe()}")
-    print(f"spec: {describe_spec(spec)}")
+    print(f"spec: {spec.describe()}")
     print(f"one forward and backward pass on the {X.shape[1]} training examples, on each side\n")
     with threads.turn("numpy"):
         scratch_side = scratch.layer_internals(X, Y, problem.params, spec)
@@ -54,8 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\nthe two sides part first at {first.message()}")
     if config.explain:
         print("\nbackward pass: the scratch formula  <-  the autograd node(s) that computed it")
-        for formula, nodes in explain_backward(X, Y, problem.params, spec):
-            print(f"  {formula:<36} <-  {nodes}")
+        formulas = scratch.backward_formulas(spec)
+        nodes = torch_impl.autograd_nodes(X, Y, problem.params, spec)
+        for formula, made_by in zip(formulas, nodes, strict=True):
+            print(f"  {formula:<36} <-  {made_by}")
         print(FOOTNOTE)
     return EXIT_OK if first is None else EXIT_FAILED
 

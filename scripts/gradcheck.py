@@ -23,7 +23,7 @@ from scratch import NetworkSpec
 from scratch.gradcheck import DEFAULT_EPSILON
 from scripts.config import GRADCHECK, parse_config
 from scripts.errors import EXIT_FAILED, EXIT_OK, reports_user_errors
-from scripts.problem import Params, describe_spec, load_problem
+from scripts.problem import Params, load_problem
 
 PROG = "gradcheck"
 KINKED = ("relu", "leaky_relu")
@@ -40,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if config.examples is not None:
         X, Y = X[:, : config.examples], Y[:, : config.examples]
     print(f"data: {problem.data.describe()}")
-    print(f"spec: {describe_spec(spec)}")
+    print(f"spec: {spec.describe()}")
     twin = " (a float32 spec is checked as its float64 twin)" if spec.dtype != "float64" else ""
     print(
         f"centred differences with eps {DEFAULT_EPSILON:g} on {X.shape[1]} training examples, "
@@ -73,7 +73,7 @@ def _notes(
     spec = spec.replace(dtype="float64")
     params = {key: value.astype(np.float64) for key, value in params.items()}
     _, caches = scratch.L_model_forward(scratch.as_input(X, spec), params, spec)
-    cost = scratch.compute_cost(caches[-1].activation_cache.Z, Y, spec, params)
+    cost = scratch.cost_of(X, Y, params, spec)
     notes = []
     tiny = [key for key, value in result.per_parameter.items() if value >= result.threshold]
     if tiny and result.passed:

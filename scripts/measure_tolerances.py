@@ -29,14 +29,9 @@ import torch
 import scratch
 import torch_impl
 from scratch import Layer, NetworkSpec
+from scratch.parity import Comparison, compare_all, compare_training
 from scratch.spec import DTYPES, HIDDEN_ACTIVATIONS, INITS, LOSS_OUTPUT, LOSSES
-from torch_impl.parity import (
-    CENTRED_DIFFERENCE,
-    Comparison,
-    centred_difference_tolerance,
-    compare_all,
-    compare_training,
-)
+from scratch.tolerances import CENTRED_DIFFERENCE, centred_difference_tolerance
 
 # Data sets to train on, with a learning rate that trains them: (loss, output units, rate).
 RUN_DATA = {

@@ -43,8 +43,8 @@ def load_problem(config: RunConfig) -> Problem:
     params, stored_spec = stored
     if stored_spec != spec:
         raise UserError(
-            f"{config.weights} holds weights of {describe_spec(stored_spec)}; "
-            f"the settings describe {describe_spec(spec)}"
+            f"{config.weights} holds weights of {stored_spec.describe()}; "
+            f"the settings describe {spec.describe()}"
         )
     return Problem(data, spec, params)
 
@@ -83,17 +83,4 @@ def evaluate(problem: Problem, params: Params) -> dict[str, float]:
             f"{part}_accuracy": scratch.accuracy(X, Y, params, spec)
             for part, (X, Y) in parts.items()
         }
-    costs = {}
-    for part, (X, Y) in parts.items():
-        _, caches = scratch.L_model_forward(scratch.as_input(X, spec), params, spec)
-        costs[f"{part}_cost"] = scratch.compute_cost(caches[-1].activation_cache.Z, Y, spec, params)
-    return costs
-
-
-def describe_spec(spec: NetworkSpec) -> str:
-    """One line: sizes, activations, loss, init, L2, dtype and seed."""
-    l2 = f", l2 {spec.l2}" if spec.l2 else ""
-    return (
-        f"{list(spec.sizes)} {'/'.join(spec.activations)}, {spec.loss}, {spec.init} init{l2}, "
-        f"{spec.dtype}, seed {spec.seed}"
-    )
+    return {f"{part}_cost": scratch.cost_of(X, Y, params, spec) for part, (X, Y) in parts.items()}

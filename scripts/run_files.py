@@ -26,7 +26,7 @@ from scratch._atomic import atomic_write_bytes
 from scripts.costs import costs_csv, difference
 from scripts.errors import UserError
 from scripts.plots import plot_costs, plot_decision_boundaries
-from scripts.problem import Params, Problem, describe_spec, read_weights
+from scripts.problem import Params, Problem, read_weights
 from scripts.run_folder import RunFolder
 from scripts.training import Outcome
 
@@ -64,7 +64,7 @@ def write_results(
     atomic_write_bytes(folder.file(RESULTS), summary.encode())
     written += [COSTS, RESULTS]
     if any(len(curve.costs) for curve in curves):
-        title = f"{problem.data.name}\n{describe_spec(problem.spec)}"
+        title = f"{problem.data.name}\n{problem.spec.describe()}"
         plot_costs(curves, folder.file(COST_PLOT), title)
         written.append(COST_PLOT)
     data = problem.data
@@ -83,7 +83,7 @@ def _summary(
 ) -> dict[str, Any]:
     summary: dict[str, Any] = {
         "data": problem.data.describe(),
-        "spec": describe_spec(problem.spec),
+        "spec": problem.spec.describe(),
         "implementations": {
             outcome.impl: {
                 "start_iteration": outcome.curve.start,

@@ -22,7 +22,7 @@ from scratch import BatchSchedule
 from scripts.config import TRAIN, RunConfig, parse_config
 from scripts.costs import cost_table
 from scripts.errors import EXIT_FAILED, EXIT_OK, UserError, reports_user_errors
-from scripts.problem import Params, Problem, describe_spec, evaluate, load_problem
+from scripts.problem import Params, Problem, evaluate, load_problem
 from scripts.run_files import (
     CHECKPOINT,
     resume_points,
@@ -100,7 +100,7 @@ def _print_plan(
     starts: Mapping[str, tuple[Params, int]],
 ) -> None:
     print(f"data: {problem.data.describe()}")
-    print(f"spec: {describe_spec(problem.spec)}")
+    print(f"spec: {problem.spec.describe()}")
     batches = f"batches of {config.batch_size}" if config.batch_size else "full batch"
     first = min(start for _, start in starts.values())
     where = f" from iteration {first} of {config.resume}" if config.resume else ""
@@ -134,7 +134,7 @@ def _print_report(
 
 def _parity_lines(a: Outcome, b: Outcome) -> list[str]:
     """The verdict of ``torch_impl.parity`` on the two runs: every cost, then the weights."""
-    from torch_impl import parity
+    from scratch import parity
 
     verdict = parity.compare_training(a.result, b.result)
     first = verdict.first_failure

@@ -4,10 +4,8 @@ cost that diverges turned into an outcome that keeps the last good weights."""
 from __future__ import annotations
 
 import logging
-import sys
 import time
 import warnings
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from tqdm import tqdm
 
 import scratch
 from scratch import NetworkSpec, TrainResult
+from scripts.cores import cores_for
 from scripts.costs import Curve
 
 Params = dict[str, np.ndarray]
@@ -84,7 +83,7 @@ def train(impl: str, job: Job, params: Params, start: int, checkpoint: Path) -> 
     clock = time.perf_counter()
     diverged_at = None
     try:
-        with _turn(impl):
+        with cores_for(impl):
             if impl == "scratch":
                 result = _scratch(job, params, start)
             else:
@@ -93,17 +92,6 @@ def train(impl: str, job: Job, params: Params, start: int, checkpoint: Path) -> 
         result = TrainResult(err.params, err.costs, job.spec, start)
         diverged_at = err.iteration
     return Outcome(impl, result, diverged_at, time.perf_counter() - clock)
-
-
-def _turn(impl: str) -> AbstractContextManager:
-    """The cores to ``impl`` alone while it trains: NumPy's and torch's thread pools, left to
-    share them, starve each other (``torch_impl.threads``). A scratch run in a process that has
-    not loaded torch has no other pool to fear, and stays free of torch."""
-    if impl == "scratch" and "torch" not in sys.modules:
-        return nullcontext()
-    from torch_impl import threads
-
-    return threads.turn("numpy" if impl == "scratch" else "torch")
 
 
 def _scratch(job: Job, params: Params, start: int) -> TrainResult:

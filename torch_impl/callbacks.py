@@ -1,14 +1,16 @@
-"""Lightning callbacks of ``torch_impl.train``: the per-step ``callback(t, cost)`` of
-``scratch.train``, and a progress bar that shows the cost."""
+"""No scratch twin: the Lightning callbacks of ``torch_impl.train``, the per-step
+``callback(t, cost)`` of ``scratch.train`` and a progress bar that shows the cost."""
 
 from __future__ import annotations
 
 import math
+import sys
 import time
 from typing import Any
 
 import lightning
 from lightning.pytorch.callbacks import TQDMProgressBar
+from lightning.pytorch.callbacks.progress.tqdm_progress import Tqdm
 
 from scratch.training import Callback
 
@@ -28,12 +30,25 @@ class ReportCost(lightning.Callback):
 class CostProgressBar(TQDMProgressBar):
     """Lightning's progress bar with the cost of the last step, read from the module's record
     (so the cost need not be logged), redrawn at most every ``interval`` seconds and at the end
-    of an epoch. Lightning's own redraws after every step, which with the logging it needs cost
-    0.6 ms a step on the planar net, as much as the step itself."""
+    of an epoch, on stderr like the scratch side's (Lightning's own writes to stdout). Lightning's
+    bar redraws after every step, which with the logging it needs cost as much as a small
+    network's step itself."""
 
     def __init__(self, interval: float = 0.1):
         super().__init__()
         self.interval, self._drawn_at = interval, -math.inf
+
+    def init_train_tqdm(self) -> Tqdm:
+        return Tqdm(
+            desc=self.train_description,
+            position=2 * self.process_position,
+            disable=self.is_disabled,
+            leave=True,
+            dynamic_ncols=True,
+            file=sys.stderr,
+            smoothing=0,
+            bar_format=self.BAR_FORMAT,
+        )
 
     def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx) -> None:
         bar, done, now = self.train_progress_bar, batch_idx + 1, time.monotonic()

@@ -1,5 +1,5 @@
-"""Lightning checkpoints of a ``NetworkModule`` <-> the scratch weights file (``.npz`` with its
-spec).
+"""No scratch twin: Lightning checkpoints of a ``NetworkModule`` <-> the scratch weights file
+(``.npz`` with its spec).
 
 A checkpoint keeps the spec (as a dict) and the learning rate in its hyperparameters, so either
 file can be rebuilt from the other alone; the weights cross over bit for bit. Every write is

@@ -1,5 +1,5 @@
-"""The network as a ``LightningModule``: the cost in ``training_step``, plain SGD, a record of
-every step's cost."""
+"""No scratch twin: the network as a ``LightningModule``, with the cost in ``training_step``, the
+optimizer of ``torch_impl.optimizers``, and a record of every step's cost."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import torch
 from scratch.spec import NetworkSpec
 from scratch.validation import check_positive
 from torch_impl.losses import cost_from_targets
-from torch_impl.module import build_module
+from torch_impl.network import build_module
+from torch_impl.optimizers import build_optimizer
 from torch_impl.record import CostRecord
 
 
@@ -24,9 +25,9 @@ class NetworkModule(lightning.LightningModule):
     Trainer) ``W <- W - learning_rate dJ/dW`` with ``torch.optim.SGD`` (no momentum, no weight
     decay: the L2 term is in ``J``). The cost of the whole batch, taken before the update and
     averaged over the processes under DDP, is kept in ``record`` and, with ``log_cost``, logged
-    as ``"cost"`` (``self.log``, for loggers and callbacks). Lightning's logging costs about
-    0.4 ms a step on two CPU cores, as much as the rest of its loop, so ``train`` turns it on
-    only for a logger (its progress bar reads ``record``). The spec (as a dict) and the learning
+    as ``"cost"`` (``self.log``, for loggers and callbacks). Lightning's logging costs as much
+    as the rest of its loop, so ``train`` turns it on only for a logger (its progress bar reads
+    ``record``). The spec (as a dict) and the learning
     rate are the checkpoint's hyperparameters.
     """
 
@@ -50,9 +51,9 @@ class NetworkModule(lightning.LightningModule):
         self.record: CostRecord | None = None
 
     def __setattr__(self, name: str, value: Any) -> None:
-        # The Trainer names the hook it is in through this plain attribute, set and reset 54
-        # times a step; through nn.Module.__setattr__ (which looks for parameters and modules
-        # first) that cost 0.06 ms a step, an eighth of Lightning's overhead on the planar net.
+        # The Trainer names the hook it is in through this plain attribute, set and reset dozens
+        # of times a step; nn.Module.__setattr__ (which looks for parameters and modules first)
+        # made that an eighth of Lightning's overhead on the planar net. A test pins the name.
         if name == "_current_fx_name":
             object.__setattr__(self, name, value)
         else:
@@ -86,4 +87,4 @@ class NetworkModule(lightning.LightningModule):
         return J
 
     def configure_optimizers(self) -> torch.optim.Optimizer:
-        return torch.optim.SGD(self.net.parameters(), lr=self.learning_rate)
+        return build_optimizer(self.net.parameters(), self.learning_rate)

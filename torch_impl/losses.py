@@ -1,4 +1,5 @@
-"""The cost with PyTorch's own losses, one table entry per loss the spec can name.
+"""The cost with PyTorch's own losses, one table entry per loss the spec can name: the twin of
+``scratch.losses``.
 
 On logits ``ZL`` (m, n[L]) and targets ``T`` (m, n[L]) in training form (one-hot or probability
 rows for cross-entropy, as ``scratch.validation.as_targets`` makes them, transposed):

@@ -1,5 +1,6 @@
-"""What a training run records: the cost of every step, and the weights that gave the last
-finite one, so a diverging run ends the way ``scratch.train`` does."""
+"""No scratch twin (``scratch.train`` keeps these in its loop): what a torch run records, the cost
+of every step and the weights that gave the last finite one, so that a diverging run ends the way
+``scratch.train`` does."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import numpy as np
 import torch
 
 from scratch.training import DivergenceError, TrainResult
-from torch_impl.module import SpecNet
+from torch_impl.network import SpecNet
 from torch_impl.transfer import export_params
 
 

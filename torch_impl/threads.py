@@ -1,18 +1,18 @@
-"""NumPy and torch in one process: two thread pools on the same cores, taking turns.
+"""No scratch twin: NumPy and torch in one process, two thread pools on the same cores taking
+turns.
 
 NumPy's BLAS (OpenBLAS) and torch (OpenMP) each keep a pool of worker threads, one per core,
-and an idle worker spins for a while before it sleeps, in case more work comes: OpenBLAS's for
-2^28 cycles (~0.1 s here), OpenMP's for 3-4 ms. Whatever runs next on those cores runs beside
-the spinning workers: on 2 cores, with the cat network and the two sides alternating step by
-step, a torch step took 1.3-4x and a NumPy step 1.3-2.2x as long as with each side alone.
+and an idle worker spins for a while before it sleeps, in case more work comes. Whatever runs
+next on those cores runs beside the spinning workers, so two libraries that alternate starve
+each other (the README's Performance section has the figures).
 
 ``turn(side)`` gives one side every core for a ``with`` block, so that neither starves the
 other and neither is made single-threaded: the other library is held to one thread inside the
 block, so that nothing wakes its pool, and on entering torch's turn OpenBLAS's idle workers are
-parked (ended now; OpenBLAS starts them again at its next multi-threaded call, which then takes
-a few milliseconds longer). OpenMP's workers cannot be ended; they stop spinning 3-4 ms into
-NumPy's turn. Both costs fall on the first steps of a turn, so alternate in blocks of steps and
-leave the first ones out of any timing; step-by-step alternation stays slow either way.
+parked (ended now; OpenBLAS starts them again at its next multi-threaded call). OpenMP's workers
+cannot be ended; they stop spinning a few milliseconds into NumPy's turn. Both costs fall on the
+first steps of a turn, so alternate in blocks of steps and leave the first ones out of any
+timing.
 
 ::
 

@@ -10,106 +10,119 @@ at fault.
 
 from __future__ import annotations
 
+import logging
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import lightning
 import numpy as np
 import torch
-from lightning.pytorch.strategies.launchers import _MultiProcessingLauncher
 
 from scratch.spec import NetworkSpec
-from scratch.training import Callback, TrainResult, prepare_training
-from torch_impl.callbacks import CostProgressBar, ReportCost
-from torch_impl.checkpoints import AtomicCheckpointIO
-from torch_impl.data import ArrayDataModule, ScheduledBatches
-from torch_impl.lightning_module import NetworkModule
+from scratch.training import Callback, TrainingSettings, TrainResult, prepare_training
+from torch_impl.batches import ScheduledBatches
 from torch_impl.losses import cost_from_targets
-from torch_impl.module import build_module
+from torch_impl.network import build_module
+from torch_impl.optimizers import build_optimizer
 from torch_impl.record import CostRecord
+
+# Lightning's INFO lines ("GPU available: False", "TPU available", tips, "`Trainer.fit` stopped")
+LIGHTNING_LOGGERS = ("lightning.pytorch", "lightning.fabric")
 
 
 @contextmanager
-def _torch_flags_restored() -> Iterator[None]:
-    """The Trainer's ``deterministic=True`` switches torch's deterministic algorithms on, and
-    cuDNN's benchmark off, for the whole process; put both back as they were."""
+def _trainer_context(verbose: bool) -> Iterator[None]:
+    """What a Trainer changes for the whole process, put back as it was: ``deterministic=True``
+    switches torch's deterministic algorithms on and cuDNN's benchmark off. Unless ``verbose``,
+    Lightning's INFO lines are held back, and a deprecation raised inside Lightning itself on
+    this torch is not shown (it is not the caller's to fix)."""
     deterministic = torch.are_deterministic_algorithms_enabled()
     warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
     benchmark = torch.backends.cudnn.benchmark
+    loggers = [logging.getLogger(name) for name in LIGHTNING_LOGGERS]
+    levels = [logger.level for logger in loggers]
     try:
-        yield
+        with warnings.catch_warnings():
+            if not verbose:
+                for logger in loggers:
+                    logger.setLevel(logging.WARNING)
+                warnings.filterwarnings("ignore", message=r"`isinstance\(treespec, LeafSpec\)`")
+            # The data are tensors on the device already: loader workers would only add copies,
+            # and with none, the length ScheduledBatches gives the progress bar is exact.
+            warnings.filterwarnings("ignore", ".*does not have many workers.*")
+            warnings.filterwarnings("ignore", ".*`IterableDataset` has `__len__` defined.*")
+            yield
     finally:
         torch.use_deterministic_algorithms(deterministic, warn_only=warn_only)
         torch.backends.cudnn.benchmark = benchmark
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 def train(
     spec: NetworkSpec,
     X: np.ndarray,
     Y: np.ndarray,
+    settings: TrainingSettings | None = None,
     *,
     params: Mapping[str, np.ndarray] | None = None,
-    learning_rate: float,
-    num_iterations: int,
-    batch_size: int | None = None,
-    shuffle: bool = True,
-    start_iteration: int = 0,
     callback: Callback | None = None,
     accelerator: str = "cpu",
     devices: int | str | list[int] = 1,
     strategy: str | Any = "auto",
     progress_bar: bool = False,
+    verbose: bool = False,
     default_root_dir: str | Path | None = None,
     logger: bool | Any = False,
     checkpoint_path: str | Path | None = None,
+    **fields: Any,
 ) -> TrainResult:
-    """Gradient descent on the cost of ``spec`` for ``num_iterations`` steps of a
-    ``lightning.Trainer``: the arguments and result of ``scratch.train``, plus the Trainer's.
+    """Gradient descent on the cost of ``spec`` by a ``lightning.Trainer``: the arguments and
+    result of ``scratch.train`` (``settings``, or its fields as keywords), plus the Trainer's.
 
     ``accelerator``, ``devices`` and ``strategy`` pass through to the Trainer, so the same call
     trains on a GPU or with ``strategy="ddp"`` over several processes; each process then takes an
     equal shard of every batch (the batch sizes must divide evenly), DDP averages their gradients
     to the whole batch's, and ``costs`` are the whole batch's. Strategies that start their
     processes from this one (``ddp_spawn``, ``ddp_fork``) are refused: the costs stay in the
-    workers. ``progress_bar``: Lightning's bar with the cost (``CostProgressBar``). Nothing is
-    written to disk unless asked: ``logger`` (a Lightning logger, or ``True`` for its default
-    under ``default_root_dir``) and ``checkpoint_path`` (a Lightning checkpoint of the final
-    module, written atomically). Raises ``DivergenceError`` if a cost is not finite.
+    workers. It prints nothing unless asked: ``progress_bar`` shows Lightning's bar with the cost
+    (``CostProgressBar``, on stderr), ``verbose`` Lightning's own messages. Nothing is written to
+    disk unless asked: ``logger`` (a Lightning logger, or ``True`` for its default under
+    ``default_root_dir``) and ``checkpoint_path`` (a Lightning checkpoint of the final module,
+    written atomically). Raises ``DivergenceError`` if a cost is not finite.
     """
-    run = prepare_training(
-        spec,
-        X,
-        Y,
-        params=params,
-        learning_rate=learning_rate,
-        num_iterations=num_iterations,
-        batch_size=batch_size,
-        shuffle=shuffle,
-        start_iteration=start_iteration,
-    )
+    import lightning  # here, where the Trainer is built: ``import torch_impl`` stays light
+    from lightning.pytorch.strategies.launchers import _MultiProcessingLauncher
+
+    from torch_impl.callbacks import CostProgressBar, ReportCost
+    from torch_impl.checkpoints import AtomicCheckpointIO
+    from torch_impl.data_module import ArrayDataModule
+    from torch_impl.lightning_module import NetworkModule
+
+    run = prepare_training(spec, X, Y, TrainingSettings.of(settings, **fields), params)
+    steps = run.settings
     module = NetworkModule(
         spec,
-        run.learning_rate,
+        steps.learning_rate,
         run.params,
-        start_iteration=run.start_iteration,
+        start_iteration=steps.start_iteration,
         log_cost=bool(logger),
     )
     data = ArrayDataModule(
         run.X,
         run.T,
         run.schedule,
-        start_iteration=run.start_iteration,
-        num_iterations=run.num_iterations,
+        start_iteration=steps.start_iteration,
+        num_iterations=steps.num_iterations,
     )
-    with _torch_flags_restored():
+    with _trainer_context(verbose):
         trainer = lightning.Trainer(
             accelerator=accelerator,
             devices=devices,
             strategy=strategy,
-            max_steps=run.num_iterations,
+            max_steps=steps.num_iterations,
             max_epochs=-1,
             deterministic=True,
             num_sanity_val_steps=0,
@@ -131,12 +144,7 @@ def train(
                 f"strategy {strategy!r} runs the steps in worker processes whose costs do not come "
                 "back to this one; use strategy='ddp', which runs this script once per process"
             )
-        with warnings.catch_warnings():
-            # The data are tensors on the device already: loader workers would only add copies,
-            # and with none, the length ScheduledBatches gives the progress bar is exact.
-            warnings.filterwarnings("ignore", ".*does not have many workers.*")
-            warnings.filterwarnings("ignore", ".*`IterableDataset` has `__len__` defined.*")
-            trainer.fit(module, datamodule=data)
+        trainer.fit(module, datamodule=data)
         result = module.record.result()
         if checkpoint_path is not None:
             trainer.save_checkpoint(checkpoint_path)
@@ -147,34 +155,21 @@ def train_plain(
     spec: NetworkSpec,
     X: np.ndarray,
     Y: np.ndarray,
+    settings: TrainingSettings | None = None,
     *,
     params: Mapping[str, np.ndarray] | None = None,
-    learning_rate: float,
-    num_iterations: int,
-    batch_size: int | None = None,
-    shuffle: bool = True,
-    start_iteration: int = 0,
     callback: Callback | None = None,
+    **fields: Any,
 ) -> TrainResult:
-    """``train`` without Lightning: the same module, cost, SGD and batches in a plain loop on
-    the CPU (``zero_grad``, ``backward``, ``step``)."""
-    run = prepare_training(
-        spec,
-        X,
-        Y,
-        params=params,
-        learning_rate=learning_rate,
-        num_iterations=num_iterations,
-        batch_size=batch_size,
-        shuffle=shuffle,
-        start_iteration=start_iteration,
-    )
+    """``train`` without Lightning: the same module, cost, optimizer and batches in a plain loop
+    on the CPU (``zero_grad``, ``backward``, ``step``)."""
+    run = prepare_training(spec, X, Y, TrainingSettings.of(settings, **fields), params)
+    steps = run.settings
     net = build_module(spec, run.params)
-    optimizer = torch.optim.SGD(net.parameters(), lr=run.learning_rate)
-    record = CostRecord(net, run.start_iteration)
-    stop = run.start_iteration + run.num_iterations
-    batches = ScheduledBatches(run.X, run.T, run.schedule, run.start_iteration, stop)
-    for t, (Xb, Tb) in enumerate(batches.steps(), start=run.start_iteration):
+    optimizer = build_optimizer(net.parameters(), steps.learning_rate)
+    record = CostRecord(net, steps.start_iteration)
+    batches = ScheduledBatches(run.X, run.T, run.schedule, steps.start_iteration, steps.stop)
+    for t, (Xb, Tb) in enumerate(batches.steps(), start=steps.start_iteration):
         J = cost_from_targets(net(Xb), Tb, spec, net.weights)
         if not record.add(float(J.detach())):
             break

@@ -1,4 +1,4 @@
-"""The one boundary between the two layouts, for weights and for data.
+"""No scratch twin: the one boundary between the two layouts, for weights and for data.
 
 Weights need no transpose: the course's ``W[l]`` (n[l], n[l-1]) is ``nn.Linear.weight``; only
 the bias changes shape, (n[l], 1) <-> (n[l],). Data does: the course holds ``X`` (n_x, m), one
@@ -19,7 +19,7 @@ from scratch.spec import NetworkSpec
 from scratch.validation import check_params
 
 if TYPE_CHECKING:
-    from torch_impl.module import SpecNet
+    from torch_impl.network import SpecNet
 
 TORCH_DTYPES: dict[str, torch.dtype] = {"float64": torch.float64, "float32": torch.float32}
 

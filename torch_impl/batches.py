@@ -1,4 +1,5 @@
-"""The training data as tensors, served in the order of ``scratch.BatchSchedule``.
+"""The training data as tensors, served in the order of ``scratch.BatchSchedule``: the twin of
+``scratch.batches``.
 
 ``X`` and ``T`` are transposed into torch layout once (``to_torch``) and kept as one tensor each
 on the training device. A full batch is then served as those very tensors, step after step, with
@@ -9,21 +10,20 @@ batch tensor, whose page faults would otherwise dominate a small network's step.
 With mini-batches, one epoch of the schedule is one Lightning epoch, and a run that starts
 mid-epoch (``start_iteration``) begins with the rest of that epoch. A full-batch run is a single
 Lightning epoch of all its steps: the schedule's epochs are one step long, and the Trainer's own
-work at the end and start of an epoch cost 0.13 ms a step, a third of its overhead on the planar
-net. Under data parallelism each of the ``shards`` processes takes its own equal, contiguous
-share of every batch.
+work at the end and start of an epoch would otherwise run at every step. Under data
+parallelism each of the ``shards`` processes takes its own equal, contiguous share of every
+batch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-import lightning
 import numpy as np
 import torch
-from torch.utils.data import DataLoader, IterableDataset
+from torch.utils.data import IterableDataset
 
-from scratch.training import BatchSchedule
+from scratch.batches import BatchSchedule
 from torch_impl.transfer import to_torch
 
 Batch = tuple[torch.Tensor, torch.Tensor]
@@ -119,41 +119,3 @@ class ScheduledBatches(IterableDataset):
     def _shard(self, rows):
         size = len(rows) // self.shards
         return rows[self.rank * size : (self.rank + 1) * size]
-
-
-class ArrayDataModule(lightning.LightningDataModule):
-    """Serves ``X`` (n_x, m) and targets ``T`` (n[L], m) in training form (as
-    ``scratch.prepare_training`` returns them) for steps ``start_iteration ..
-    start_iteration + num_iterations - 1`` of ``schedule``, on the Trainer's device, sharded
-    over its processes."""
-
-    def __init__(
-        self,
-        X: np.ndarray,
-        T: np.ndarray,
-        schedule: BatchSchedule,
-        *,
-        start_iteration: int = 0,
-        num_iterations: int,
-    ):
-        super().__init__()
-        self.X, self.T, self.schedule = X, T, schedule
-        self.start, self.stop = start_iteration, start_iteration + num_iterations
-        self.batches: ScheduledBatches | None = None
-
-    def setup(self, stage: str) -> None:
-        trainer = self.trainer
-        self.batches = ScheduledBatches(
-            self.X,
-            self.T,
-            self.schedule,
-            self.start,
-            self.stop,
-            device=trainer.strategy.root_device,
-            rank=trainer.global_rank,
-            shards=trainer.world_size,
-        )
-
-    def train_dataloader(self) -> DataLoader:
-        # The batches are views of tensors already on the device: no workers, no collation.
-        return DataLoader(self.batches, batch_size=None)

@@ -1,4 +1,5 @@
-"""The network of a spec as a ``torch.nn.Module``: ``nn.Linear`` layers and torch's activations.
+"""The network of a spec as a ``torch.nn.Module`` of ``nn.Linear`` layers and torch's activations:
+the twin of ``scratch.network``.
 
 Layer l computes ``Z[l] = A[l-1] W[l]^T + b[l]`` and ``A[l] = g[l](Z[l])`` on one example per
 row: ``A[l-1]`` is (m, n[l-1]), ``Z[l]`` and ``A[l]`` are (m, n[l]). ``forward`` stops at the
@@ -8,7 +9,7 @@ keeps them finite when a unit saturates); ``probabilities`` applies ``g[L]`` for
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from itertools import pairwise
 from pathlib import Path
 
@@ -16,19 +17,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from scratch.network import initialize_parameters
-from scratch.spec import Layer, NetworkSpec, load_spec
+from scratch.initializers import initialize_parameters
+from scratch.spec import NetworkSpec
+from scratch.spec_files import load_spec
+from torch_impl.activations import get_activation
 from torch_impl.transfer import load_params, torch_dtype
-
-# One entry per activation the spec can name; softmax acts on each row (one example).
-ACTIVATION_MODULES: dict[str, Callable[[Layer], nn.Module]] = {
-    "sigmoid": lambda layer: nn.Sigmoid(),
-    "tanh": lambda layer: nn.Tanh(),
-    "relu": lambda layer: nn.ReLU(),
-    "leaky_relu": lambda layer: nn.LeakyReLU(layer.negative_slope),
-    "identity": lambda layer: nn.Identity(),
-    "softmax": lambda layer: nn.Softmax(dim=1),
-}
 
 
 class SpecNet(nn.Module):
@@ -44,9 +37,7 @@ class SpecNet(nn.Module):
             nn.utils.skip_init(nn.Linear, n_prev, n, dtype=dtype)
             for n_prev, n in pairwise(spec.sizes)
         )
-        self.activations = nn.ModuleList(
-            ACTIVATION_MODULES[layer.activation](layer) for layer in spec.layers
-        )
+        self.activations = nn.ModuleList(get_activation(layer) for layer in spec.layers)
         load_params(self, initialize_parameters(spec) if params is None else params)
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:

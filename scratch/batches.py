@@ -1,0 +1,54 @@
+"""Which examples each gradient step uses: the mini-batch schedule, drawn once from the spec's
+seed. ``torch_impl.batches`` is the twin: it serves these very batches as tensors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+Array = np.ndarray
+
+
+@dataclass(frozen=True)
+class BatchSchedule:
+    """Which examples each gradient step uses.
+
+    Full batch (``batch_size`` None or >= m): every step uses all m examples in order. Otherwise
+    epoch e is ``ceil(m / batch_size)`` consecutive steps over one permutation of the examples
+    (the last batch may be smaller), drawn from ``default_rng((seed, e))`` when ``shuffle``, so
+    step t's batch depends only on (seed, t): a run resumed at step t sees the same batches.
+    """
+
+    m: int
+    batch_size: int | None = None
+    shuffle: bool = True
+    seed: int = 0
+
+    @property
+    def full_batch(self) -> bool:
+        return self.batch_size is None or self.batch_size >= self.m
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return 1 if self.full_batch else -(-self.m // self.batch_size)
+
+    def epoch_order(self, epoch: int) -> Array:
+        if not self.shuffle:
+            return np.arange(self.m)
+        return np.random.default_rng((self.seed, epoch)).permutation(self.m)
+
+    def batches(self, start: int, stop: int):
+        """Yield the example indices of steps ``start .. stop-1`` (``None``: all of them)."""
+        if self.full_batch:
+            yield from (None for _ in range(start, stop))
+            return
+        per_epoch, size = self.steps_per_epoch, self.batch_size
+        epoch, order = None, None
+        for t in range(start, stop):
+            if t // per_epoch != epoch:
+                epoch = t // per_epoch
+                order = self.epoch_order(epoch)
+            k = t % per_epoch
+            yield order[k * size : (k + 1) * size]

@@ -1,0 +1,133 @@
+"""The one tolerance table of the referee (``scratch.parity``): ``TOLERANCES[dtype][kind]``,
+each bound a measured worst case with its headroom, and the row each quantity falls in.
+
+NumPy only, like the referee, so it imports without torch.
+
+What "relative" means. Two arrays agree when, for every entry,
+
+    |a_i - b_i| <= rtol * s + atol,   s = max(max_j |a_j|, max_j |b_j|)   (the array's scale).
+
+The scale is the array's, not the entry's: an entry of ``Z = W A + b`` summed in another order
+differs by about ``n eps sum_k |W_ik A_kj|``, set by the size of the terms rather than of the
+result, so an entry that cancels to nearly 0 would have an unbounded elementwise relative error
+while nothing is wrong. ``atol`` covers the arrays that cancel as a whole: ``dZ[L] = A[L] - T``
+when the network is right, ``db = mean(dZ)`` when the examples' gradients balance. Their error
+is the round-off of terms of order 1, so a pass's ``atol`` is 50 to 250 eps: the suite feeds
+both sides inputs and weights of order 1. The price: an array far smaller than 1 (the gradients
+of a deep ``small_random`` network) is held to ``atol``, not to ``rtol`` of its own size; pass a
+``Tolerance`` of your own for data of another scale. A training curve is compared entry by entry
+(``s_t = max(|a_t|, |b_t|)``): a late, small cost must agree as closely as an early, large one,
+and a cost (a sum of non-negative losses) does not cancel. Equal infinities agree; NaN never does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import numpy as np
+
+FORWARD = "forward"
+GRADIENT = "gradient"
+CURVE = "curve"
+TRAINED = "trained"
+CENTRED_DIFFERENCE = "centred difference"
+
+
+@dataclasses.dataclass(frozen=True)
+class Tolerance:
+    """Two arrays agree when ``|a_i - b_i| <= rtol * s_i + atol`` for every i, where ``s_i`` is
+    the array's scale ``max(max|a|, max|b|)``, or ``max(|a_i|, |b_i|)`` when ``elementwise``."""
+
+    rtol: float
+    atol: float = 0.0
+    elementwise: bool = False
+
+    def __str__(self) -> str:
+        where = "per entry" if self.elementwise else "of the scale"
+        return f"rtol {self.rtol:.0e} {where} + atol {self.atol:.0e}"
+
+
+EXACT = Tolerance(0.0)
+
+# THE tolerance table: TOLERANCES[dtype][kind]. Each bound is a measured worst case with its
+# headroom (the bound over the largest share of it one comparison used), from
+#     python scripts/measure_tolerances.py --networks 10000 --centred 300 --runs 100 --seed 1
+# and the same with --seed 2, and the default run (seed 0): 21,000 random networks a dtype
+# (0-4 hidden layers of 1-16 units, every activation, init and loss, L2 or not, m = 1-64), 800
+# against centred differences, 240 random 1,000-step runs on the built-in data sets.
+#
+# forward (Z, A, cost of one pass) and gradient (dZ, dA, dW, db): the two sides do the same
+#   arithmetic, but BLAS and torch sum matrix products in other orders and libm's exp and tanh
+#   differ from torch's by an ulp. The worst cases are single examples (m = 1) through width-1
+#   layers, whose few entries cancel. float64: none of 400,000 arrays outside; at most 3.0e-14
+#   (forward) and 3.7e-13 (gradients) of the scale, 56x and 29x inside, and both bounds are 20
+#   to 100 times inside the contract's 1e-10. float32: none of 400,000 outside; 39x and 12x.
+# curve (the cost at every step) and trained (the weights after the last one): each step's
+#   round-off feeds the next, and gradient descent below the edge of stability damps it. The
+#   suite's runs, all stable (a test checks), agree to 4e-15 a step and in their weights in
+#   float64, to 1e-6 and 2e-6 in float32: 100x or more inside these bounds. Random runs are
+#   not all stable. At the edge of stability a step multiplies any difference (float64: 6 of
+#   133 curves parted; of the rest, the worst came to 5e-13, 19x inside); in float32 a ReLU
+#   pre-activation within round-off of 0 also takes another branch on each side, and so can the
+#   exact symmetry of a `zeros` start on balanced data (16 of 155 curves parted, others came close).
+#   No bound can hold for such runs between any two implementations. The `trained` atol is what
+#   a weight whose gradient cancels (an output bias at the base rate) gathers over a run: about
+#   steps x learning rate x eps.
+# centred difference (float64 only: scratch.gradient_check always runs in float64): backprop
+#   against (J(θ + ε) - J(θ - ε)) / 2ε, ε = 1e-7, whose own error is truncation O(ε² J''') plus
+#   round-off O(eps |J| / ε) ~ 2e-9 |J|, so its atol is per unit of |J| (see
+#   centred_difference_tolerance). None of 4,200 arrays outside; 20x inside.
+TOLERANCES: dict[str, dict[str, Tolerance]] = {
+    "float64": {
+        FORWARD: Tolerance(1e-12, 1e-14),
+        GRADIENT: Tolerance(5e-12, 5e-14),
+        CURVE: Tolerance(1e-11, 1e-14, elementwise=True),
+        TRAINED: Tolerance(1e-11, 1e-12),
+        CENTRED_DIFFERENCE: Tolerance(1e-6, 1e-7),  # atol per unit of |J|: see above
+    },
+    "float32": {
+        FORWARD: Tolerance(1e-3, 1e-5),
+        GRADIENT: Tolerance(1e-3, 1e-5),
+        CURVE: Tolerance(1e-4, 1e-5, elementwise=True),
+        TRAINED: Tolerance(1e-4, 1e-4),
+    },
+}
+
+# Quantity names: the keys of ``layer_internals`` and of a parameters dict, and their layer.
+_QUANTITY = re.compile(r"(?P<name>cost|dZ|dA|dW|db|Z|A|W|b)(?P<layer>\d*)")
+_KIND = {"Z": FORWARD, "A": FORWARD, "cost": FORWARD, "W": TRAINED, "b": TRAINED}
+
+
+def parse_quantity(quantity: str) -> tuple[str, int | None]:
+    match = _QUANTITY.fullmatch(quantity)
+    if match is None:
+        raise ValueError(
+            f"quantity {quantity!r} is not one of cost, Z<l>, A<l>, dZ<l>, dA<l>, dW<l>, db<l>, "
+            "W<l>, b<l>"
+        )
+    return match["name"], int(match["layer"]) if match["layer"] else None
+
+
+def kind_of(quantity: str) -> str:
+    """The row of the tolerance table a quantity falls in when none is named: ``Z``, ``A`` and
+    ``cost`` are forward, ``dZ``, ``dA``, ``dW``, ``db`` gradients, ``W``, ``b`` trained."""
+    return _KIND.get(parse_quantity(quantity)[0], GRADIENT)
+
+
+def tolerance(dtype: str | np.dtype, kind: str) -> Tolerance:
+    """``TOLERANCES[dtype][kind]``, with an error that lists what the table holds."""
+    name = np.dtype(dtype).name
+    try:
+        return TOLERANCES[name][kind]
+    except KeyError:
+        rows = "; ".join(f"{d}: {', '.join(kinds)}" for d, kinds in TOLERANCES.items())
+        raise KeyError(f"no tolerance for {name} {kind!r}; the table holds {rows}") from None
+
+
+def centred_difference_tolerance(cost: float) -> Tolerance:
+    """The table's centred-difference row for a network whose cost is ``J``: its ``atol`` is per
+    unit of ``|J|`` (at least 1), because ``(J(θ + ε) - J(θ - ε)) / 2ε`` carries the round-off
+    of J, about ``eps |J| / ε``, whatever the size of the gradient."""
+    row = TOLERANCES["float64"][CENTRED_DIFFERENCE]
+    return dataclasses.replace(row, atol=row.atol * max(1.0, abs(float(cost))))
