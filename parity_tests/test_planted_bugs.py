@@ -20,7 +20,7 @@ import scratch
 import scratch.activations as activations
 import scratch.losses as losses
 import scratch.network as network_module
-import scratch.training as training
+import scratch.optimizers as optimizers
 import torch_impl
 from scratch import Layer, NetworkSpec
 from scratch.parity import Comparisons, compare_all, compare_training
@@ -176,13 +176,13 @@ def test_one_wrong_update_is_reported_at_the_step_after_it(monkeypatch):
     """Update 416 takes 1.5 times the step: cost[417] is the first cost to part."""
     run = Run("planar", PLANAR, 1.2, 500)
     expected = run.train(torch_impl.train_plain)
-    true, calls = training.update_parameters, itertools.count()
+    true, calls = optimizers.Optimizer.step, itertools.count()
 
-    def wrong_once(parameters, grads, learning_rate, **options):
+    def wrong_once(self, parameters, grads, learning_rate, **options):
         rate = 1.5 * learning_rate if next(calls) == 416 else learning_rate
-        return true(parameters, grads, rate, **options)
+        return true(self, parameters, grads, rate, **options)
 
-    monkeypatch.setattr(training, "update_parameters", wrong_once)
+    monkeypatch.setattr(optimizers.Optimizer, "step", wrong_once)
     result = compare_training(run.train(scratch.train), expected)
     assert result.first_failure.where == "cost[417]"
     assert failing(result) == {"cost", "W1", "b1", "W2", "b2"}
@@ -195,7 +195,9 @@ def test_a_wrong_lightning_step_is_blamed_on_lightning(monkeypatch):
     monkeypatch.setattr(
         NetworkModule,
         "configure_optimizers",
-        lambda self: torch.optim.SGD(self.net.parameters(), lr=self.learning_rate, momentum=0.5),
+        lambda self: torch.optim.SGD(
+            self.net.parameters(), lr=self.settings.learning_rate, momentum=0.5
+        ),
     )
     run = Run("planar", PLANAR, 1.2, 20)
     plain = run.train(torch_impl.train_plain)

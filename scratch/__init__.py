@@ -27,16 +27,23 @@ from scratch.network import (
     linear_forward,
     predict,
 )
-from scratch.optimizers import update_parameters
+from scratch.optimizers import (
+    OPTIMIZERS,
+    Optimizer,
+    initialize_adam,
+    initialize_velocity,
+    schedule_lr_decay,
+    update_lr,
+    update_parameters,
+    update_parameters_with_adam,
+    update_parameters_with_gd,
+    update_parameters_with_momentum,
+    update_parameters_with_rmsprop,
+)
+from scratch.settings import TrainingSettings
 from scratch.spec import Layer, NetworkSpec, SpecError, build_spec
 from scratch.spec_files import load_spec, save_spec
-from scratch.training import (
-    DivergenceError,
-    TrainingSettings,
-    TrainResult,
-    prepare_training,
-    train,
-)
+from scratch.training import DivergenceError, TrainResult, prepare_training, train
 from scratch.validation import as_input, as_targets
 from scratch.weights import load_weights, save_weights
 
@@ -45,6 +52,7 @@ __all__ = [
     "DATASETS",
     "INIT_TABLE",
     "LOSS_TABLE",
+    "OPTIMIZERS",
     "Activation",
     "BatchSchedule",
     "DivergenceError",
@@ -53,6 +61,7 @@ __all__ = [
     "L_model_forward",
     "Layer",
     "NetworkSpec",
+    "Optimizer",
     "SpecError",
     "TrainResult",
     "TrainingSettings",
@@ -66,7 +75,9 @@ __all__ = [
     "cost_of",
     "get_activation",
     "gradient_check",
+    "initialize_adam",
     "initialize_parameters",
+    "initialize_velocity",
     "l2_penalty",
     "layer_internals",
     "linear_activation_backward",
@@ -81,9 +92,15 @@ __all__ = [
     "relative_difference",
     "save_spec",
     "save_weights",
+    "schedule_lr_decay",
     "sigmoid",
     "softmax",
     "train",
     "train_test_split",
+    "update_lr",
     "update_parameters",
+    "update_parameters_with_adam",
+    "update_parameters_with_gd",
+    "update_parameters_with_momentum",
+    "update_parameters_with_rmsprop",
 ]

@@ -1,15 +1,31 @@
-"""Updating the parameters from their gradients: the course's gradient-descent step. The twin is
-``torch_impl.optimizers``, which builds the ``torch.optim`` optimizer that computes the same rule.
+"""Updating the parameters from their gradients: gradient descent, momentum, RMSprop and Adam,
+in the course's names and shapes, and the course's learning-rate decay. The twin is
+``torch_impl.optimizers``, which builds the ``torch.optim`` optimizer computing the same rule.
+
+For every parameter ``W`` (each ``W[l]`` and ``b[l]``) with gradient ``dW``, at step t = 1, 2, ...:
+
+- gradient descent:  ``W -= alpha dW``
+- momentum:          ``v = beta v + (1 - beta) dW``;  ``W -= alpha v``
+- RMSprop:           ``s = beta2 s + (1 - beta2) dW^2``;  ``W -= alpha dW / (sqrt(s) + epsilon)``
+- Adam:              ``v`` as momentum with ``beta1``, ``s`` as RMSprop;
+                     ``v_hat = v / (1 - beta1^t)``, ``s_hat = s / (1 - beta2^t)``;
+                     ``W -= alpha v_hat / (sqrt(s_hat) + epsilon)``
+
+with ``v`` and ``s`` starting at zero (``initialize_velocity``, ``initialize_adam``). The state is
+keyed like ``grads`` (``dW1, db1, ...``). The course's functions return new arrays; the training
+loop's ``Optimizer`` runs the same kernels in place, into buffers allocated once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
 Array = np.ndarray
 Params = dict[str, Array]
+OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 
 
 def update_parameters(
@@ -29,3 +45,225 @@ def update_parameters(
         step = np.multiply(grads[f"d{key}"], learning_rate, out=out[key])
         np.subtract(value, step, out=step)
     return out
+
+
+update_parameters_with_gd = update_parameters  # the follow-on course's name for the same step
+
+
+def _zeros_like_grads(parameters: Mapping[str, Array]) -> Params:
+    return {f"d{key}": np.zeros_like(value) for key, value in parameters.items()}
+
+
+def initialize_velocity(parameters: Mapping[str, Array]) -> Params:
+    """``v``: zeros shaped like each parameter, keyed ``dW1, db1, ...``."""
+    return _zeros_like_grads(parameters)
+
+
+def initialize_adam(parameters: Mapping[str, Array]) -> tuple[Params, Params]:
+    """``(v, s)``: Adam's first and second moments, zeros keyed ``dW1, db1, ...``."""
+    return _zeros_like_grads(parameters), _zeros_like_grads(parameters)
+
+
+def _average(moment: Array, value: Array, beta: float, tmp: Array) -> None:
+    """``moment = beta moment + (1 - beta) value``, in place."""
+    moment *= beta
+    np.multiply(value, 1 - beta, out=tmp)
+    moment += tmp
+
+
+def _divide_step(
+    W: Array, numerator: Array, s: Array, rate: float, eps: float, out: Array, tmp: Array
+) -> None:
+    """``out = W - rate numerator / (sqrt(s) + eps)``; ``tmp`` is overwritten."""
+    np.sqrt(s, out=tmp)
+    tmp += eps
+    np.divide(numerator, tmp, out=tmp)
+    tmp *= rate
+    np.subtract(W, tmp, out=out)
+
+
+def update_parameters_with_momentum(
+    parameters: Mapping[str, Array],
+    grads: Mapping[str, Array],
+    v: Mapping[str, Array],
+    beta: float,
+    learning_rate: float,
+) -> tuple[Params, Params]:
+    """One step of gradient descent with momentum; returns new ``(parameters, v)``."""
+    state = Optimizer("momentum", parameters, beta1=beta, v=v)
+    return state.step(parameters, grads, learning_rate), state.v
+
+
+def update_parameters_with_rmsprop(
+    parameters: Mapping[str, Array],
+    grads: Mapping[str, Array],
+    s: Mapping[str, Array],
+    beta2: float,
+    learning_rate: float,
+    epsilon: float = 1e-8,
+) -> tuple[Params, Params]:
+    """One RMSprop step; returns new ``(parameters, s)``."""
+    state = Optimizer("rmsprop", parameters, beta2=beta2, epsilon=epsilon, s=s)
+    return state.step(parameters, grads, learning_rate), state.s
+
+
+def update_parameters_with_adam(
+    parameters: Mapping[str, Array],
+    grads: Mapping[str, Array],
+    v: Mapping[str, Array],
+    s: Mapping[str, Array],
+    t: int,
+    learning_rate: float = 0.01,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    epsilon: float = 1e-8,
+) -> tuple[Params, Params, Params, Params, Params]:
+    """Adam's step number ``t`` (counted from 1); returns new ``(parameters, v, s, v_corrected,
+    s_corrected)``, the bias-corrected moments as the course's assignment returns them."""
+    if not isinstance(t, int | np.integer) or isinstance(t, bool) or t < 1:
+        raise ValueError(f"t must be the step number, an integer >= 1, got {t!r}")
+    state = Optimizer(
+        "adam", parameters, beta1=beta1, beta2=beta2, epsilon=epsilon, v=v, s=s, t=int(t) - 1
+    )
+    new = state.step(parameters, grads, learning_rate)
+    return new, state.v, state.s, state.v_hat, state.s_hat
+
+
+def update_lr(learning_rate0: float, epoch_num: int, decay_rate: float) -> float:
+    """The course's decay: ``alpha0 / (1 + decay_rate epoch_num)``."""
+    return schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1)
+
+
+def schedule_lr_decay(
+    learning_rate0: float, epoch_num: int, decay_rate: float, time_interval: int = 1000
+) -> float:
+    """The course's scheduled decay: ``alpha0 / (1 + decay_rate floor(epoch_num / interval))``."""
+    return learning_rate0 / (1 + decay_rate * (epoch_num // time_interval))
+
+
+@dataclass
+class Optimizer:
+    """One optimizer's state, ``v`` (momentum's velocity, Adam's first moment), ``s`` (the
+    second moment) and ``t`` (steps taken), and its hyperparameters; ``step`` applies the rule of
+    ``name`` (one of ``OPTIMIZERS``). A given ``v`` or ``s`` is checked against ``parameters``
+    and copied; without one it starts at zero. Buffers are allocated here, once."""
+
+    name: str
+    parameters: Mapping[str, Array]
+    beta1: float = 0.9
+    beta2: float = 0.999
+    epsilon: float = 1e-8
+    v: Mapping[str, Array] | None = None
+    s: Mapping[str, Array] | None = None
+    t: int = 0
+    v_hat: Params = field(init=False)
+    s_hat: Params = field(init=False)
+
+    def __post_init__(self) -> None:
+        if self.name not in OPTIMIZERS:
+            raise ValueError(
+                f"optimizer {self.name!r} is unknown; choose one of {', '.join(OPTIMIZERS)}"
+            )
+        uses_v, uses_s = self.name in ("momentum", "adam"), self.name in ("rmsprop", "adam")
+        self.v = _state("v", self.v, self.parameters) if uses_v else None
+        self.s = _state("s", self.s, self.parameters) if uses_s else None
+        adam = self.name == "adam"
+        self.v_hat = _zeros_like_grads(self.parameters) if adam else {}
+        self.s_hat = _zeros_like_grads(self.parameters) if adam else {}
+        self._tmp = {key: np.empty_like(value) for key, value in self.parameters.items()}
+        self.parameters = {}  # only the shapes were needed
+
+    @classmethod
+    def from_state(
+        cls,
+        name: str,
+        parameters: Mapping[str, Array],
+        state: Mapping[str, Array] | None = None,
+        **hyperparameters: float,
+    ) -> Optimizer:
+        """An optimizer resumed from ``state()`` of an earlier one (``None``: from zero); a
+        state of another optimizer's kind is refused, naming both."""
+        if not state:
+            return cls(name, parameters, **hyperparameters)
+        kept = {"momentum": {"v"}, "rmsprop": {"s", "t"}, "adam": {"v", "s", "t"}}
+        held = {key.split("_")[0] for key in state}
+        if name not in kept or held != kept[name]:
+            raise ValueError(
+                f"the optimizer state holds {', '.join(sorted(held))}, which is not the state of "
+                f"{name!r} ({', '.join(sorted(kept.get(name, ())) or 'none')}): it was trained "
+                "with another optimizer"
+            )
+        parts = {
+            part: {key[2:]: value for key, value in state.items() if key.startswith(f"{part}_")}
+            for part in ("v", "s")
+        }
+        t = np.asarray(state.get("t", 0))
+        if t.shape != () or not np.issubdtype(t.dtype, np.integer) or t < 0:
+            raise ValueError(f"the optimizer state's t must be a step count >= 0, got {t!r}")
+        return cls(
+            name,
+            parameters,
+            v=parts["v"] or None,
+            s=parts["s"] or None,
+            t=int(t),
+            **hyperparameters,
+        )
+
+    def state(self) -> dict[str, Array]:
+        """The state that travels with the weights (copies): ``v_dW1, ...`` (momentum, Adam),
+        ``s_dW1, ...`` and the step count ``t`` (RMSprop, Adam); empty for gradient descent."""
+        out = {f"v_{key}": value.copy() for key, value in (self.v or {}).items()}
+        out |= {f"s_{key}": value.copy() for key, value in (self.s or {}).items()}
+        if self.s is not None:
+            out["t"] = np.asarray(self.t, dtype=np.int64)
+        return out
+
+    def step(
+        self,
+        parameters: Mapping[str, Array],
+        grads: Mapping[str, Array],
+        learning_rate: float,
+        out: Params | None = None,
+    ) -> Params:
+        """The parameters after one step, written into ``out`` (arrays other than
+        ``parameters``') or into new arrays."""
+        self.t += 1
+        if out is None:
+            out = {key: np.empty_like(value) for key, value in parameters.items()}
+        for key, W in parameters.items():
+            dW, new, tmp, name = grads[f"d{key}"], out[key], self._tmp[key], f"d{key}"
+            if self.name == "gd":
+                np.multiply(dW, learning_rate, out=tmp)
+                np.subtract(W, tmp, out=new)
+                continue
+            if self.v is not None:
+                _average(self.v[name], dW, self.beta1, tmp)
+            if self.s is not None:
+                np.multiply(dW, dW, out=new)  # ``new`` is free until the last line
+                _average(self.s[name], new, self.beta2, tmp)
+            if self.name == "momentum":
+                np.multiply(self.v[name], learning_rate, out=tmp)
+                np.subtract(W, tmp, out=new)
+            elif self.name == "rmsprop":
+                _divide_step(W, dW, self.s[name], learning_rate, self.epsilon, new, tmp)
+            else:
+                v_hat = np.divide(self.v[name], 1 - self.beta1**self.t, out=self.v_hat[name])
+                s_hat = np.divide(self.s[name], 1 - self.beta2**self.t, out=self.s_hat[name])
+                _divide_step(W, v_hat, s_hat, learning_rate, self.epsilon, new, tmp)
+        return out
+
+
+def _state(what: str, given: Mapping[str, Array] | None, parameters: Mapping[str, Array]) -> Params:
+    """A copy of ``given`` (zeros without it), checked to hold one array per parameter, keyed
+    ``dW1, db1, ...`` and shaped like it."""
+    if given is None:
+        return _zeros_like_grads(parameters)
+    wanted = {f"d{key}": value for key, value in parameters.items()}
+    if not isinstance(given, Mapping) or given.keys() != wanted.keys():
+        keys = sorted(given) if isinstance(given, Mapping) else type(given).__name__
+        raise ValueError(f"{what} must hold {', '.join(wanted)} (one per parameter), got {keys}")
+    for key, value in wanted.items():
+        shape = np.shape(given[key])
+        if shape != value.shape:
+            raise ValueError(f"{what}[{key!r}] has shape {shape}; its parameter is {value.shape}")
+    return {key: np.array(given[key], dtype=wanted[key].dtype, copy=True) for key in wanted}

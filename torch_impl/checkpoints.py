@@ -17,8 +17,10 @@ import torch
 from lightning.pytorch.plugins.io import TorchCheckpointIO
 
 from scratch._atomic import atomic_write
-from scratch.weights import load_weights, save_weights
+from scratch.settings import TrainingSettings
+from scratch.weights import load_optimizer_state, load_weights, save_weights
 from torch_impl.lightning_module import NetworkModule
+from torch_impl.optimizers import build_optimizer, export_state
 from torch_impl.transfer import export_params
 
 
@@ -35,11 +37,16 @@ class AtomicCheckpointIO(TorchCheckpointIO):
 
 
 def load_checkpoint(checkpoint_path: str | Path) -> NetworkModule:
-    """The ``NetworkModule`` of a Lightning checkpoint, on the CPU."""
-    return NetworkModule.load_from_checkpoint(checkpoint_path, map_location="cpu")
+    """The ``NetworkModule`` of a Lightning checkpoint, on the CPU. A checkpoint written before
+    the settings were saved holds only a ``learning_rate``: plain gradient descent."""
+    hyper = torch.load(checkpoint_path, map_location="cpu", weights_only=True).get(
+        NetworkModule.CHECKPOINT_HYPER_PARAMS_KEY, {}
+    )
+    older = {"settings": hyper["learning_rate"]} if "settings" not in hyper else {}
+    return NetworkModule.load_from_checkpoint(checkpoint_path, map_location="cpu", **older)
 
 
-def save_checkpoint(module: NetworkModule, checkpoint_path: str | Path) -> None:
+def save_checkpoint(module: NetworkModule, checkpoint_path: str | Path, **extra: Any) -> None:
     """Write ``module`` as a Lightning checkpoint without a Trainer: its ``state_dict`` and
     hyperparameters, which is what ``NetworkModule.load_from_checkpoint`` reads. (A Trainer's
     own checkpoint adds optimiser and loop state, for resuming a ``fit``.)"""
@@ -47,20 +54,41 @@ def save_checkpoint(module: NetworkModule, checkpoint_path: str | Path) -> None:
         "state_dict": module.state_dict(),
         NetworkModule.CHECKPOINT_HYPER_PARAMS_KEY: dict(module.hparams),
         "pytorch-lightning_version": lightning.__version__,
+        **extra,
     }
     AtomicCheckpointIO().save_checkpoint(checkpoint, checkpoint_path)
 
 
 def checkpoint_to_weights(checkpoint_path: str | Path, weights_path: str | Path) -> None:
-    """Lightning checkpoint -> scratch weights file (parameters in course layout and the spec)."""
+    """Lightning checkpoint -> scratch weights file: the parameters in course layout, the spec
+    and, from a Trainer's checkpoint of a stateful optimizer, that optimizer's state, exactly."""
     module = load_checkpoint(checkpoint_path)
-    save_weights(weights_path, export_params(module.net), module.spec)
+    saved = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
+    settings, state = module.settings, {}
+    if saved.get("optimizer_states"):
+        optimizer = build_optimizer(module.net, settings, module.start)
+        optimizer.load_state_dict(saved["optimizer_states"][0])
+        state = export_state(optimizer, module.net, settings.optimizer)
+    params = export_params(module.net)
+    save_weights(weights_path, params, module.spec, settings.optimizer, state)
 
 
 def weights_to_checkpoint(
-    weights_path: str | Path, checkpoint_path: str | Path, *, learning_rate: float
+    weights_path: str | Path,
+    checkpoint_path: str | Path,
+    *,
+    settings: TrainingSettings | float,
 ) -> None:
-    """Scratch weights file -> Lightning checkpoint of a ``NetworkModule`` that trains with
-    ``learning_rate`` (the one hyperparameter a weights file does not hold)."""
+    """Scratch weights file -> Lightning checkpoint of a ``NetworkModule`` that trains as
+    ``settings`` say (or with this learning rate), what a weights file does not hold; an
+    optimizer state in the file goes into the checkpoint's ``optimizer_states``, exactly."""
     params, spec = load_weights(weights_path)
-    save_checkpoint(NetworkModule(spec, learning_rate, params), checkpoint_path)
+    name, state = load_optimizer_state(weights_path)
+    if not isinstance(settings, TrainingSettings):
+        settings = TrainingSettings(settings, num_iterations=1, optimizer=name)
+    start = settings.build_optimizer(params, state)
+    module = NetworkModule(spec, settings, params, start=start)
+    extra = {}
+    if state:
+        extra["optimizer_states"] = [build_optimizer(module.net, settings, start).state_dict()]
+    save_checkpoint(module, checkpoint_path, **extra)

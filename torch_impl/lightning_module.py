@@ -4,50 +4,68 @@ optimizer of ``torch_impl.optimizers``, and a record of every step's cost."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from typing import Any
 
 import lightning
 import numpy as np
 import torch
 
+from scratch.optimizers import Optimizer
+from scratch.settings import TrainingSettings
 from scratch.spec import NetworkSpec
-from scratch.validation import check_positive
 from torch_impl.losses import cost_from_targets
 from torch_impl.network import build_module
-from torch_impl.optimizers import build_optimizer
+from torch_impl.optimizers import build_optimizer, build_scheduler, export_state
 from torch_impl.record import CostRecord
+from torch_impl.transfer import export_params
 
 
 class NetworkModule(lightning.LightningModule):
-    """Holds ``net = SpecNet(spec, params)`` and trains it by gradient descent.
+    """Holds ``net = SpecNet(spec, params)`` and trains it as ``settings`` say.
 
-    One ``training_step`` is one scratch iteration: the cost ``J`` of the batch, then (by the
-    Trainer) ``W <- W - learning_rate dJ/dW`` with ``torch.optim.SGD`` (no momentum, no weight
-    decay: the L2 term is in ``J``). The cost of the whole batch, taken before the update and
-    averaged over the processes under DDP, is kept in ``record`` and, with ``log_cost``, logged
-    as ``"cost"`` (``self.log``, for loggers and callbacks). Lightning's logging costs as much
-    as the rest of its loop, so ``train`` turns it on only for a logger (its progress bar reads
-    ``record``). The spec (as a dict) and the learning
-    rate are the checkpoint's hyperparameters.
+    ``settings``: ``TrainingSettings`` (or its dict), or a learning rate alone for plain
+    gradient descent. One ``training_step`` is one scratch iteration: the cost ``J`` of the
+    batch, then (by the Trainer) the update of the ``torch.optim`` optimizer that
+    ``torch_impl.optimizers`` maps the settings to, its state seeded from the scratch optimizer
+    ``start`` (from zero without one), and the step of its learning-rate scheduler, if any. The
+    cost of the whole batch, taken before the update and averaged over the processes under DDP,
+    is kept in ``record`` with the step's learning rate and, with ``log_cost``, logged as
+    ``"cost"`` (``self.log``, for loggers and callbacks); Lightning's logging costs as much as the
+    rest of its loop, so ``train`` turns it on only for a logger (its progress bar reads
+    ``record``). The spec and the settings (as dicts) are the checkpoint's hyperparameters.
     """
 
     def __init__(
         self,
         spec: NetworkSpec | Mapping[str, Any],
-        learning_rate: float,
+        settings: TrainingSettings | Mapping[str, Any] | float,
         params: Mapping[str, np.ndarray] | None = None,
         *,
-        start_iteration: int = 0,
+        start: Optimizer | None = None,
+        steps_per_epoch: int = 1,
         log_cost: bool = True,
     ):
         super().__init__()
         if not isinstance(spec, NetworkSpec):
             spec = NetworkSpec.from_dict(dict(spec))
-        check_positive("learning_rate", learning_rate)
-        self.save_hyperparameters({"spec": spec.to_dict(), "learning_rate": float(learning_rate)})
-        self.spec, self.learning_rate = spec, float(learning_rate)
+        if isinstance(settings, Mapping):
+            settings = TrainingSettings(**settings)
+        elif not isinstance(settings, TrainingSettings):
+            settings = TrainingSettings(settings, num_iterations=1)
+        self.save_hyperparameters(
+            {
+                "spec": spec.to_dict(),
+                "settings": asdict(settings),
+                "steps_per_epoch": steps_per_epoch,
+            }
+        )
+        self.spec, self.settings, self.steps_per_epoch = spec, settings, steps_per_epoch
         self.net = build_module(spec, params)
-        self.start_iteration, self.log_cost = start_iteration, log_cost
+        self.start = (
+            start if start is not None else settings.build_optimizer(export_params(self.net))
+        )
+        self.log_cost = log_cost
         self.record: CostRecord | None = None
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -64,7 +82,7 @@ class NetworkModule(lightning.LightningModule):
         return self.net(X)
 
     def on_train_start(self) -> None:
-        self.record = CostRecord(self.net, self.start_iteration)
+        self.record = CostRecord(self.net, self.settings.start_iteration)
 
     def training_step(
         self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int
@@ -82,9 +100,23 @@ class NetworkModule(lightning.LightningModule):
                 on_epoch=False,
                 batch_size=len(X) * shards,
             )
-        if not self.record.add(float(whole_batch)):
+        learning_rate = self.trainer.optimizers[0].param_groups[0]["lr"]
+        if not self.record.add(float(whole_batch), learning_rate):
             self.trainer.should_stop = True
         return J
 
-    def configure_optimizers(self) -> torch.optim.Optimizer:
-        return build_optimizer(self.net.parameters(), self.learning_rate)
+    def configure_optimizers(self) -> dict[str, Any]:
+        """Lightning's own form: the optimizer and, with a decay, its scheduler stepped after
+        every update."""
+        optimizer = build_optimizer(self.net, self.settings, self.start)
+        scheduler = build_scheduler(optimizer, self.settings, self.steps_per_epoch)
+        if scheduler is None:
+            return {"optimizer": optimizer}
+        return {
+            "optimizer": optimizer,
+            "lr_scheduler": {"scheduler": scheduler, "interval": "step"},
+        }
+
+    def optimizer_state(self) -> dict[str, np.ndarray]:
+        """The trained optimizer's state in scratch's form (``Optimizer.state()``)."""
+        return export_state(self.trainer.optimizers[0], self.net, self.settings.optimizer)

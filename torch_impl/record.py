@@ -24,23 +24,27 @@ class CostRecord:
     def __init__(self, net: SpecNet, start_iteration: int = 0):
         self.net, self.start_iteration = net, start_iteration
         self.costs: list[float] = []
+        self.learning_rates: list[float] = []
         self.diverged_cost: float | None = None
         self._kept = [p.detach().clone() for p in net.parameters()]
 
-    def add(self, cost: float) -> bool:
-        """Record the cost of the next step; ``False`` (and nothing kept) if it is NaN or inf."""
+    def add(self, cost: float, learning_rate: float) -> bool:
+        """Record the cost of the next step and the learning rate its update uses; ``False``
+        (and nothing kept) if the cost is NaN or inf."""
         if not math.isfinite(cost):
             self.diverged_cost = cost
             return False
         self.costs.append(cost)
+        self.learning_rates.append(learning_rate)
         with torch.no_grad():
             for kept, p in zip(self._kept, self.net.parameters(), strict=True):
                 kept.copy_(p)
         return True
 
-    def result(self) -> TrainResult:
-        """The run's ``TrainResult``; raises ``DivergenceError`` with the last good weights (put
-        back into ``net``) if a cost was not finite."""
+    def result(self, state: dict[str, np.ndarray]) -> TrainResult:
+        """The run's ``TrainResult``, with the optimizer's final ``state``; raises
+        ``DivergenceError`` with the last good weights (put back into ``net``) if a cost was not
+        finite."""
         costs = np.array(self.costs, dtype=np.float64)
         if self.diverged_cost is not None:
             with torch.no_grad():
@@ -48,4 +52,6 @@ class CostRecord:
                     p.copy_(kept)
             iteration = self.start_iteration + len(costs)
             raise DivergenceError(iteration, self.diverged_cost, export_params(self.net), costs)
-        return TrainResult(export_params(self.net), costs, self.net.spec, self.start_iteration)
+        rates = np.array(self.learning_rates, dtype=np.float64)
+        params = export_params(self.net)
+        return TrainResult(params, costs, self.net.spec, self.start_iteration, state, rates)

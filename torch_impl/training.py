@@ -20,12 +20,13 @@ from typing import Any
 import numpy as np
 import torch
 
+from scratch.settings import TrainingSettings
 from scratch.spec import NetworkSpec
-from scratch.training import Callback, TrainingSettings, TrainResult, prepare_training
+from scratch.training import Callback, TrainResult, prepare_training
 from torch_impl.batches import ScheduledBatches
 from torch_impl.losses import cost_from_targets
 from torch_impl.network import build_module
-from torch_impl.optimizers import build_optimizer
+from torch_impl.optimizers import build_optimizer, build_scheduler, export_state
 from torch_impl.record import CostRecord
 
 # Lightning's INFO lines ("GPU available: False", "TPU available", tips, "`Trainer.fit` stopped")
@@ -68,6 +69,7 @@ def train(
     settings: TrainingSettings | None = None,
     *,
     params: Mapping[str, np.ndarray] | None = None,
+    state: Mapping[str, np.ndarray] | None = None,
     callback: Callback | None = None,
     accelerator: str = "cpu",
     devices: int | str | list[int] = 1,
@@ -101,13 +103,14 @@ def train(
     from torch_impl.data_module import ArrayDataModule
     from torch_impl.lightning_module import NetworkModule
 
-    run = prepare_training(spec, X, Y, TrainingSettings.of(settings, **fields), params)
+    run = prepare_training(spec, X, Y, TrainingSettings.of(settings, **fields), params, state)
     steps = run.settings
     module = NetworkModule(
         spec,
-        steps.learning_rate,
+        steps,
         run.params,
-        start_iteration=steps.start_iteration,
+        start=run.optimizer,
+        steps_per_epoch=run.schedule.steps_per_epoch,
         log_cost=bool(logger),
     )
     data = ArrayDataModule(
@@ -145,7 +148,7 @@ def train(
                 "back to this one; use strategy='ddp', which runs this script once per process"
             )
         trainer.fit(module, datamodule=data)
-        result = module.record.result()
+        result = module.record.result(module.optimizer_state())
         if checkpoint_path is not None:
             trainer.save_checkpoint(checkpoint_path)
     return result
@@ -158,24 +161,28 @@ def train_plain(
     settings: TrainingSettings | None = None,
     *,
     params: Mapping[str, np.ndarray] | None = None,
+    state: Mapping[str, np.ndarray] | None = None,
     callback: Callback | None = None,
     **fields: Any,
 ) -> TrainResult:
     """``train`` without Lightning: the same module, cost, optimizer and batches in a plain loop
     on the CPU (``zero_grad``, ``backward``, ``step``)."""
-    run = prepare_training(spec, X, Y, TrainingSettings.of(settings, **fields), params)
+    run = prepare_training(spec, X, Y, TrainingSettings.of(settings, **fields), params, state)
     steps = run.settings
     net = build_module(spec, run.params)
-    optimizer = build_optimizer(net.parameters(), steps.learning_rate)
+    optimizer = build_optimizer(net, steps, run.optimizer)
+    scheduler = build_scheduler(optimizer, steps, run.schedule.steps_per_epoch)
     record = CostRecord(net, steps.start_iteration)
     batches = ScheduledBatches(run.X, run.T, run.schedule, steps.start_iteration, steps.stop)
     for t, (Xb, Tb) in enumerate(batches.steps(), start=steps.start_iteration):
         J = cost_from_targets(net(Xb), Tb, spec, net.weights)
-        if not record.add(float(J.detach())):
+        if not record.add(float(J.detach()), optimizer.param_groups[0]["lr"]):
             break
         optimizer.zero_grad()
         J.backward()
         optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
         if callback is not None:
             callback(t, record.costs[-1])
-    return record.result()
+    return record.result(export_state(optimizer, net, steps.optimizer))

@@ -1,0 +1,110 @@
+"""How a run trains, whichever side runs it: one settings object that every ``train`` takes
+(``scratch.train``, ``torch_impl.train``, ``torch_impl.train_plain``). No torch twin: the torch
+side reads these very settings.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+import numpy as np
+
+from scratch.optimizers import OPTIMIZERS, Optimizer, schedule_lr_decay
+from scratch.spec import is_int
+from scratch.validation import check_positive
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    """``num_iterations`` steps of ``optimizer`` (``gd``, ``momentum``, ``rmsprop``, ``adam``;
+    see ``scratch.optimizers``) with step size ``learning_rate``, on mini-batches of
+    ``batch_size`` (``None``: full batch), reshuffled each epoch unless ``shuffle=False`` (see
+    ``BatchSchedule``), starting at step ``start_iteration`` of the schedule (500 + 500 steps
+    equal 1,000).
+
+    ``beta`` is momentum's; ``beta1``, ``beta2`` and ``epsilon`` are Adam's (RMSprop uses
+    ``beta2`` and ``epsilon``). The learning rate of epoch e is the course's scheduled decay
+    ``learning_rate / (1 + decay_rate floor(e / decay_interval))``; ``decay_rate=0`` keeps it
+    constant, and ``decay_interval=1`` is the plain ``alpha0 / (1 + decay_rate e)``. Checked on
+    construction; any integer type counts (``np.int64(3)`` as well as ``3``)."""
+
+    learning_rate: float
+    num_iterations: int
+    batch_size: int | None = None
+    shuffle: bool = True
+    start_iteration: int = 0
+    optimizer: str = "gd"
+    beta: float = 0.9
+    beta1: float = 0.9
+    beta2: float = 0.999
+    epsilon: float = 1e-8
+    decay_rate: float = 0.0
+    decay_interval: int = 1
+
+    def __post_init__(self) -> None:
+        check_positive("learning_rate", self.learning_rate)
+        check_positive("num_iterations", self.num_iterations, integer=True)
+        if self.batch_size is not None:
+            check_positive("batch_size", self.batch_size, integer=True)
+        if not is_int(self.start_iteration) or self.start_iteration < 0:
+            raise ValueError(
+                f"start_iteration must be a non-negative integer, got {self.start_iteration!r}"
+            )
+        if not isinstance(self.shuffle, bool | np.bool_):
+            raise TypeError(f"shuffle must be True or False, got {self.shuffle!r}")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(
+                f"optimizer {self.optimizer!r} is unknown; choose one of {', '.join(OPTIMIZERS)}"
+            )
+        for name in ("beta", "beta1", "beta2"):
+            value = getattr(self, name)
+            if not _real(value) or not 0 <= value < 1:
+                raise ValueError(f"{name} must be a number in [0, 1), got {value!r}")
+        check_positive("epsilon", self.epsilon)
+        if not _real(self.decay_rate) or self.decay_rate < 0:
+            raise ValueError(f"decay_rate must be a number >= 0, got {self.decay_rate!r}")
+        check_positive("decay_interval", self.decay_interval, integer=True)
+        for f in fields(self):  # plain Python numbers from here on
+            value = getattr(self, f.name)
+            plain = bool if f.name == "shuffle" else int if is_int(value) else float
+            if value is not None and f.name != "optimizer":
+                object.__setattr__(self, f.name, plain(value))
+
+    @classmethod
+    def of(cls, settings: TrainingSettings | None = None, **changes: Any) -> TrainingSettings:
+        """``settings`` with ``changes``, or settings of ``changes`` alone: what every
+        ``train`` accepts, ``train(spec, X, Y, settings)`` or ``train(spec, X, Y,
+        learning_rate=1.2, num_iterations=1000)``."""
+        if settings is None:
+            return cls(**changes)
+        if not isinstance(settings, TrainingSettings):
+            raise TypeError(f"settings must be TrainingSettings, got {type(settings).__name__}")
+        return replace(settings, **changes) if changes else settings
+
+    @property
+    def stop(self) -> int:
+        """The step after the last one."""
+        return self.start_iteration + self.num_iterations
+
+    def learning_rate_at(self, epoch: int) -> float:
+        """The learning rate of epoch ``epoch`` (the course's scheduled decay)."""
+        if not self.decay_rate:
+            return self.learning_rate
+        return schedule_lr_decay(self.learning_rate, epoch, self.decay_rate, self.decay_interval)
+
+    def build_optimizer(
+        self, parameters: Mapping[str, np.ndarray], state: Mapping[str, np.ndarray] | None = None
+    ) -> Optimizer:
+        """The scratch ``Optimizer`` these settings describe, from ``state`` (as
+        ``Optimizer.state()`` gives it) or from zero."""
+        beta1 = self.beta if self.optimizer == "momentum" else self.beta1
+        hyper = {"beta1": beta1, "beta2": self.beta2, "epsilon": self.epsilon}
+        return Optimizer.from_state(self.optimizer, parameters, state, **hyper)
+
+
+def _real(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
