@@ -1,6 +1,7 @@
-"""What the parity suite feeds both sides: a spec, its weights and a seeded batch, built once in
-NumPy and handed to ``scratch`` and ``torch_impl`` alike; the training runs; the dtypes and
-devices to run on."""
+"""What the suite feeds both sides: a spec, its weights and a seeded batch, built once in NumPy
+and handed to ``scratch`` and ``torch_impl`` alike; the training runs; the dtypes and devices to
+run on; and the helpers more than one test file uses (a spec file's dict, the float64 contract's
+comparison of two curves)."""
 
 from __future__ import annotations
 
@@ -52,6 +53,12 @@ def network(hidden: str, loss: str, dtype: str = "float64", *, l2: float = 0.0) 
     return NetworkSpec(4, layers, loss=loss, l2=l2, dtype=dtype)
 
 
+def generic_params(spec: NetworkSpec, rng: np.random.Generator) -> dict[str, Array]:
+    """Weights and biases drawn at random, so no pre-activation sits exactly on a ReLU kink
+    (with zero biases, an example whose ReLUs all die gives the next layer Z = 0 exactly)."""
+    return {key: rng.standard_normal(shape) * 0.8 for key, shape in spec.param_shapes().items()}
+
+
 def labels_for(spec: NetworkSpec, rng: np.random.Generator, m: int) -> Array:
     """Targets the spec's loss takes: 0/1 labels, class indices, or real numbers (MSE)."""
     n_out = spec.layers[-1].units
@@ -74,7 +81,7 @@ class Case:
     def internals(self, device: str = "cpu") -> tuple[dict[str, Array], dict[str, Array]]:
         """``layer_internals`` of both sides: ``(scratch, torch)``."""
         np_side = scratch.layer_internals(self.X, self.Y, self.params, self.spec)
-        with torch_threads(1):  # small networks; see test_torch_impl's fixture
+        with torch_threads(1):  # small networks; see conftest's one_torch_thread
             pt_side = torch_impl.layer_internals(self.X, self.Y, self.params, self.spec, device)
         return np_side, pt_side
 
@@ -130,7 +137,7 @@ class Run:
         """The run by ``loop`` (``scratch.train``, ``torch_impl.train_plain``, ``torch_impl.train``)
         from ``initialize_parameters(spec)``; ``options`` go to the loop (``devices=2``, ...)."""
         X, Y = scratch.load_dataset(self.dataset)
-        with torch_threads(1):  # small networks; see test_torch_impl's fixture
+        with torch_threads(1):  # small networks; see conftest's one_torch_thread
             return loop(
                 self.spec,
                 X,
@@ -146,3 +153,62 @@ class Run:
 PLANAR = build_spec([2, 4, 1], "tanh", seed=1)  # the course's shallow network
 SPIRAL = build_spec([2, 16, 16, 3], "relu", loss="cross_entropy", init="he", l2=0.5, seed=2)
 HOUSING = build_spec([4, 8, 1], "leaky_relu", loss="mse", init="he", seed=2)
+
+
+# A network with every activation, in float32: built from its file, its weights exported, its
+# internals taken (``.replace(dtype="float64")``).
+MIXED_SPEC = NetworkSpec(
+    input_size=5,
+    layers=(
+        Layer(6, "relu"),
+        Layer(4, "leaky_relu", negative_slope=0.2),
+        Layer(4, "sigmoid"),
+        Layer(3, "identity"),
+        Layer(3, "tanh"),
+        Layer(3, "softmax"),
+    ),
+    loss="cross_entropy",
+    init="he",
+    dtype="float32",
+)
+
+# ``PLANAR`` as its file holds it, written out: the documented JSON format.
+PLANAR_DICT = {
+    "input_size": 2,
+    "layers": [{"units": 4, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}],
+    "init": "small_random",
+    "loss": "binary_cross_entropy",
+    "l2": 0.0,
+    "dtype": "float64",
+    "seed": 1,
+}
+
+
+def with_changes(**changes) -> dict:
+    """``PLANAR_DICT`` with some fields changed."""
+    return {**PLANAR_DICT, **changes}
+
+
+FLOAT64_RTOL = 1e-10  # the parity contract for float64 (ARCHITECTURE.md)
+
+
+def relative_error(actual: Array, expected: Array) -> float:
+    """Largest difference, relative to the largest magnitude of ``expected``."""
+    scale = np.max(np.abs(expected))
+    return (
+        float(np.max(np.abs(actual - expected)) / scale) if scale else float(np.max(np.abs(actual)))
+    )
+
+
+def assert_curves_match(actual: TrainResult, expected: TrainResult) -> None:
+    """Every cost and every final weight within the float64 contract, relative."""
+    assert actual.costs.shape == expected.costs.shape
+    relative = np.abs(actual.costs - expected.costs) / np.abs(expected.costs)
+    worst = int(np.argmax(relative))
+    assert relative[worst] <= FLOAT64_RTOL, (
+        f"cost at iteration {expected.start_iteration + worst} differs by {relative[worst]:.2e} "
+        f"relative: torch {actual.costs[worst]!r}, scratch {expected.costs[worst]!r}"
+    )
+    for key, value in expected.params.items():
+        error = relative_error(actual.params[key], value)
+        assert error <= FLOAT64_RTOL, f"final {key} differs by {error:.2e} relative"

@@ -21,7 +21,7 @@ from scratch import TrainResult
 from scratch.parity import assert_parity, compare_training
 from scratch.tolerances import EXACT
 
-# The fast lane's two runs are 1,000 steps each; test_torch_impl holds the planar full-batch
+# The fast lane's two runs are 1,000 steps each; test_torch_training holds the planar full-batch
 # curve against scratch already, so the float64 runs here are other networks and losses.
 RUNS = [
     pytest.param(Run("spiral", SPIRAL, 0.3, 1000), id="spiral-relu-l2-full-batch"),

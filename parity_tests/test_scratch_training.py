@@ -1,14 +1,17 @@
 """scratch.train: one cost per iteration before its update, reproducible to the bit, mini-batch
-schedules that resume exactly, float32 end to end, caller's arrays never touched."""
+schedules that resume exactly, float32 end to end, caller's arrays never touched; and the
+training behaviour the course teaches (the planar flower, logistic regression's optimum)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from parity_cases import PLANAR
 
 from scratch import (
     BatchSchedule,
     DivergenceError,
+    accuracy,
     build_spec,
     initialize_parameters,
     layer_internals,
@@ -17,16 +20,8 @@ from scratch import (
 )
 
 
-@pytest.fixture(scope="module")
-def planar():
-    return load_dataset("planar")
-
-
-PLANAR = build_spec([2, 4, 1], "tanh", seed=1)
-
-
-def test_costs_are_taken_before_each_update(planar):
-    X, Y = planar
+def test_costs_are_taken_before_each_update(planar_data):
+    X, Y = planar_data
     params = initialize_parameters(PLANAR)
     result = train(PLANAR, X, Y, params=params, learning_rate=1.2, num_iterations=3)
     assert result.costs[0] == layer_internals(X, Y, params, PLANAR)["cost"]
@@ -34,8 +29,8 @@ def test_costs_are_taken_before_each_update(planar):
     assert result.costs[2] == layer_internals(X, Y, after_two, PLANAR)["cost"]
 
 
-def test_same_seed_and_spec_give_bit_identical_runs(planar):
-    X, Y = planar
+def test_same_seed_and_spec_give_bit_identical_runs(planar_data):
+    X, Y = planar_data
     first = train(PLANAR, X, Y, learning_rate=1.2, num_iterations=200, batch_size=64)
     second = train(PLANAR, X, Y, learning_rate=1.2, num_iterations=200, batch_size=64)
     np.testing.assert_array_equal(first.costs, second.costs)
@@ -47,8 +42,8 @@ def test_same_seed_and_spec_give_bit_identical_runs(planar):
     assert not np.array_equal(first.costs, other.costs)
 
 
-def test_callers_params_are_copied_not_mutated(planar):
-    X, Y = planar
+def test_callers_params_are_copied_not_mutated(planar_data):
+    X, Y = planar_data
     params = initialize_parameters(PLANAR)
     before = {k: v.copy() for k, v in params.items()}
     result = train(PLANAR, X, Y, params=params, learning_rate=1.2, num_iterations=5)
@@ -58,8 +53,8 @@ def test_callers_params_are_copied_not_mutated(planar):
 
 
 @pytest.mark.parametrize("batch_size", [None, 64])
-def test_resumed_run_equals_one_run(planar, batch_size):
-    X, Y = planar
+def test_resumed_run_equals_one_run(planar_data, batch_size):
+    X, Y = planar_data
     whole = train(PLANAR, X, Y, learning_rate=1.2, num_iterations=100, batch_size=batch_size)
     first = train(PLANAR, X, Y, learning_rate=1.2, num_iterations=50, batch_size=batch_size)
     second = train(
@@ -77,22 +72,8 @@ def test_resumed_run_equals_one_run(planar, batch_size):
         np.testing.assert_array_equal(second.params[key], whole.params[key])
 
 
-def test_batch_schedule_covers_each_example_once_per_epoch():
-    schedule = BatchSchedule(m=10, batch_size=4, seed=3)
-    assert schedule.steps_per_epoch == 3
-    steps = list(schedule.batches(0, 6))
-    assert [len(b) for b in steps] == [4, 4, 2, 4, 4, 2]
-    first, second = np.concatenate(steps[:3]), np.concatenate(steps[3:])
-    assert sorted(first) == sorted(second) == list(range(10))
-    assert not np.array_equal(first, second)
-    np.testing.assert_array_equal(next(iter(schedule.batches(4, 5))), steps[4])
-    ordered = BatchSchedule(m=10, batch_size=4, shuffle=False)
-    np.testing.assert_array_equal(np.concatenate(list(ordered.batches(0, 3))), np.arange(10))
-    assert list(BatchSchedule(m=10, batch_size=None).batches(0, 2)) == [None, None]
-
-
-def test_mini_batch_cost_is_the_batch_cost(planar):
-    X, Y = planar
+def test_mini_batch_cost_is_the_batch_cost(planar_data):
+    X, Y = planar_data
     params = initialize_parameters(PLANAR)
     result = train(PLANAR, X, Y, params=params, learning_rate=1.2, num_iterations=1, batch_size=32)
     index = next(BatchSchedule(400, 32, seed=PLANAR.seed).batches(0, 1))
@@ -100,8 +81,8 @@ def test_mini_batch_cost_is_the_batch_cost(planar):
     assert result.costs[0] == pytest.approx(float(expected), rel=1e-15)
 
 
-def test_callback_sees_every_iteration(planar):
-    X, Y = planar
+def test_callback_sees_every_iteration(planar_data):
+    X, Y = planar_data
     seen = []
     result = train(
         PLANAR,
@@ -116,8 +97,8 @@ def test_callback_sees_every_iteration(planar):
     np.testing.assert_array_equal([c for _, c in seen], result.costs)
 
 
-def test_float32_spec_computes_in_float32_end_to_end(planar):
-    X, Y = planar
+def test_float32_spec_computes_in_float32_end_to_end(planar_data):
+    X, Y = planar_data
     spec32 = PLANAR.replace(dtype="float32")
     result = train(spec32, X, Y, learning_rate=1.2, num_iterations=300)
     assert all(v.dtype == np.float32 for v in result.params.values())
@@ -145,3 +126,40 @@ def test_housing_regression_learns():
     spec = build_spec([4, 8, 1], "relu", loss="mse", init="he", seed=2)
     result = train(spec, X, Y, learning_rate=0.02, num_iterations=2000)
     assert result.costs[-1] < 0.05 * result.costs[0]
+
+
+def test_planar_flower_reaches_88_percent():
+    """The course's shallow net: [2, 4, 1], tanh/sigmoid, randn*0.01, lr 1.2, 10,000 steps."""
+    X, Y = load_dataset("planar")
+    spec = build_spec([2, 4, 1], "tanh", init="small_random", seed=1)
+    result = train(spec, X, Y, learning_rate=1.2, num_iterations=10_000)
+    assert accuracy(X, Y, result.params, spec) >= 0.88
+    assert result.costs.shape == (10_000,) and result.costs[-1] < result.costs[0]
+
+
+def newton_logistic_regression(X, Y, iterations=50):
+    """The exact optimum of the (convex) logistic-regression cost, by Newton's method."""
+    Xb = np.vstack([X, np.ones((1, X.shape[1]))])
+    w = np.zeros(Xb.shape[0])
+    y = Y.ravel()
+    for _ in range(iterations):
+        p = 1 / (1 + np.exp(-(w @ Xb)))
+        gradient = Xb @ (p - y) / y.size
+        hessian = (Xb * (p * (1 - p))) @ Xb.T / y.size
+        w -= np.linalg.solve(hessian, gradient)
+    return w
+
+
+def test_logistic_regression_reaches_the_optimum():
+    """No hidden layer: gradient descent lands on Newton's optimum of the convex cost, and
+    separates a linearly separable set perfectly."""
+    spec = build_spec([2, 1], init="zeros")
+    X, Y = load_dataset("blobs", separation=1.5, seed=3)  # overlapping: a finite optimum
+    result = train(spec, X, Y, learning_rate=2.0, num_iterations=3000)
+    w = newton_logistic_regression(X, Y)
+    np.testing.assert_allclose(result.params["W1"].ravel(), w[:2], rtol=1e-8)
+    np.testing.assert_allclose(result.params["b1"].ravel(), w[2:], rtol=1e-8, atol=1e-10)
+
+    X, Y = load_dataset("blobs", separation=8.0, seed=3)
+    result = train(spec, X, Y, learning_rate=1.0, num_iterations=500)
+    assert accuracy(X, Y, result.params, spec) == 1.0

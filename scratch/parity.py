@@ -20,7 +20,15 @@ from typing import Any
 
 import numpy as np
 
-from scratch.tolerances import CURVE, TRAINED, Tolerance, kind_of, parse_quantity, tolerance
+from scratch.tolerances import (
+    ADAPTIVE,
+    CURVE,
+    TRAINED,
+    Tolerance,
+    kind_of,
+    parse_quantity,
+    tolerance,
+)
 from scratch.training import TrainResult
 
 
@@ -160,8 +168,10 @@ def _order(quantity: str) -> tuple[int, int, int]:
     ``A``), the cost, then the backward pass from layer L down (``dZ``, ``dW``, ``db``, and the
     ``dA`` of the layer before)."""
     name, layer = parse_quantity(quantity)
-    if name == "cost":
-        return 1, 0, 0
+    if name in ("cost", "learning_rate"):
+        return 1, 0, ("cost", "learning_rate").index(name)
+    if name == "t" or name[:2] in ("v_", "s_"):  # the optimizer's state, after the weights
+        return 3, layer or 0, ("t", "v_dW", "v_db", "s_dW", "s_db").index(name)
     if name in ("W", "b", "Z", "A"):
         return 0, layer, ("W", "b", "Z", "A").index(name)
     if name == "dA":  # dA[l-1] comes out of layer l's backward step
@@ -234,13 +244,21 @@ def compare_training(
     tol: Tolerance | None = None,
     names: tuple[str, str] = ("scratch", "torch"),
 ) -> Comparisons:
-    """Two runs of the same spec: the cost at every step (``cost[t]``, entry by entry), then
-    the final weights, against the spec's dtype's rows of the table, or ``tol`` for both."""
+    """Two runs of the same spec: the cost at every step (``cost[t]``, entry by entry) and the
+    learning rate each step used, then the final weights and the optimizer's final state,
+    against the spec's dtype's rows of the table, or ``tol`` for all. A run of an adaptive
+    step (RMSprop, Adam: its state holds ``s``) is held to the table's adaptive rows."""
     same = {"dtype": a.spec.dtype, "names": names}
     per_step = None if tol is None else dataclasses.replace(tol, elementwise=True)
-    curve = compare("cost", a.costs, b.costs, kind=CURVE, tol=per_step, **same)
-    weights = compare_all(a.params, b.params, kind=TRAINED, tol=tol, **same)
-    return Comparisons((curve, *weights.results))
+    adaptive = ADAPTIVE if any(key.startswith("s_") for key in a.state) else ""
+    curve, trained = CURVE + adaptive, TRAINED + adaptive
+    curves = [compare("cost", a.costs, b.costs, kind=curve, tol=per_step, **same)]
+    if a.learning_rates is not None and b.learning_rates is not None:
+        rates = (a.learning_rates, b.learning_rates)
+        curves.append(compare("learning_rate", *rates, kind=CURVE, tol=per_step, **same))
+    weights = compare_all(a.params, b.params, kind=trained, tol=tol, **same)
+    state = compare_all(a.state, b.state, tol=tol, **same)
+    return Comparisons((*curves, *weights.results, *state.results))
 
 
 def assert_parity(result: Comparison | Comparisons) -> None:

@@ -105,10 +105,13 @@ def export_state(optimizer: torch.optim.Optimizer, net: nn.Module, name: str) ->
     if name == "gd":
         return {}
     out: dict[str, np.ndarray] = {}
+    undamped = name == "momentum" and optimizer.param_groups[0]["momentum"] == 0
     for key, p in course_parameters(net):
         state = optimizer.state[p]
         for part, torch_name in STATE_NAMES[name].items():
-            value = state[torch_name].detach().cpu().numpy()
+            # SGD with momentum 0 is plain SGD and keeps no buffer: the course's v is then
+            # beta v + (1 - beta) dW = dW, the gradient of the last step, which torch keeps
+            value = (p.grad if undamped else state[torch_name]).detach().cpu().numpy()
             out[f"{part}_d{key}"] = value.reshape(p.shape[0], -1).copy()
         if "step" in state:
             out["t"] = np.asarray(int(state["step"]), dtype=np.int64)

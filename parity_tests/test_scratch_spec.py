@@ -1,26 +1,11 @@
-"""The layer spec: validation names the layer and field; files round-trip exactly."""
+"""The layer spec: validation names the layer and field, on construction as on loading."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from parity_cases import with_changes
 
-from scratch import Layer, NetworkSpec, SpecError, build_spec, load_spec, save_spec
-
-PLANAR = {
-    "input_size": 2,
-    "layers": [{"units": 4, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}],
-    "init": "small_random",
-    "loss": "binary_cross_entropy",
-    "l2": 0.0,
-    "dtype": "float64",
-    "seed": 1,
-}
-
-
-def with_changes(**changes):
-    return {**PLANAR, **changes}
+from scratch import Layer, NetworkSpec, SpecError, build_spec
 
 
 def hidden(**layer):
@@ -76,45 +61,6 @@ def test_construction_validates_like_loading():
         NetworkSpec(2, (Layer(3, "tanh"), Layer(3, "swish"), Layer(1, "sigmoid")))
 
 
-@pytest.mark.parametrize("suffix", [".json", ".yaml"])
-def test_spec_file_round_trip(tmp_path, suffix):
-    spec = NetworkSpec.from_dict(
-        with_changes(
-            layers=[
-                {"units": 5, "activation": "leaky_relu", "negative_slope": 0.2},
-                {"units": 3, "activation": "relu"},
-                {"units": 1, "activation": "sigmoid"},
-            ],
-            l2=0.7,
-            init="he",
-            dtype="float32",
-        )
-    )
-    path = tmp_path / f"spec{suffix}"
-    save_spec(spec, path)
-    assert load_spec(path) == spec
-    assert load_spec(path).layers[0].negative_slope == 0.2
-
-
-def test_file_format_is_the_documented_json(tmp_path):
-    path = tmp_path / "planar.json"
-    path.write_text(json.dumps(PLANAR))
-    spec = load_spec(path)
-    assert spec.sizes == (2, 4, 1)
-    assert spec.activations == ("tanh", "sigmoid")
-    assert spec.param_shapes() == {"W1": (4, 2), "b1": (4, 1), "W2": (1, 4), "b2": (1, 1)}
-    assert json.loads(spec.to_json()) == PLANAR
-
-
-def test_unreadable_spec_files_say_which_file(tmp_path):
-    with pytest.raises(SpecError, match=r"missing\.json"):
-        load_spec(tmp_path / "missing.json")
-    bad = tmp_path / "bad.json"
-    bad.write_text("{not json")
-    with pytest.raises(SpecError, match="not valid JSON"):
-        load_spec(bad)
-
-
 def test_build_spec_picks_the_output_layer_the_loss_needs():
     assert build_spec([2, 4, 1], "tanh").activations == ("tanh", "sigmoid")
     assert build_spec([2, 8, 3], loss="cross_entropy").activations == ("relu", "softmax")
@@ -127,3 +73,13 @@ def test_replace_revalidates():
     assert spec.replace(dtype="float32").dtype == "float32"
     with pytest.raises(SpecError, match="dtype 'int8' is unknown"):
         spec.replace(dtype="int8")
+
+
+def test_describe_is_one_line_naming_every_field():
+    spec = NetworkSpec(3, (Layer(5, "tanh"), Layer(4, "relu"), Layer(1, "sigmoid")), l2=0.7)
+    assert spec.describe() == (
+        "[3, 5, 4, 1] tanh/relu/sigmoid, binary_cross_entropy, small_random init, l2 0.7, "
+        "float64, seed 0"
+    )
+    assert "l2" not in spec.replace(l2=0.0).describe()
+    assert spec.replace(dtype="float32", seed=4).describe().endswith("float32, seed 4")

@@ -1,0 +1,59 @@
+"""``scratch.parity``, the referee itself: shape, then dtype, then values; a failure names the
+quantity, its layer, the entry and both values there; quantities in the order the network
+computes them; a curve reported at the step where two runs part."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from parity_cases import PLANAR
+
+from scratch import TrainResult
+from scratch.parity import ParityError, assert_parity, compare, compare_all, compare_training
+
+
+def test_a_difference_is_reported_at_its_entry_with_both_values():
+    a = np.zeros((3, 4))
+    b = a.copy()
+    b[1, 2] = 1e-3
+    result = compare("dW2", a, b)
+    assert (result.problem, result.layer, result.index) == ("values", 2, (1, 2))
+    assert result.values == (0.0, 1e-3) and result.where == "dW2[1, 2]"
+    assert "dW2 (layer 2), float64 gradient differs" in result.message()
+    assert "at dW2[1, 2]: scratch 0, torch 0.001" in result.message()
+    with pytest.raises(ParityError, match=r"at dW2\[1, 2\]"):
+        assert_parity(result)
+    assert_parity(compare("dW2", a, a.copy()))
+
+
+def test_shape_is_checked_before_dtype_and_dtype_before_values():
+    assert compare("Z1", np.zeros((2, 3)), np.ones((3, 2), np.float32)).problem == "shape"
+    assert compare("Z1", np.zeros((2, 3)), np.ones((2, 3), np.float32)).problem == "dtype"
+    assert compare("Z1", np.zeros((2, 3)), np.ones((2, 3))).problem == "values"
+
+
+def test_equal_infinities_agree_and_nan_never_does():
+    assert compare("cost", np.inf, np.inf).ok
+    assert not compare("cost", np.nan, np.nan).ok
+    assert not compare("cost", np.inf, 1.0).ok
+
+
+def test_quantities_are_compared_in_the_order_the_network_computes_them():
+    keys = ["dA0", "db1", "dW1", "dZ1", "dA1", "db2", "dW2", "dZ2", "cost", "A2", "Z2", "A1"]
+    result = compare_all({key: 0.0 for key in keys}, {key: 0.0 for key in keys})
+    order = ["A1", "Z2", "A2", "cost", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1", "dA0"]
+    assert [comparison.quantity for comparison in result.results] == order
+    with pytest.raises(ParityError, match="only torch has dW3"):
+        compare_all({"dW2": 0.0}, {"dW2": 0.0, "dW3": 0.0})
+
+
+def test_two_curves_are_reported_at_the_first_step_where_they_part():
+    params = {"W1": np.ones((1, 2)), "b1": np.zeros((1, 1))}
+    costs = np.linspace(1.0, 0.5, 10)
+    parted = costs.copy()
+    parted[6:] *= 1 + 1e-6  # from step 6 on, as a wrong update at step 5 would do
+    result = compare_training(
+        TrainResult(params, costs, PLANAR), TrainResult(params, parted, PLANAR)
+    )
+    assert result.first_failure.where == "cost[6]"
+    assert [comparison.quantity for comparison in result.failures] == ["cost"]
