@@ -7,9 +7,10 @@ import ast
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from scripts import bench, bench_report, bench_timing, bench_workloads
+from scripts import bench, bench_figures, bench_report, bench_timing, bench_updates, bench_workloads
 from scripts.cores import cores_for
 
 SIDES = ["scratch", "torch", "lightning"]
@@ -162,3 +163,87 @@ def test_the_benchmarks_class_names_are_its_own_in_scripts():
     assert len(ours) == len(set(ours)), ours
     for path in sorted(set(scripts.glob("*.py")) - bench_files):
         assert not classes(path) & set(ours), f"{path.name} shares a class name with the bench"
+
+
+ADAM_WORKLOADS = ["mnist-adam", "wide-adam"]
+
+
+@pytest.fixture(scope="module")
+def adam_report() -> dict:
+    argv = ["--quick", "--workloads", *ADAM_WORKLOADS, "--dtypes", "float32", "--no-memory"]
+    return bench.build_report(bench.parse_args(argv))
+
+
+@pytest.mark.parametrize("quick", [False, True])
+def test_mnist_and_wide_have_adam_twins_in_the_default_set(quick):
+    table = bench_workloads.workload_table(quick)
+    assert list(table) == ["planar", "cat", "mnist", "mnist-adam", "wide", "wide-adam"]
+    assert bench.parse_args(["--quick"] if quick else []).workloads == list(table)
+    for name in ADAM_WORKLOADS:
+        adam, gd = table[name], table[name.removesuffix("-adam")]
+        assert (adam.settings(3).optimizer, adam.settings(3).learning_rate) == ("adam", 0.001)
+        assert gd.settings(3).optimizer == "gd" and adam.problem == gd.name
+        assert (adam.sizes, adam.m, adam.batch) == (gd.sizes, gd.m, gd.batch)
+        if quick:  # the same data (the full sizes take a while to draw)
+            (X_adam, Y_adam), (X_gd, Y_gd) = adam.data("float32"), gd.data("float32")
+            assert (X_adam == X_gd).all() and (Y_adam == Y_gd).all()
+
+
+def test_the_update_timed_on_each_side_is_the_same_adam_step():
+    wide_adam = bench_workloads.QUICK_WORKLOADS["wide-adam"]
+    data = bench_workloads.WorkloadData.build(wide_adam, "float64")
+    scratch_step, torch_step = (bench_updates.update_step(lib, data) for lib in ("numpy", "torch"))
+    scratch_step(), torch_step()
+    scratch_out = scratch_step.keywords["out"]  # written in place into the spare arrays
+    torch_params = torch_step.__self__.param_groups[0]["params"]
+    assert type(torch_step.__self__).__name__ == "Adam"
+    for (key, new), p in zip(scratch_out.items(), torch_params, strict=True):
+        torch_new = p.detach().numpy().reshape(new.shape)
+        assert abs(new - torch_new).max() < 1e-12, key
+        assert abs(new - data.params[key]).max() > 0, f"{key} did not move"
+
+
+def test_adam_rows_carry_every_sides_step_and_the_updates_share(adam_report):
+    rows = adam_report["rows"]
+    assert [row["workload"] for row in rows] == ADAM_WORKLOADS
+    assert {row["optimizer"] for row in rows} == {"adam"}
+    for row in rows:
+        assert list(row["steps"]) == SIDES
+        assert set(row["update_ms"]) == {"numpy", "torch"}
+        assert all(ms > 0 for ms in row["update_ms"].values())
+        assert list(row["update_share"]) == list(row["update_share_err"]) == SIDES
+        for side, share in row["update_share"].items():
+            library = bench_timing.LIBRARY_OF[side]
+            step = row["steps"][side]["median_ms"]
+            assert share == pytest.approx(row["update_ms"][library] / step)
+    targets = {(t["where"], t["target"]) for t in adam_report["targets"]}
+    assert ("mnist-adam float32", "Lightning <= 1.5x plain PyTorch") in targets
+    assert not any("matmul" in target for _, target in targets)  # gradient descent's target
+    json.dumps(adam_report)
+    table = bench_report.format_report(adam_report)
+    assert "the update's share of a step" in table
+    lines = table.splitlines()
+    for name in ADAM_WORKLOADS:
+        assert sum(line.startswith(f"{name} ") for line in lines) >= 3, name  # steps, split, share
+
+
+def test_the_updates_share_is_the_update_over_each_sides_step_starred_past_the_whole_step():
+    median = {"scratch": 4.0, "torch": 8.0, "lightning": 10.0}
+    per_round = {side: np.array([ms]) for side, ms in median.items()}
+    figures = bench_figures.update_shares({"numpy": [1.0], "torch": [2.0]}, median, per_round)
+    assert figures["update_ms"] == {"numpy": 1.0, "torch": 2.0}
+    assert figures["update_share"] == {"scratch": 0.25, "torch": 0.25, "lightning": 0.2}
+    steps = {side: {"median_ms": ms} for side, ms in median.items()}
+    row = {"workload": "wide-adam", "dtype": "float64", "steps": steps, **figures}
+    header, line = bench_report.update_lines([row, row_of(2.0, 1.0)])[-2:]
+    assert header.split()[2:] == [word for side in SIDES for word in (side, "update", "share")]
+    assert line.split()[:2] == ["wide-adam", "float64"]
+    per_side = dict(zip(SIDES, (line.split()[i : i + 3] for i in (2, 5, 8)), strict=True))
+    assert per_side["scratch"] == ["4.000", "1.000", "25.0%"], line  # step, update, share
+    assert per_side["torch"] == ["8.000", "2.000", "25.0%"], line
+    assert per_side["lightning"] == ["10.000", "2.000", "20.0%"], line  # torch's update
+    assert bench_report.update_lines([row_of(2.0, 1.0)]) == []  # no update timed: no table
+    assert bench_report.UPDATE_LOADED not in bench_report.update_lines([row])
+    slow = {**row, "update_share": {**row["update_share"], "torch": 1.25}}
+    *_, starred, footnote = bench_report.update_lines([slow])
+    assert "125.0%*" in starred and footnote == bench_report.UPDATE_LOADED

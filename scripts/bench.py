@@ -1,15 +1,20 @@
 """Benchmark: milliseconds per training step of scratch, plain PyTorch and Lightning, side by side,
 and the scratch step's GFLOP/s against this machine's own matmul rate.
 
-    python scripts/bench.py                        # the four workloads, float64 and float32
+    python scripts/bench.py                        # every workload, float64 and float32
     python scripts/bench.py --quick                # shrunken sizes, one round: a smoke run
     python scripts/bench.py --workloads cat wide --dtypes float32 --rounds 3 --json
+    python scripts/bench.py --workloads mnist mnist-adam wide wide-adam   # gd beside Adam
+
+The workloads are four networks trained by gradient descent (planar, cat, mnist, wide) and mnist
+and wide trained by Adam (``mnist-adam``, ``wide-adam``); for these the report also gives the
+update's share of a step on each side, the optimizer's update timed alone.
 
 This file is the command; each part of the benchmark is a module of its own: ``bench_workloads``
-(the networks, their data and FLOPs), ``bench_timing`` (how a step, its products and the matmul
-rate are timed), ``bench_memory`` (peak memory, one process per side), ``bench_figures``
-(medians, ratios, standard errors, targets), ``bench_report`` (the tables) and
-``bench_environment`` (versions, BLAS, threads, load).
+(the networks, their data and FLOPs), ``bench_timing`` (how a step, its products, its update and
+the matmul rate are timed), ``bench_updates`` (the optimizer's update alone), ``bench_memory``
+(peak memory, one process per side), ``bench_figures`` (medians, ratios, standard errors,
+targets), ``bench_report`` (the tables) and ``bench_environment`` (versions, BLAS, threads, load).
 """
 
 from __future__ import annotations

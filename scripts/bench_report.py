@@ -1,5 +1,5 @@
 """The benchmark's report as text: the machine, the step times and ratios, where a step's time
-goes, peak memory and the targets' verdicts."""
+goes, the update's share of a step, peak memory and the targets' verdicts."""
 
 from __future__ import annotations
 
@@ -8,9 +8,18 @@ from typing import Any
 
 import numpy as np
 
-from scripts.bench_timing import SIDE_OF
+from scripts.bench_timing import LIBRARY_OF, SIDE_OF
 
 LOADED = "* products timed longer than the whole step: the machine was loaded during this run"
+UPDATE_LOADED = "* the update timed longer than the whole step: the machine was loaded in this run"
+
+
+def where(row: dict[str, Any]) -> str:
+    """A row's workload and dtype, as the first two columns of a table."""
+    return f"{row['workload']:<10} {row['dtype']:<8}"
+
+
+HEADER = where({"workload": "workload", "dtype": "dtype"})
 
 
 def format_report(report: dict[str, Any]) -> str:
@@ -29,7 +38,8 @@ def format_report(report: dict[str, Any]) -> str:
         + (" (--quick: shrunken sizes, not the targets' workloads)" if report["quick"] else "")
     )
     lines += ["", *step_lines(report), "", *time_split_lines(report["rows"])]
-    lines += mean_lines(report["rows"]) + memory_lines(report["memory"])
+    lines += update_lines(report["rows"]) + mean_lines(report["rows"])
+    lines += memory_lines(report["memory"])
     lines += target_lines(report["targets"], report["quick"])
     return "\n".join(lines)
 
@@ -37,7 +47,7 @@ def format_report(report: dict[str, Any]) -> str:
 def step_lines(report: dict[str, Any]) -> list[str]:
     """Each side's median step, the ratios between sides, GFLOP/s, and the matmul rates."""
     header = (
-        f"{'workload':<8} {'dtype':<8} {'scratch':>9} {'torch':>9} {'lightning':>10} "
+        f"{HEADER} {'scratch':>9} {'torch':>9} {'lightning':>10} "
         f"{'scr/torch':>10} {'L/torch':>8} {'L-torch':>8} {'scr GFLOP/s':>12} {'matmul':>7} "
         f"{'%':>4}"
     )
@@ -49,7 +59,7 @@ def step_lines(report: dict[str, Any]) -> list[str]:
             return format(row[key], fmt) if key in row else "-"
 
         lines.append(
-            f"{row['workload']:<8} {row['dtype']:<8} {ms.get('scratch', '-'):>9} "
+            f"{where(row)} {ms.get('scratch', '-'):>9} "
             f"{ms.get('torch', '-'):>9} {ms.get('lightning', '-'):>10} "
             f"{cell('scratch_over_torch', '.2f'):>10} {cell('lightning_over_torch', '.2f'):>8} "
             f"{cell('lightning_minus_torch_ms', '+.3f'):>8} {cell('scratch_gflops', '.1f'):>12} "
@@ -75,7 +85,7 @@ def time_split_lines(rows: Sequence[dict[str, Any]]) -> list[str]:
     lines = [
         "where the time goes, ms per step = the step's products (timed alone, each library in its"
         " own layout) + the rest; page faults per step",
-        f"{'workload':<8} {'dtype':<8} "
+        f"{HEADER} "
         + "  ".join(f"{s:>9} = {'products':>8} + {'rest':>6} {'faults':>6}" for s, _ in split),
     ]
     loaded = False
@@ -87,8 +97,35 @@ def time_split_lines(rows: Sequence[dict[str, Any]]) -> list[str]:
             rest = f"{step - blas:>6.3f}" if step >= blas else f"{'<0 *':>6}"
             loaded |= step < blas
             cells.append(f"{step:>9.3f} = {blas:>8.3f} + {rest} {faults:>6.0f}")
-        lines.append(f"{row['workload']:<8} {row['dtype']:<8} " + "  ".join(cells))
+        lines.append(f"{where(row)} " + "  ".join(cells))
     return [*lines, LOADED] if loaded else lines
+
+
+def update_lines(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """For the rows whose update was timed alone: each side's step, its optimizer's update and
+    the update's share of the step (Lightning's update is torch's ``optimizer.step()``). A share
+    above 100% (the update, timed apart, took longer than the whole step) is starred with a
+    footnote."""
+    timed = [row for row in rows if "update_share" in row]
+    if not timed:
+        return []
+    sides = list(timed[0]["update_share"])
+    lines = [
+        "",
+        "the update's share of a step: ms per step, the optimizer's update alone (on the"
+        " workload's parameter shapes; Lightning's is torch's) and its share of the step",
+        f"{HEADER} " + "  ".join(f"{side:>9} {'update':>8} {'share':>6}" for side in sides),
+    ]
+    loaded = False
+    for row in timed:
+        cells = []
+        for side in sides:
+            step, update = row["steps"][side]["median_ms"], row["update_ms"][LIBRARY_OF[side]]
+            share = row["update_share"][side]
+            loaded |= share > 1
+            cells.append(f"{step:>9.3f} {update:>8.3f} {share:>6.1%}{'*' if share > 1 else ' '}")
+        lines.append(f"{where(row)} " + " ".join(cells).rstrip())
+    return [*lines, UPDATE_LOADED] if loaded else lines
 
 
 def mean_lines(rows: Sequence[dict[str, Any]]) -> list[str]:
@@ -111,7 +148,7 @@ def memory_lines(memory: Sequence[dict[str, Any]]) -> list[str]:
             f"{side} {m['before_mb']:.0f} -> {m['peak_mb']:.0f}"
             for side, m in entry["sides"].items()
         )
-        lines.append(f"{entry['workload']:<8} {entry['dtype']:<8} {per_side}")
+        lines.append(f"{where(entry)} {per_side}")
     return lines
 
 
@@ -125,7 +162,7 @@ def target_lines(targets: Sequence[dict[str, Any]], quick: bool) -> list[str]:
     ]
     for t in targets:
         lines.append(
-            f"  {t['verdict']:<10} {t['where']:<15} {t['target']:<37} "
+            f"  {t['verdict']:<10} {t['where']:<19} {t['target']:<37} "
             f"{t['value']:.3f} +- {t['err']:.3f}  {t['note']}".rstrip()
         )
     return lines

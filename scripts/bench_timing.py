@@ -13,11 +13,14 @@ Where the time goes. Each library also forms the step's products alone, on opera
 workload's shapes, NumPy in course layout (``W @ A``, ``dZ @ A.T``, ``W.T @ dZ``) and torch one
 example per row as ``nn.Linear`` does (``A @ W.T``, ``dZ.T @ A``, ``dZ @ W``); both leave out a
 one-unit layer's ``W^T dZ``, which scratch forms as a broadcast. A step's time less its products'
-is the rest: activations, cost, bias, update and the loop.
+is the rest: activations, cost, bias, update and the loop. A workload trained by another
+optimizer than gradient descent also has its update timed alone (``scripts.bench_updates``):
+scratch's ``Optimizer.step`` and torch's ``optimizer.step()``, for the update's share of a step.
 
 The machine's limit is the median rate of ``W @ A`` with W (n, n) and A (n, m), into an output
-allocated once, in the same dtype and round. Products and matmuls are timed with ``timeit``, one
-call per repeat, and the median taken; ``scripts.cores.cores_for`` gives each its turn.
+allocated once, in the same dtype and round. Products, updates and matmuls are timed with
+``timeit``, one call per repeat, and the median taken; ``scripts.cores.cores_for`` gives each
+its turn.
 """
 
 from __future__ import annotations
@@ -32,23 +35,27 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from scripts.bench_updates import update_step
 from scripts.bench_workloads import Workload, WorkloadData
 from scripts.cores import cores_for
 
 SIDE_OF = {"numpy": "scratch", "torch": "torch"}  # whose turn at the cores a library's work is
 CORES_OF = {"scratch": "scratch", "torch": "torch", "lightning": "torch"}  # a side's cores_for
-WARM_SECONDS = 0.1  # products run this long before timing, while the other pool winds down
+LIBRARY_OF = {"scratch": "numpy", "torch": "torch", "lightning": "torch"}  # a side's optimizer
+WARM_SECONDS = 0.1  # work runs this long before it is timed, while the other pool winds down
 
 Times = dict[tuple[str, str], dict[str, list]]  # (workload, dtype) -> side or library -> rounds
 
 
 class Timings(NamedTuple):
     """A run's measurements, one entry per round: ``steps`` (workload, dtype) -> side -> turns;
-    ``products`` (workload, dtype) -> library -> ms; ``matmul`` library -> dtype -> GFLOP/s."""
+    ``products`` (workload, dtype) -> library -> ms; ``matmul`` library -> dtype -> GFLOP/s;
+    ``updates`` (workload, dtype) -> library -> ms, for the workloads not trained by ``gd``."""
 
     steps: Times
     products: Times
     matmul: dict[str, dict[str, list[float]]]
+    updates: Times
 
 
 class Turn(NamedTuple):
@@ -130,15 +137,25 @@ def step_products(library: str, workload: Workload, dtype: str) -> list[Callable
     return products
 
 
-def products_ms(library: str, workload: Workload, dtype: str, repeats: int = 5) -> float:
-    """Milliseconds of a step's products: each one's median over ``repeats``, summed, after they
-    have run for ``WARM_SECONDS``."""
-    products = step_products(library, workload, dtype)
+def warm_median_ms(works: Sequence[Callable[[], Any]], repeats: int = 5) -> float:
+    """Milliseconds of ``works``: each one's median over ``repeats``, summed, after they have run
+    for ``WARM_SECONDS``."""
     warm_until = time.perf_counter() + WARM_SECONDS
     while time.perf_counter() < warm_until:
-        for product in products:
-            product()
-    return sum(median_seconds(product, repeats) for product in products) * 1e3
+        for work in works:
+            work()
+    return sum(median_seconds(work, repeats) for work in works) * 1e3
+
+
+def products_ms(library: str, workload: Workload, dtype: str, repeats: int = 5) -> float:
+    """Milliseconds of a step's products (``warm_median_ms`` of ``step_products``)."""
+    return warm_median_ms(step_products(library, workload, dtype), repeats)
+
+
+def update_ms(library: str, data: WorkloadData, repeats: int = 5) -> float:
+    """Milliseconds of one update of ``data``'s optimizer in ``library`` (``warm_median_ms`` of
+    ``scripts.bench_updates.update_step``)."""
+    return warm_median_ms([update_step(library, data)], repeats)
 
 
 def rotated(items: Sequence[str], by: int) -> list[str]:
@@ -155,12 +172,18 @@ def measure_steps(
     progress: Callable[[str], None],
 ) -> Timings:
     """Every side's turns (one per round) for every workload and dtype, each library's time for
-    the same step's products (ms, one per round), and the matmul rates, interleaved: each round
-    visits every workload and dtype, and each side takes a turn there, in a rotated order."""
+    the same step's products and (where the optimizer is not ``gd``) its update, in ms, one per
+    round, and the matmul rates, interleaved: each round visits every workload and dtype, and
+    each side takes a turn there, in a rotated order."""
     prepared = {(w.name, d): WorkloadData.build(w, d) for w in workloads for d in dtypes}
     libraries = ["numpy"] + (["torch"] if set(sides) - {"scratch"} else [])
     times: Times = {k: {s: [] for s in sides} for k in prepared}
     products: Times = {k: {lib: [] for lib in libraries} for k in prepared}
+    updates: Times = {
+        k: {lib: [] for lib in libraries}
+        for k, data in prepared.items()
+        if data.workload.optimizer != "gd"
+    }
     matmul: dict[str, dict[str, list[float]]] = {lib: {d: [] for d in dtypes} for lib in libraries}
     for r in range(rounds):
         for dtype in dtypes:
@@ -174,5 +197,7 @@ def measure_steps(
             for library in libraries:
                 with cores_for(SIDE_OF[library]):
                     products[key][library].append(products_ms(library, data.workload, key[1]))
+                    if key in updates:
+                        updates[key][library].append(update_ms(library, data))
             progress(f"round {r + 1}/{rounds}: {key[0]} {key[1]}")
-    return Timings(times, products, matmul)
+    return Timings(times, products, matmul, updates)

@@ -1,5 +1,7 @@
 """What the benchmark trains: four networks, their seeded data, the FLOPs of one step, and each
 side's training function, every side starting from the same ``scratch.initialize_parameters``.
+Each network trains by gradient descent; mnist and wide also by Adam at learning rate 0.001, as
+the workloads ``mnist-adam`` and ``wide-adam`` (the same network and data, another optimizer).
 
 FLOPs per step: the matmuls, with m the batch size (elementwise work is O(sum n[l] m))::
 
@@ -25,7 +27,7 @@ MEMORY_WORKLOADS = ("cat", "wide")
 
 @dataclass(frozen=True)
 class Workload:
-    """A network, its data size and how long each side's turn runs."""
+    """A network, its data size, its optimizer and how long each side's turn runs."""
 
     name: str
     sizes: tuple[int, ...]
@@ -36,6 +38,12 @@ class Workload:
     learning_rate: float
     steps: int  # steps per turn
     warmup: int  # gaps dropped at the start of each turn
+    optimizer: str = "gd"  # one of scratch.optimizers.OPTIMIZERS (default betas, epsilon)
+
+    @property
+    def problem(self) -> str:
+        """The network and data the workload is named for: ``mnist`` for ``mnist-adam``."""
+        return self.name.split("-")[0]
 
     @property
     def batch(self) -> int:
@@ -50,11 +58,11 @@ class Workload:
     def data(self, dtype: str) -> tuple[np.ndarray, np.ndarray]:
         """``X`` (n[0], m) in ``dtype`` and labels ``Y`` (1, m), seeded (``planar`` is the real
         flower)."""
-        if self.name == "planar":
+        if self.problem == "planar":
             X, Y = scratch.load_dataset("planar", m=self.m)
             return X.astype(dtype), Y
         rng = np.random.default_rng(0)
-        if self.name == "wide":
+        if self.problem == "wide":
             X = rng.standard_normal((self.sizes[0], self.m), dtype=dtype)
         else:  # images: pixel intensities in [0, 1)
             X = rng.random((self.sizes[0], self.m), dtype=dtype)
@@ -67,14 +75,34 @@ class Workload:
         return (6 * sum(pairs) - 2 * pairs[0]) * self.batch
 
     def settings(self, steps: int) -> scratch.TrainingSettings:
-        """``steps`` steps of this workload's learning rate and batches."""
+        """``steps`` steps of this workload's optimizer, learning rate and batches."""
         return scratch.TrainingSettings(
-            learning_rate=self.learning_rate, num_iterations=steps, batch_size=self.batch_size
+            learning_rate=self.learning_rate,
+            num_iterations=steps,
+            batch_size=self.batch_size,
+            optimizer=self.optimizer,
         )
 
 
+ADAM_LEARNING_RATE = {"mnist": 0.001, "wide": 0.001}  # the workloads also trained by Adam
+
+
+def with_adam(table: dict[str, Workload]) -> dict[str, Workload]:
+    """``table`` with, after each workload of ``ADAM_LEARNING_RATE``, its Adam twin
+    ``NAME-adam``: the same network, data and turns, trained by Adam at that learning rate."""
+    out = {}
+    for name, workload in table.items():
+        out[name] = workload
+        if name in ADAM_LEARNING_RATE:
+            rate = ADAM_LEARNING_RATE[name]
+            out[f"{name}-adam"] = replace(
+                workload, name=f"{name}-adam", optimizer="adam", learning_rate=rate
+            )
+    return out
+
+
 BCE, CE = "binary_cross_entropy", "cross_entropy"
-WORKLOADS = {
+GD_WORKLOADS = {
     w.name: w
     for w in (
         Workload("planar", (2, 4, 1), "tanh", BCE, 400, None, 1.2, steps=400, warmup=50),
@@ -83,16 +111,17 @@ WORKLOADS = {
         Workload("wide", (1024, 1024, 1024, 1), "relu", BCE, 4096, None, 0.01, steps=9, warmup=1),
     )
 }
+WORKLOADS = with_adam(GD_WORKLOADS)
 # --quick: the same four problems shrunk, so that a whole run is a smoke run.
-QUICK_WORKLOADS = {
-    name: replace(WORKLOADS[name], **changes)
-    for name, changes in {
-        "planar": {"steps": 30, "warmup": 5},
-        "cat": {"sizes": (768, 20, 7, 5, 1), "m": 64, "steps": 12, "warmup": 2},
-        "mnist": {"sizes": (784, 32, 16, 10), "m": 2048, "steps": 12, "warmup": 2},
-        "wide": {"sizes": (128, 128, 128, 1), "m": 256, "steps": 12, "warmup": 2},
-    }.items()
+QUICK_CHANGES = {
+    "planar": {"steps": 30, "warmup": 5},
+    "cat": {"sizes": (768, 20, 7, 5, 1), "m": 64, "steps": 12, "warmup": 2},
+    "mnist": {"sizes": (784, 32, 16, 10), "m": 2048, "steps": 12, "warmup": 2},
+    "wide": {"sizes": (128, 128, 128, 1), "m": 256, "steps": 12, "warmup": 2},
 }
+QUICK_WORKLOADS = with_adam(
+    {name: replace(GD_WORKLOADS[name], **changes) for name, changes in QUICK_CHANGES.items()}
+)
 MATMUL_SHAPE = {"full": (1024, 4096), "quick": (128, 256)}  # (n, m): W (n, n) @ A (n, m)
 
 
