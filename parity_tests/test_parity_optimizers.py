@@ -16,6 +16,7 @@ from test_parity_properties import cases
 
 import scratch
 import scratch.optimizers
+import scratch.weights
 import torch_impl
 from scratch.parity import assert_parity, compare_all, compare_training
 from scratch.tolerances import EXACT
@@ -196,3 +197,30 @@ def test_any_network_with_any_optimizer_settings_trains_the_same_on_both_sides(c
     with torch_threads(1):
         plain = torch_impl.train_plain(case.spec, case.X, case.Y, **run)
     assert_parity(compare_training(scratch.train(case.spec, case.X, case.Y, **run), plain))
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "adam"])
+def test_the_optimizer_state_crosses_between_checkpoint_and_weights_file_bit_for_bit(
+    tmp_path, optimizer
+):
+    X, Y = scratch.load_dataset("planar")
+    run = {"learning_rate": RATES[optimizer] / 10, "num_iterations": 30, "optimizer": optimizer}
+    with torch_threads(1):
+        trained = torch_impl.train(PLANAR, X, Y, checkpoint_path=tmp_path / "run.ckpt", **run)
+    torch_impl.checkpoint_to_weights(tmp_path / "run.ckpt", tmp_path / "run.npz")
+    name, state = scratch.weights.load_optimizer_state(tmp_path / "run.npz")
+    assert name == optimizer and sorted(state) == sorted(trained.state)
+    assert_parity(compare_all(state, trained.state, tol=EXACT, dtype=PLANAR.dtype))
+    settings = scratch.TrainingSettings(**run)
+    torch_impl.weights_to_checkpoint(
+        tmp_path / "run.npz", tmp_path / "back.ckpt", settings=settings
+    )
+    torch_impl.checkpoint_to_weights(tmp_path / "back.ckpt", tmp_path / "back.npz")
+    assert_parity(
+        compare_all(
+            scratch.weights.load_optimizer_state(tmp_path / "back.npz")[1],
+            state,
+            tol=EXACT,
+            dtype=PLANAR.dtype,
+        )
+    )
