@@ -12,6 +12,7 @@ import pytest
 import scratch
 import torch_impl
 from scratch import parity
+from scratch.tolerances import centred_difference_tolerance
 from scripts import compare, gradcheck
 
 QUANTITIES = [
@@ -113,6 +114,25 @@ def test_gradcheck_reports_every_parameter_and_passes_the_course_bar(capsys):
         assert re.search(rf"^{key}\s+\d+\s", out, re.MULTILINE), key
     overall = re.search(r"^overall\s+17\s+(\S+)\s+PASSED$", out, re.MULTILINE)
     assert overall and float(overall[1]) < 2e-7
+
+
+def test_every_gradcheck_row_passes_or_says_why(capsys):
+    # The demo's db1 (||g|| 2.5e-4) is above the relative bar by round-off alone.
+    assert gradcheck.main([]) == 0
+    out = capsys.readouterr().out
+    verdicts = dict(re.findall(r"^(d[Wb]\d+)\s.*\s(\S+)$", out, re.MULTILINE))
+    assert verdicts == {"dW1": "yes", "db1": "round-off", "dW2": "yes", "db2": "yes"}
+    assert "note: db1: round-off: the relative difference is above 2e-07 only because" in out
+
+
+def test_a_gradient_outside_the_round_off_bound_is_marked_no():
+    g = {"dW1": np.full((2, 2), 1e-3), "db1": np.full((2, 1), 1e-4)}
+    planted = {"dW1": g["dW1"].copy(), "db1": g["db1"] + np.array([[1e-9], [0.0]])}
+    result = scratch.GradCheckResult(1e-8, {"dW1": 0.0, "db1": 3e-6}, g, planted)
+    tol = centred_difference_tolerance(0.7)
+    assert gradcheck.row_verdicts(result, tol) == {"dW1": "yes", "db1": "round-off"}
+    planted["db1"] = g["db1"] + np.array([[1e-5], [0.0]])
+    assert gradcheck.row_verdicts(result, tol) == {"dW1": "yes", "db1": "NO"}
 
 
 def test_gradcheck_fails_at_a_relu_kink_and_says_why(capsys):

@@ -128,7 +128,8 @@ def test_the_config_of_a_named_run_repeats_it_into_a_folder_of_its_own(tmp_path)
     flags = ["--impl", "scratch", "--dataset", "moons", "--iterations", "3", "--name", "first"]
     assert train(tmp_path, *flags) == 0
     first = run_folder(tmp_path, "first")
-    assert "name" not in yaml.safe_load((first / "config.yaml").read_text())
+    saved = yaml.safe_load((first / "config.yaml").read_text())
+    assert "name" not in saved and "overwrite" not in saved
     assert train(tmp_path, "--config", str(first / "config.yaml")) == 0
     again = run_folder(tmp_path, "moons-scratch")
     assert (again / "costs.csv").read_bytes() == (first / "costs.csv").read_bytes()
@@ -172,6 +173,72 @@ def test_runs_never_overwrite_each_other_unless_asked(tmp_path, capsys):
     assert train(tmp_path, *quick, "--name", "mine", "--iterations", "3", "--overwrite") == 0
     assert len(read_costs(run_folder(tmp_path, "mine"))) == 3
     assert not any(p.name.startswith(".") for p in (tmp_path / "runs").iterdir())
+
+
+def test_overwrite_without_a_name_replaces_the_default_named_run(tmp_path):
+    quick = ["--impl", "scratch", "--iterations"]
+    assert train(tmp_path, *quick, "2") == 0
+    assert train(tmp_path, *quick, "3", "--overwrite") == 0
+    assert [p.name for p in (tmp_path / "runs").iterdir()] == ["planar-scratch"]
+    assert len(read_costs(run_folder(tmp_path, "planar-scratch"))) == 3
+
+
+# A config.yaml as the train command wrote it before its settings came from scripts.cli: every
+# train setting but name and overwrite, the spec written out, its fields null.
+EARLIER_CONFIG = """\
+dataset: moons
+data_dir: data
+test_fraction: 0.2
+positive: null
+negative: null
+spec:
+  input_size: 2
+  layers:
+  - units: 5
+    activation: relu
+  - units: 3
+    activation: tanh
+  - units: 1
+    activation: sigmoid
+  init: small_random
+  loss: binary_cross_entropy
+  l2: 0.1
+  dtype: float64
+  seed: 3
+layers: null
+activation: null
+init: null
+loss: null
+l2: null
+dtype: null
+seed: null
+weights: null
+impl: both
+learning_rate: 0.3
+iterations: 3
+epochs: null
+batch_size: 50
+print_every: null
+quiet: true
+accelerator: cpu
+devices: 1
+runs_dir: RUNS
+resume: null
+"""
+
+
+def test_a_config_written_before_the_new_parser_still_repeats_its_run(tmp_path):
+    runs = tmp_path / "runs"
+    (tmp_path / "earlier.yaml").write_text(EARLIER_CONFIG.replace("RUNS", str(runs)))
+    assert main(["--config", str(tmp_path / "earlier.yaml")]) == 0
+    assert (runs / "moons-both" / "config.yaml").read_text() == EARLIER_CONFIG.replace(
+        "RUNS", str(runs)
+    )
+    flags = ["--dataset", "moons", "--layers", "2", "5", "3", "1", "--activation", "relu", "tanh"]
+    flags += ["--l2", "0.1", "--seed", "3", "--lr", "0.3", "--iterations", "3"]
+    assert train(tmp_path, *flags, "--batch-size", "50", "--name", "again") == 0
+    again = read_costs(run_folder(tmp_path, "again"))
+    assert read_costs(runs / "moons-both") == again
 
 
 @pytest.mark.parametrize(
@@ -231,9 +298,7 @@ def test_the_progress_bar_shows_unless_quiet(tmp_path, capsys):
     assert capsys.readouterr().err == ""
 
 
-def test_lightnings_bar_counts_a_full_batch_run_and_shows_its_last_cost_on_stderr(
-    tmp_path, capsys
-):
+def test_lightnings_bar_counts_a_full_batch_run_and_shows_its_last_cost_on_stderr(tmp_path, capsys):
     assert main(["--runs-dir", str(tmp_path / "runs"), "--impl", "torch", "--iterations", "7"]) == 0
     results = json.loads((run_folder(tmp_path, "planar-torch") / "results.json").read_text())
     printed = capsys.readouterr()
@@ -280,7 +345,7 @@ def test_the_cat_files_train_end_to_end(tmp_path):
         (["--config", "nowhere.yaml"], "config file nowhere.yaml does not exist"),
         (["--resume", "nowhere"], "nowhere/config.yaml does not exist"),
         (["--lr", "-1"], "learning_rate must be a positive number"),
-        (["--impl", "jax"], "invalid choice: 'jax'"),
+        (["--impl", "jax"], "impl must be one of both, scratch, torch, got 'jax'"),
         (["--positive", "3"], "class 3 does not exist in planar"),
     ],
 )

@@ -18,7 +18,7 @@ if __package__ in (None, ""):  # run as a file: make the repository root importa
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import scratch
-from scripts.config import COMPARE, parse_config
+from scripts import settings
 from scripts.errors import EXIT_FAILED, EXIT_OK, reports_user_errors
 from scripts.problem import load_problem
 
@@ -37,8 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from scratch import parity
     from torch_impl import threads
 
-    config = parse_config(argv, COMPARE, PROG, __doc__.split("\n\n")[0])
-    problem = load_problem(config)
+    data, network, extras = settings.parse(PROG, __doc__, argv, settings.COMPARE)
+    problem = load_problem(data, network)
     spec, X, Y = problem.spec, problem.data.X_train, problem.data.Y_train
     print(f"data: {problem.data.describe()}")
     print(f"spec: {spec.describe()}")
@@ -56,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     else:
         print(f"\nthe two sides part first at {first.message()}")
-    if config.explain:
+    if extras.explain:
         print("\nbackward pass: the scratch formula  <-  the autograd node(s) that computed it")
         formulas = scratch.backward_formulas(spec)
         nodes = torch_impl.autograd_nodes(X, Y, problem.params, spec)
@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def internals_table(comparisons: Sequence) -> list[str]:
-    """Rows of ``torch_impl.parity.Comparison``, grouped by layer (0 is the input) in the order
+    """Rows of ``scratch.parity.Comparison``, grouped by layer (0 is the input) in the order
     Z, A, dZ, dA, dW, db, with the cost last: shape, largest absolute and relative difference,
     the tolerance, and whether the quantity is within it."""
 

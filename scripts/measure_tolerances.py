@@ -1,4 +1,4 @@
-"""Measure the tolerance table: how much of each bound in ``torch_impl.parity.TOLERANCES`` the two
+"""Measure the tolerance table: how much of each bound in ``scratch.tolerances.TOLERANCES`` the two
 implementations use on random networks and training runs, and so the headroom each bound has.
 Run it after changing the table, torch or NumPy, or the machine:
 
@@ -6,18 +6,19 @@ Run it after changing the table, torch or NumPy, or the machine:
     python scripts/measure_tolerances.py --networks 10000 --centred 300 --runs 100 --seed 1
 
 For every row it prints how many comparisons it made, the largest share of the tolerance used by
-one inside it (1 is the bound itself) with the headroom that leaves, and every comparison outside
-it. Outside a forward or gradient bound is a parity failure. Outside a training bound can also be
-the run's doing: at the edge of stability a gradient-descent step multiplies any difference, and
-in float32 a ReLU pre-activation can round to 0 on one side only; the suite's runs avoid both.
+one inside it (1 is the bound itself) with the headroom that leaves and the entry that used it
+(with its |difference|), and every comparison outside it. Outside a forward or gradient bound is
+a parity failure. Outside a training bound can also be the run's doing: at the edge of stability
+a gradient-descent step multiplies any difference, and in float32 a ReLU pre-activation can round
+to 0 on one side only; the suite's runs avoid both.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a file: make the repository root importable instead
@@ -32,6 +33,10 @@ from scratch import Layer, NetworkSpec
 from scratch.parity import Comparison, compare_all, compare_training
 from scratch.spec import DTYPES, HIDDEN_ACTIVATIONS, INITS, LOSS_OUTPUT, LOSSES
 from scratch.tolerances import CENTRED_DIFFERENCE, centred_difference_tolerance
+from scripts.cli import parse_settings, setting
+from scripts.errors import EXIT_OK, reports_user_errors
+
+PROG = "measure_tolerances"
 
 # Data sets to train on, with a learning rate that trains them: (loss, output units, rate).
 RUN_DATA = {
@@ -40,6 +45,18 @@ RUN_DATA = {
     "spiral": ("cross_entropy", 3, 0.5),
     "housing": ("mse", 1, 0.02),
 }
+
+
+@dataclass(frozen=True)
+class ToleranceSettings:
+    """What to measure."""
+
+    networks: int = setting(1000, "random networks per dtype", kind="seed")
+    centred: int = setting(200, "networks for the centred-difference check", kind="seed")
+    runs: int = setting(40, "random training runs", kind="seed")
+    iterations: int = setting(1000, "steps per training run", kind="count")
+    trainer_every: int = setting(5, "the lightning.Trainer on every N-th run", kind="count")
+    seed: int = setting(0, "seed of the random networks and runs", kind="seed")
 
 
 def random_spec(
@@ -113,10 +130,10 @@ class Measured:
                 continue
             result, where = self.worst[row]
             headroom = f"{1 / result.used:.0f}x" if result.used else "unbounded"
+            gap = abs(result.values[0] - result.values[1])
             print(
                 f"  {counts}; inside, at most {result.used:.3g} of {result.tolerance} "
-                f"({headroom} headroom; max rel diff {result.max_rel:.1e}) at {result.where} of "
-                f"{where}"
+                f"({headroom} headroom) at {result.where} (|difference| {gap:.1e}) of {where}"
             )
         for row, lines in sorted(self.outside.items()):
             print(f"outside the {' '.join(row)} tolerance:")
@@ -177,15 +194,10 @@ def measure_runs(
             measured.add(found.results, f"{where}, {loop.__name__}", parted=not found["cost"].ok)
 
 
+@reports_user_errors(PROG)
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--networks", type=int, default=1000, help="random networks per dtype")
-    parser.add_argument("--centred", type=int, default=200, help="networks for the FD check")
-    parser.add_argument("--runs", type=int, default=40, help="random training runs")
-    parser.add_argument("--iterations", type=int, default=1000, help="steps per training run")
-    parser.add_argument("--trainer-every", type=int, default=5, help="Trainer on every n-th run")
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
+    """Run the ``measure_tolerances`` command; prints the report and returns 0."""
+    [args] = parse_settings(PROG, __doc__.split("\n\n")[0], argv, [ToleranceSettings])
     torch.set_num_threads(1)  # small networks: more threads only wait on each other
     rng = np.random.default_rng(args.seed)
     measured = Measured()
@@ -197,7 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{args.runs} training runs of {args.iterations} steps (seed {args.seed}):"
     )
     measured.report()
-    return 0
+    return EXIT_OK
 
 
 if __name__ == "__main__":

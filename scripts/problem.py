@@ -10,9 +10,10 @@ import numpy as np
 
 import scratch
 from scratch import NetworkSpec
-from scripts.config import RunConfig, resolve_spec
 from scripts.data import Data, load_data
 from scripts.errors import UserError
+from scripts.network_spec import resolve_spec
+from scripts.settings import DataSettings, NetworkSettings
 
 Params = dict[str, np.ndarray]
 
@@ -26,24 +27,24 @@ class Problem:
     params: Params
 
 
-def load_problem(config: RunConfig) -> Problem:
+def load_problem(data_settings: DataSettings, network: NetworkSettings) -> Problem:
     """Load the data, resolve the spec and the starting weights, and check that they fit."""
     data = load_data(
-        config.dataset,
-        data_dir=config.data_dir,
-        test_fraction=config.test_fraction,
-        positive=config.positive,
-        negative=config.negative,
+        data_settings.dataset,
+        data_dir=data_settings.data_dir,
+        test_fraction=data_settings.test_fraction,
+        positive=data_settings.positive,
+        negative=data_settings.negative,
     )
-    stored = read_weights(config.weights) if config.weights else None
-    spec = resolve_spec(config, data, stored[1] if stored else None)
+    stored = read_weights(network.weights) if network.weights else None
+    spec = resolve_spec(network, data, stored[1] if stored else None)
     check_fits(spec, data)
     if stored is None:
         return Problem(data, spec, scratch.initialize_parameters(spec))
     params, stored_spec = stored
     if stored_spec != spec:
         raise UserError(
-            f"{config.weights} holds weights of {stored_spec.describe()}; "
+            f"{network.weights} holds weights of {stored_spec.describe()}; "
             f"the settings describe {spec.describe()}"
         )
     return Problem(data, spec, params)

@@ -14,7 +14,7 @@ A run whose cost diverged keeps the weights of its last finite cost and writes n
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +23,13 @@ import yaml
 
 import scratch
 from scratch._atomic import atomic_write_bytes
+from scripts.config_file import read_settings
 from scripts.costs import costs_csv, difference
 from scripts.errors import UserError
 from scripts.plots import plot_costs, plot_decision_boundaries
 from scripts.problem import Params, Problem, read_weights
 from scripts.run_folder import RunFolder
+from scripts.settings import NOT_RESUMED
 from scripts.training import Outcome
 
 CONFIG = "config.yaml"
@@ -118,3 +120,13 @@ def resume_points(
         params, _ = read_weights(run / weights_file(source), problem.spec)
         points[impl] = (params, int(done[source]["next_iteration"]))
     return points
+
+
+def resumed_settings(settings: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """With ``resume`` set, the settings the run in that folder saved, less those a resumed run
+    does not take over: ``scripts.cli.parse_settings``' ``base``."""
+    run = settings.get("resume")
+    if not run:
+        return None
+    saved = read_settings(Path(run) / CONFIG, what="run")
+    return f"run {run}", {key: value for key, value in saved.items() if key not in NOT_RESUMED}

@@ -2,9 +2,10 @@
 
 A run is written into a hidden staging folder beside its final place and moved there with one
 rename when it ends, so a crash or Ctrl-C leaves no half-written run behind and every earlier run
-as it was. An earlier run is never overwritten: without ``--name`` a run takes the first free name
-of ``<dataset>-<impl>``, ``<dataset>-<impl>-2``, ...; a ``--name`` already taken is an error,
-unless ``overwrite`` asks to replace that run, which happens only once the new one is complete.
+as it was. An earlier run is never overwritten unasked: without ``--name`` a run takes the first
+free name of ``<dataset>-<impl>``, ``<dataset>-<impl>-2``, ...; a ``--name`` already taken is an
+error. ``overwrite`` asks to replace the run of that name (``--name``, or ``<dataset>-<impl>``
+without it), which happens only once the new one is complete.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from scripts.errors import UserError
 
 class RunFolder:
     """A run's folder while it is written: files go to ``file(name)``, ``publish()`` moves them
-    to ``path``. Used as a context manager, it removes the staging folder unless published."""
+    to ``path``. Used as a context manager, it removes the staging folder unless published.
+    ``name`` ``None``: ``default_name``, numbered when taken unless ``overwrite``."""
 
     def __init__(self, runs_dir: str | Path, name: str | None, default_name: str, overwrite: bool):
         self.runs_dir = Path(runs_dir)
@@ -29,14 +31,13 @@ class RunFolder:
         self.name = name if name is not None else default_name
         if not self.name or self.name.startswith(".") or Path(self.name).name != self.name:
             raise UserError(f"run name {self.name!r} must be a plain folder name")
-        if name is not None:
-            if self.path.exists() and not overwrite:
-                raise UserError(
-                    f"{self.path} already exists; choose another --name, or add --overwrite "
-                    "to replace it"
-                )
-        else:
+        if name is None and not overwrite:
             self.name = self._free_name(self.name)
+        elif self.path.exists() and not overwrite:
+            raise UserError(
+                f"{self.path} already exists; choose another --name, or add --overwrite "
+                "to replace it"
+            )
         self.runs_dir.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.name}.", dir=self.runs_dir))
         self.published = False

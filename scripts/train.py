@@ -18,19 +18,21 @@ if __package__ in (None, ""):  # run as a file: make the repository root importa
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 
-from scratch import BatchSchedule
-from scripts.config import TRAIN, RunConfig, parse_config
+from scratch import BatchSchedule, TrainingSettings
+from scripts import settings
 from scripts.costs import cost_table
 from scripts.errors import EXIT_FAILED, EXIT_OK, UserError, reports_user_errors
 from scripts.problem import Params, Problem, evaluate, load_problem
 from scripts.run_files import (
     CHECKPOINT,
     resume_points,
+    resumed_settings,
     weights_file,
     write_config,
     write_results,
 )
 from scripts.run_folder import RunFolder
+from scripts.settings import TrainSettings
 from scripts.training import Job, Outcome, train
 
 PROG = "train"
@@ -40,83 +42,85 @@ IMPLEMENTATIONS = {"both": ("scratch", "torch"), "scratch": ("scratch",), "torch
 @reports_user_errors(PROG)
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``train`` command; returns its exit code (1 if a cost diverged)."""
-    config = parse_config(argv, TRAIN, PROG, __doc__.split("\n\n")[0])
-    if config.resume and config.weights:
+    data, network, training, run = settings.parse(
+        PROG, __doc__, argv, settings.TRAIN, base=resumed_settings
+    )
+    if run.resume and network.weights:
         raise UserError("--resume continues from the run's own weights; leave out --weights")
-    problem = load_problem(config)
-    impls = IMPLEMENTATIONS[config.impl]
-    if config.resume:
-        starts = resume_points(config.resume, impls, problem)
+    problem = load_problem(data, network)
+    impls = IMPLEMENTATIONS[training.impl]
+    if run.resume:
+        starts = resume_points(run.resume, impls, problem)
     else:
         starts = {impl: (problem.params, 0) for impl in impls}
-    config = replace(config, iterations=_iterations(config, problem), epochs=None)
+    training = replace(training, iterations=_iterations(training, problem), epochs=None)
     job = Job(
         spec=problem.spec,
         X=problem.data.X_train,
         Y=problem.data.Y_train,
-        learning_rate=config.learning_rate,
-        iterations=config.iterations,
-        batch_size=config.batch_size,
-        quiet=config.quiet,
-        accelerator=config.accelerator,
-        devices=config.devices,
+        settings=TrainingSettings(training.learning_rate, training.iterations, training.batch_size),
+        quiet=training.quiet,
+        accelerator=training.accelerator,
+        devices=training.devices,
     )
-    _print_plan(config, problem, impls, starts)
-    default_name = f"{Path(config.dataset).stem}-{config.impl}"
-    with RunFolder(config.runs_dir, config.name, default_name, config.overwrite) as folder:
-        write_config(folder, config.saved(problem.spec))
+    _print_plan(job, problem, impls, starts, run.resume)
+    default_name = f"{Path(data.dataset).stem}-{training.impl}"
+    with RunFolder(run.runs_dir, run.name, default_name, run.overwrite) as folder:
+        write_config(folder, settings.saved_config((data, network, training, run), problem.spec))
         outcomes = [
             train(impl, job, *starts[impl], checkpoint=folder.file(CHECKPOINT)) for impl in impls
         ]
         scores = {outcome.impl: evaluate(problem, outcome.params) for outcome in outcomes}
         written = write_results(folder, problem, outcomes, scores)
         path = folder.publish()
-    _print_report(config, outcomes, scores)
+    _print_report(training, outcomes, scores)
     print(f"saved to {path}/: {', '.join(['config.yaml', *written])}")
     for outcome in outcomes:
         if outcome.diverged_at is not None:
             print(
                 f"{PROG}: error: {outcome.impl}: the cost stopped being finite at iteration "
-                f"{outcome.diverged_at} (learning rate {config.learning_rate} is too large?); "
-                f"its weights of iteration {outcome.next_iteration} are in "
+                f"{outcome.diverged_at} (learning rate {outcome.settings.learning_rate} is too "
+                f"large?); its weights of iteration {outcome.next_iteration} are in "
                 f"{path / weights_file(outcome.impl)}",
                 file=sys.stderr,
             )
     return EXIT_FAILED if any(o.diverged_at is not None for o in outcomes) else EXIT_OK
 
 
-def _iterations(config: RunConfig, problem: Problem) -> int:
+def _iterations(training: TrainSettings, problem: Problem) -> int:
     """``--iterations``, or the steps ``--epochs`` passes over the training set take."""
-    if config.epochs is None:
-        return config.iterations
+    if training.epochs is None:
+        return training.iterations
     m = problem.data.X_train.shape[1]
-    return config.epochs * BatchSchedule(m, config.batch_size).steps_per_epoch
+    return training.epochs * BatchSchedule(m, training.batch_size).steps_per_epoch
 
 
 def _print_plan(
-    config: RunConfig,
+    job: Job,
     problem: Problem,
     impls: Sequence[str],
     starts: Mapping[str, tuple[Params, int]],
+    resume: str | None,
 ) -> None:
     print(f"data: {problem.data.describe()}")
     print(f"spec: {problem.spec.describe()}")
-    batches = f"batches of {config.batch_size}" if config.batch_size else "full batch"
+    steps = job.settings
+    batches = f"batches of {steps.batch_size}" if steps.batch_size else "full batch"
     first = min(start for _, start in starts.values())
-    where = f" from iteration {first} of {config.resume}" if config.resume else ""
-    same = " from the same initial weights" if len(impls) == 2 and not config.resume else ""
+    where = f" from iteration {first} of {resume}" if resume else ""
+    same = " from the same initial weights" if len(impls) == 2 and not resume else ""
     print(
-        f"training {' and '.join(impls)}{same}{where}: learning rate {config.learning_rate}, "
-        f"{config.iterations} iterations, {batches}"
+        f"training {' and '.join(impls)}{same}{where}: learning rate {steps.learning_rate}, "
+        f"{steps.num_iterations} iterations, {batches}"
     )
 
 
 def _print_report(
-    config: RunConfig, outcomes: Sequence[Outcome], scores: dict[str, dict[str, float]]
+    training: TrainSettings, outcomes: Sequence[Outcome], scores: dict[str, dict[str, float]]
 ) -> None:
     curves = [outcome.curve for outcome in outcomes if len(outcome.curve.costs)]
     if curves:
-        every = config.print_every or max(1, config.iterations // 10)
+        every = training.print_every or max(1, training.iterations // 10)
         print("\n".join(cost_table(curves, every)))
     names = list(scores[outcomes[0].impl])
     print(
@@ -133,14 +137,16 @@ def _print_report(
 
 
 def _parity_lines(a: Outcome, b: Outcome) -> list[str]:
-    """The verdict of ``torch_impl.parity`` on the two runs: every cost, then the weights."""
+    """The verdict of ``scratch.parity`` on the two runs: every cost, then the weights."""
     from scratch import parity
+    from scratch.tolerances import TRAINED
 
     verdict = parity.compare_training(a.result, b.result)
     first = verdict.first_failure
     if first is not None:
         return [f"parity: the two sides part at {first.message()}"]
-    costs, *weights = verdict.results
+    costs = verdict["cost"]
+    weights = [result for result in verdict.results if result.kind == TRAINED]
     worst = max(weights, key=lambda comparison: comparison.max_rel)
     at = a.result.start_iteration + (costs.index[0] if costs.index else 0)
     head = f"parity ({a.result.spec.dtype}): "

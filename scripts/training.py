@@ -3,17 +3,15 @@ cost that diverges turned into an outcome that keeps the last good weights."""
 
 from __future__ import annotations
 
-import logging
 import time
-import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
 import scratch
-from scratch import NetworkSpec, TrainResult
+from scratch import NetworkSpec, TrainingSettings, TrainResult
 from scripts.cores import cores_for
 from scripts.costs import Curve
 
@@ -23,27 +21,16 @@ POSTFIX_EVERY = 100
 
 @dataclass(frozen=True)
 class Job:
-    """What both implementations are asked to do, identically."""
+    """What both implementations are asked to do, identically: ``settings`` from iteration 0
+    (``train`` moves the start to where each side goes on from)."""
 
     spec: NetworkSpec
     X: np.ndarray
     Y: np.ndarray
-    learning_rate: float
-    iterations: int
-    batch_size: int | None
+    settings: TrainingSettings
     quiet: bool
     accelerator: str = "cpu"
     devices: int = 1
-
-    def arguments(self, params: Params, start: int) -> dict:
-        """The keyword arguments both sides' ``train`` take alike."""
-        return {
-            "params": params,
-            "learning_rate": self.learning_rate,
-            "num_iterations": self.iterations,
-            "batch_size": self.batch_size,
-            "start_iteration": start,
-        }
 
 
 @dataclass(frozen=True)
@@ -53,6 +40,7 @@ class Outcome:
     costs ``result.costs`` holds."""
 
     impl: str
+    settings: TrainingSettings
     result: TrainResult
     diverged_at: int | None
     seconds: float
@@ -77,53 +65,51 @@ class Outcome:
 def train(impl: str, job: Job, params: Params, start: int, checkpoint: Path) -> Outcome:
     """Train ``impl`` (``scratch`` or ``torch``) from ``params`` at iteration ``start``; the
     torch side writes its Lightning checkpoint to ``checkpoint``. ``seconds`` is the training
-    alone: Lightning is imported first, which takes 3 s here."""
+    alone: torch and Lightning are imported before the clock starts."""
     if impl == "torch":
+        import lightning  # noqa: F401
+
         import torch_impl  # noqa: F401
+    settings = replace(job.settings, start_iteration=start)
     clock = time.perf_counter()
     diverged_at = None
     try:
         with cores_for(impl):
             if impl == "scratch":
-                result = _scratch(job, params, start)
+                result = _scratch(job, settings, params)
             else:
-                result = _torch(job, params, start, checkpoint)
+                result = _torch(job, settings, params, checkpoint)
     except scratch.DivergenceError as err:
         result = TrainResult(err.params, err.costs, job.spec, start)
         diverged_at = err.iteration
-    return Outcome(impl, result, diverged_at, time.perf_counter() - clock)
+    return Outcome(impl, settings, result, diverged_at, time.perf_counter() - clock)
 
 
-def _scratch(job: Job, params: Params, start: int) -> TrainResult:
-    last = start + job.iterations - 1
-    with tqdm(total=job.iterations, desc="scratch", unit="it", disable=job.quiet) as bar:
+def _scratch(job: Job, settings: TrainingSettings, params: Params) -> TrainResult:
+    start, steps = settings.start_iteration, settings.num_iterations
+    last = start + steps - 1
+    with tqdm(total=steps, desc="scratch", unit="it", disable=job.quiet) as bar:
 
         def progress(t: int, cost: float) -> None:
             if (t - start) % POSTFIX_EVERY == 0 or t == last:
                 bar.set_postfix(cost=f"{cost:.6f}", refresh=False)
             bar.update()
 
-        return scratch.train(
-            job.spec, job.X, job.Y, **job.arguments(params, start), callback=progress
-        )
+        return scratch.train(job.spec, job.X, job.Y, settings, params=params, callback=progress)
 
 
-def _torch(job: Job, params: Params, start: int, checkpoint: Path) -> TrainResult:
+def _torch(job: Job, settings: TrainingSettings, params: Params, checkpoint: Path) -> TrainResult:
     import torch_impl
 
-    # Lightning's own progress bar stays; its INFO lines (accelerators found, tips, "fit
-    # stopped") and a deprecation inside Lightning itself are not the user's business.
-    logging.getLogger("lightning.pytorch").setLevel(logging.WARNING)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=r"`isinstance\(treespec, LeafSpec\)`")
-        return torch_impl.train(
-            job.spec,
-            job.X,
-            job.Y,
-            **job.arguments(params, start),
-            accelerator=job.accelerator,
-            devices=job.devices,
-            progress_bar=not job.quiet,
-            default_root_dir=checkpoint.parent,
-            checkpoint_path=checkpoint,
-        )
+    return torch_impl.train(
+        job.spec,
+        job.X,
+        job.Y,
+        settings,
+        params=params,
+        accelerator=job.accelerator,
+        devices=job.devices,
+        progress_bar=not job.quiet,
+        default_root_dir=checkpoint.parent,
+        checkpoint_path=checkpoint,
+    )

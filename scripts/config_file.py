@@ -1,0 +1,86 @@
+"""Config files: ``--config FILE`` taken out of the command line, the file read as a YAML (or
+JSON) mapping, and its keys turned into the command's settings.
+
+One file can hold the settings of every command: a key that another command uses is left to
+it, an alias (``lr``) or a dashed key (``batch-size``) is the setting it names, and anything
+else is an unknown setting, with the nearest known one.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from scripts.errors import UserError
+
+
+def take_config(argv: list[str]) -> tuple[str | None, list[str]]:
+    """``--config FILE`` (or ``--config=FILE``) out of ``argv``: the file ranks below the
+    flags wherever it stands."""
+    rest, path = [], None
+    items = iter(argv)
+    for item in items:
+        if item == "--config":
+            path = next(items, None)
+            if path is None:
+                raise UserError("--config needs a file (see --help)")
+        elif item.startswith("--config="):
+            path = item.split("=", 1)[1]
+        else:
+            rest.append(item)
+    return path, rest
+
+
+def read_settings(path: str | Path, *, what: str = "config file") -> dict[str, Any]:
+    """A YAML (or JSON) mapping of settings, or a one-line ``UserError`` saying why not."""
+    path = Path(path)
+    try:
+        values = yaml.safe_load(path.read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"{what} {path} does not exist") from None
+    except UnicodeDecodeError as err:
+        raise UserError(f"{what} {path} is not UTF-8 text (byte {err.start})") from None
+    except yaml.YAMLError as err:
+        raise UserError(f"{what} {path} cannot be read: {_yaml_problem(err)}") from None
+    except (OSError, RecursionError) as err:
+        first = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        raise UserError(f"{what} {path} cannot be read: {first}") from None
+    if values is None:
+        return {}
+    if not isinstance(values, dict):
+        raise UserError(f"{what} {path} must hold a mapping of setting: value")
+    return values
+
+
+def _yaml_problem(err: yaml.YAMLError) -> str:
+    """YAML's own words for what is wrong, and where (line and column, from 1)."""
+    problem = getattr(err, "problem", None) or str(err).strip().splitlines()[0]
+    mark = getattr(err, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    return f"{problem}{where}"
+
+
+def keys_of(
+    values: Mapping[Any, Any],
+    names: Mapping[str, str],
+    elsewhere: Iterable[str],
+    source: str,
+) -> dict[str, Any]:
+    """``values`` under the settings' field names. ``names`` maps every accepted key (a field
+    name, a flag's name, an alias) to its field; a key of ``elsewhere`` (another command's) is
+    left out, any other is an unknown setting."""
+    ignored = {*elsewhere, "config"}
+    out = {}
+    for key, value in values.items():
+        name = names.get(str(key).replace("-", "_"))
+        if name is not None:
+            out[name] = value
+        elif key not in ignored:
+            close = difflib.get_close_matches(str(key), sorted(names), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else "; see --help for the settings"
+            raise UserError(f"{source}: unknown setting {key!r}{hint}")
+    return out
