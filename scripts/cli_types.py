@@ -17,6 +17,7 @@ from jsonargparse.typing import (
 INF = float("inf")
 FinitePositive = restricted_number_type("FinitePositive", float, [(">", 0), ("<", INF)])
 FiniteNonNegative = restricted_number_type("FiniteNonNegative", float, [(">=", 0), ("<", INF)])
+Decay = restricted_number_type("Decay", float, [(">=", 0), ("<", 1)])
 # kind -> (jsonargparse type, what one value means, what several mean)
 KINDS: dict[str, tuple[Any, str, str]] = {
     "count": (PositiveInt, "a positive integer", "positive integers"),
@@ -25,6 +26,7 @@ KINDS: dict[str, tuple[Any, str, str]] = {
     "rate": (FinitePositive, "a positive number", "positive numbers"),
     "nonnegative": (FiniteNonNegative, "a number >= 0", "numbers >= 0"),
     "fraction": (OpenUnitInterval, "a number between 0 and 1", "numbers between 0 and 1"),
+    "decay": (Decay, "a number in [0, 1)", "numbers in [0, 1)"),
 }
 PLAIN: dict[Any, tuple[str, str]] = {
     int: ("an integer", "integers"),
@@ -39,6 +41,7 @@ METAVARS = {
     "rate": "X",
     "nonnegative": "X",
     "fraction": "X",
+    "decay": "X",
 }
 UNIONS = (Union, types.UnionType)
 

@@ -19,11 +19,27 @@ Array = np.ndarray
 
 @dataclass(frozen=True)
 class Curve:
-    """``costs[k]``: the cost of implementation ``impl`` at iteration ``start + k``."""
+    """``costs[k]``: the cost of implementation ``impl`` at iteration ``start + k``;
+    ``learning_rates[k]``, the step size of that iteration's update (``None``: not recorded)."""
 
     impl: str
     start: int
     costs: Array
+    learning_rates: Array | None = None
+
+
+def learning_rates(curves: Sequence[Curve]) -> Array | None:
+    """The learning rate at every iteration of ``aligned``, when it changes during the run (a
+    decay); ``None`` when it is constant. Both sides step at the same rate (the parity lines
+    check it), so the first curve that has one gives each iteration's."""
+    iterations, _ = aligned(curves)
+    rates = np.full(len(iterations), np.nan)
+    for curve in reversed(curves):
+        if curve.learning_rates is not None:
+            at = curve.start - iterations[0]
+            rates[at : at + len(curve.learning_rates)] = curve.learning_rates
+    known = rates[~np.isnan(rates)]
+    return rates if known.size and (known != known[0]).any() else None
 
 
 def aligned(curves: Sequence[Curve]) -> tuple[Array, Array]:
@@ -46,14 +62,19 @@ def difference(curves: Sequence[Curve]) -> Array | None:
 
 
 def costs_csv(curves: Sequence[Curve]) -> str:
-    """One row per iteration: ``iteration``, each curve's cost (empty where it has none) and,
-    for two curves, ``abs_difference``. Floats are written exactly (shortest round-trip)."""
+    """One row per iteration: ``iteration``, each curve's cost (empty where it has none), for
+    two curves ``abs_difference``, and ``learning_rate`` when it changes during the run. Floats
+    are written exactly (shortest round-trip)."""
     iterations, table = aligned(curves)
-    diff = difference(curves)
-    columns = [*table, *([diff] if diff is not None else [])]
+    diff, rates = difference(curves), learning_rates(curves)
+    extra = [
+        (name, column) for name, column in (("abs_difference", diff), ("learning_rate", rates))
+    ]
+    extra = [(name, column) for name, column in extra if column is not None]
+    columns = [*table, *(column for _, column in extra)]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    header = [curve.impl for curve in curves] + (["abs_difference"] if diff is not None else [])
+    header = [curve.impl for curve in curves] + [name for name, _ in extra]
     writer.writerow(["iteration", *header])
     for k, t in enumerate(iterations):
         writer.writerow([t, *("" if np.isnan(c[k]) else repr(float(c[k])) for c in columns)])

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 import scratch
 from scratch import NetworkSpec
 from scratch._atomic import atomic_write
-from scripts.costs import Curve, aligned, difference
+from scripts.costs import Curve, aligned, difference, learning_rates
 
 Array = np.ndarray
 GRID_POINTS = 300
@@ -24,9 +24,10 @@ STYLES = ({"linestyle": "-", "linewidth": 2.5, "alpha": 0.6}, {"linestyle": "--"
 
 
 def plot_costs(curves: Sequence[Curve], path: str | Path, title: str) -> None:
-    """The cost per iteration of every curve on one axis; for two curves, a second axis below
-    with ``|difference|`` on a log scale (iterations where they are exactly equal have no point
-    there, and the title counts them)."""
+    """The cost per iteration of every curve on one axis, with the learning rate on a second
+    scale when a decay changes it; for two curves, a second axis below with ``|difference|`` on
+    a log scale (iterations where they are exactly equal have no point there, and the title
+    counts them)."""
     diff = difference(curves)
     figure = Figure(figsize=(8, 6.5 if diff is not None else 4.5), layout="constrained")
     axes = figure.subplots(2 if diff is not None else 1, 1, sharex=True, squeeze=False)[:, 0]
@@ -35,6 +36,11 @@ def plot_costs(curves: Sequence[Curve], path: str | Path, title: str) -> None:
         axes[0].plot(iterations, costs, label=curve.impl, **style)
     axes[0].set_ylabel("cost J")
     axes[0].set_title(title, fontsize=10)
+    rates = learning_rates(curves)
+    if rates is not None:  # a decay: the step size on a second scale, dotted
+        twin = axes[0].twinx()
+        twin.plot(iterations, rates, color="tab:gray", ls=":", label="learning rate")
+        twin.set_ylabel("learning rate", color="tab:gray")
     axes[0].legend()
     if diff is not None:
         equal = int(np.sum(diff == 0))

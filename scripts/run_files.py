@@ -58,7 +58,8 @@ def write_results(
     names of the files the folder holds besides ``config.yaml``."""
     written = []
     for outcome in outcomes:
-        scratch.save_weights(folder.file(weights_file(outcome.impl)), outcome.params, problem.spec)
+        path, kept = folder.file(weights_file(outcome.impl)), outcome.result.state
+        scratch.save_weights(path, outcome.params, problem.spec, outcome.settings.optimizer, kept)
         written.append(weights_file(outcome.impl))
     curves = [outcome.curve for outcome in outcomes]
     atomic_write_bytes(folder.file(COSTS), costs_csv(curves).encode())
@@ -105,10 +106,11 @@ def _summary(
 
 
 def resume_points(
-    run: str | Path, impls: Sequence[str], problem: Problem
-) -> dict[str, tuple[Params, int]]:
-    """For each of ``impls``: the weights the run in folder ``run`` ended with and the iteration
-    to go on from. An implementation the run did not train starts from the other's weights."""
+    run: str | Path, impls: Sequence[str], problem: Problem, optimizer: str
+) -> dict[str, tuple[Params, int, Params]]:
+    """For each of ``impls``: the weights the run in folder ``run`` ended with, the iteration
+    to go on from and the optimizer's state. An implementation the run did not train starts
+    from the other's. A state of another optimizer than ``optimizer`` is refused."""
     run = Path(run)
     try:
         done = json.loads((run / RESULTS).read_text())["implementations"]
@@ -117,8 +119,17 @@ def resume_points(
     points = {}
     for impl in impls:
         source = impl if impl in done else next(iter(done))
-        params, _ = read_weights(run / weights_file(source), problem.spec)
-        points[impl] = (params, int(done[source]["next_iteration"]))
+        path = run / weights_file(source)
+        params, _ = read_weights(path, problem.spec)
+        trained_with, state = scratch.weights.load_optimizer_state(path)
+        if state and trained_with != optimizer:
+            raise UserError(
+                f"{run} was trained with {trained_with}, whose state (in {path.name}) "
+                f"--optimizer {optimizer} cannot continue; resume with --optimizer "
+                f"{trained_with}, or start a new run from its weights with --weights {path} "
+                f"(the {optimizer} state then starts from zero)"
+            )
+        points[impl] = (params, int(done[source]["next_iteration"]), state)
     return points
 
 

@@ -101,6 +101,30 @@ class TrainSettings:
     devices: int = setting(1, "Lightning devices", kind="count")
 
 
+DEFAULT = {field.name: field.default for field in dataclasses.fields(scratch.TrainingSettings)}
+
+
+@dataclass(frozen=True)
+class OptimizerSettings:
+    """The optimizer and its learning-rate decay (see scratch.optimizers)."""
+
+    optimizer: str = setting(DEFAULT["optimizer"], "the update rule", choices=scratch.OPTIMIZERS)
+    beta: float = setting(DEFAULT["beta"], "momentum's beta", kind="decay")
+    beta1: float = setting(DEFAULT["beta1"], "Adam's first-moment beta1", kind="decay")
+    beta2: float = setting(DEFAULT["beta2"], "RMSprop's and Adam's beta2", kind="decay")
+    epsilon: float = setting(DEFAULT["epsilon"], "RMSprop's and Adam's epsilon", kind="rate")
+    decay_rate: float = setting(
+        DEFAULT["decay_rate"],
+        "learning rate of epoch e: lr / (1 + decay_rate floor(e / decay_interval))",
+        kind="nonnegative",
+    )
+    decay_interval: int = setting(DEFAULT["decay_interval"], "epochs per decay", kind="count")
+
+    def fields(self) -> dict[str, Any]:
+        """These settings as ``scratch.TrainingSettings`` fields."""
+        return dataclasses.asdict(self)
+
+
 @dataclass(frozen=True)
 class RunSettings:
     """The run folder."""
@@ -143,7 +167,7 @@ class GradcheckSettings:
     )
 
 
-TRAIN = (DataSettings, NetworkSettings, TrainSettings, RunSettings)
+TRAIN = (DataSettings, NetworkSettings, TrainSettings, OptimizerSettings, RunSettings)
 COMPARE = (DataSettings, NetworkSettings, CompareSettings)
 GRADCHECK = (DataSettings, NetworkSettings, GradcheckSettings)
 

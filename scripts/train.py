@@ -42,7 +42,7 @@ IMPLEMENTATIONS = {"both": ("scratch", "torch"), "scratch": ("scratch",), "torch
 @reports_user_errors(PROG)
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``train`` command; returns its exit code (1 if a cost diverged)."""
-    data, network, training, run = settings.parse(
+    data, network, training, optimizer, run = settings.parse(
         PROG, __doc__, argv, settings.TRAIN, base=resumed_settings
     )
     if run.resume and network.weights:
@@ -50,15 +50,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     problem = load_problem(data, network)
     impls = IMPLEMENTATIONS[training.impl]
     if run.resume:
-        starts = resume_points(run.resume, impls, problem)
+        starts = resume_points(run.resume, impls, problem, optimizer.optimizer)
     else:
-        starts = {impl: (problem.params, 0) for impl in impls}
+        starts = {impl: (problem.params, 0, {}) for impl in impls}
     training = replace(training, iterations=_iterations(training, problem), epochs=None)
     job = Job(
         spec=problem.spec,
         X=problem.data.X_train,
         Y=problem.data.Y_train,
-        settings=TrainingSettings(training.learning_rate, training.iterations, training.batch_size),
+        settings=TrainingSettings(
+            training.learning_rate,
+            training.iterations,
+            training.batch_size,
+            **optimizer.fields(),
+        ),
         quiet=training.quiet,
         accelerator=training.accelerator,
         devices=training.devices,
@@ -66,7 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _print_plan(job, problem, impls, starts, run.resume)
     default_name = f"{Path(data.dataset).stem}-{training.impl}"
     with RunFolder(run.runs_dir, run.name, default_name, run.overwrite) as folder:
-        write_config(folder, settings.saved_config((data, network, training, run), problem.spec))
+        used = (data, network, training, optimizer, run)
+        write_config(folder, settings.saved_config(used, problem.spec))
         outcomes = [
             train(impl, job, *starts[impl], checkpoint=folder.file(CHECKPOINT)) for impl in impls
         ]
@@ -99,19 +105,21 @@ def _print_plan(
     job: Job,
     problem: Problem,
     impls: Sequence[str],
-    starts: Mapping[str, tuple[Params, int]],
+    starts: Mapping[str, tuple[Params, int, Params]],
     resume: str | None,
 ) -> None:
     print(f"data: {problem.data.describe()}")
     print(f"spec: {problem.spec.describe()}")
     steps = job.settings
     batches = f"batches of {steps.batch_size}" if steps.batch_size else "full batch"
-    first = min(start for _, start in starts.values())
+    first = min(start for _, start, _ in starts.values())
     where = f" from iteration {first} of {resume}" if resume else ""
     same = " from the same initial weights" if len(impls) == 2 and not resume else ""
+    rule = "" if steps.optimizer == "gd" else f"{steps.optimizer}, "
+    decay = f" decayed by {steps.decay_rate}" if steps.decay_rate else ""
     print(
-        f"training {' and '.join(impls)}{same}{where}: learning rate {steps.learning_rate}, "
-        f"{steps.num_iterations} iterations, {batches}"
+        f"training {' and '.join(impls)}{same}{where}: {rule}learning rate {steps.learning_rate}"
+        f"{decay}, {steps.num_iterations} iterations, {batches}"
     )
 
 
@@ -139,23 +147,28 @@ def _print_report(
 def _parity_lines(a: Outcome, b: Outcome) -> list[str]:
     """The verdict of ``scratch.parity`` on the two runs: every cost, then the weights."""
     from scratch import parity
-    from scratch.tolerances import TRAINED
+    from scratch.tolerances import STATE, TRAINED
 
     verdict = parity.compare_training(a.result, b.result)
     first = verdict.first_failure
     if first is not None:
         return [f"parity: the two sides part at {first.message()}"]
     costs = verdict["cost"]
-    weights = [result for result in verdict.results if result.kind == TRAINED]
-    worst = max(weights, key=lambda comparison: comparison.max_rel)
     at = a.result.start_iteration + (costs.index[0] if costs.index else 0)
     head = f"parity ({a.result.spec.dtype}): "
-    return [
+    lines = [
         f"{head}all {len(a.result.costs)} costs agree within {costs.tolerance} "
-        f"(max rel diff {costs.max_rel:.1e}, iteration {at})",
-        f"{' ' * len(head)}final weights agree within {worst.tolerance} "
-        f"(max rel diff {worst.max_rel:.1e}, {worst.where})",
+        f"(max rel diff {costs.max_rel:.1e}, iteration {at})"
     ]
+    for kind, what in ((TRAINED, "final weights"), (STATE, "optimizer state")):
+        rows = [result for result in verdict.results if result.kind.startswith(kind)]
+        if rows:
+            worst = max(rows, key=lambda comparison: comparison.max_rel)
+            lines.append(
+                f"{' ' * len(head)}{what} agree{'s' * (kind == STATE)} within {worst.tolerance} "
+                f"(max rel diff {worst.max_rel:.1e}, {worst.where})"
+            )
+    return lines
 
 
 def _score(name: str, value: float) -> str:

@@ -51,7 +51,9 @@ class Outcome:
 
     @property
     def curve(self) -> Curve:
-        return Curve(self.impl, self.result.start_iteration, self.result.costs)
+        rates = self.result.learning_rates
+        rates = None if rates is None else rates[: len(self.result.costs)]
+        return Curve(self.impl, self.result.start_iteration, self.result.costs, rates)
 
     @property
     def next_iteration(self) -> int:
@@ -62,10 +64,13 @@ class Outcome:
         )
 
 
-def train(impl: str, job: Job, params: Params, start: int, checkpoint: Path) -> Outcome:
-    """Train ``impl`` (``scratch`` or ``torch``) from ``params`` at iteration ``start``; the
-    torch side writes its Lightning checkpoint to ``checkpoint``. ``seconds`` is the training
-    alone: torch and Lightning are imported before the clock starts."""
+def train(
+    impl: str, job: Job, params: Params, start: int, state: Params, checkpoint: Path
+) -> Outcome:
+    """Train ``impl`` (``scratch`` or ``torch``) from ``params`` and the optimizer ``state`` at
+    iteration ``start``; the torch side writes its Lightning checkpoint to ``checkpoint``.
+    ``seconds`` is the training alone: torch and Lightning are imported before the clock
+    starts."""
     if impl == "torch":
         import lightning  # noqa: F401
 
@@ -76,16 +81,16 @@ def train(impl: str, job: Job, params: Params, start: int, checkpoint: Path) -> 
     try:
         with cores_for(impl):
             if impl == "scratch":
-                result = _scratch(job, settings, params)
+                result = _scratch(job, settings, params, state)
             else:
-                result = _torch(job, settings, params, checkpoint)
+                result = _torch(job, settings, params, state, checkpoint)
     except scratch.DivergenceError as err:
         result = TrainResult(err.params, err.costs, job.spec, start)
         diverged_at = err.iteration
     return Outcome(impl, settings, result, diverged_at, time.perf_counter() - clock)
 
 
-def _scratch(job: Job, settings: TrainingSettings, params: Params) -> TrainResult:
+def _scratch(job: Job, settings: TrainingSettings, params: Params, state: Params) -> TrainResult:
     start, steps = settings.start_iteration, settings.num_iterations
     last = start + steps - 1
     with tqdm(total=steps, desc="scratch", unit="it", disable=job.quiet) as bar:
@@ -95,10 +100,14 @@ def _scratch(job: Job, settings: TrainingSettings, params: Params) -> TrainResul
                 bar.set_postfix(cost=f"{cost:.6f}", refresh=False)
             bar.update()
 
-        return scratch.train(job.spec, job.X, job.Y, settings, params=params, callback=progress)
+        return scratch.train(
+            job.spec, job.X, job.Y, settings, params=params, state=state, callback=progress
+        )
 
 
-def _torch(job: Job, settings: TrainingSettings, params: Params, checkpoint: Path) -> TrainResult:
+def _torch(
+    job: Job, settings: TrainingSettings, params: Params, state: Params, checkpoint: Path
+) -> TrainResult:
     import torch_impl
 
     return torch_impl.train(
@@ -107,6 +116,7 @@ def _torch(job: Job, settings: TrainingSettings, params: Params, checkpoint: Pat
         job.Y,
         settings,
         params=params,
+        state=state,
         accelerator=job.accelerator,
         devices=job.devices,
         progress_bar=not job.quiet,
