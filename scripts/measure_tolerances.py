@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 if __package__ in (None, ""):  # run as a file: make the repository root importable instead
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
@@ -170,25 +171,40 @@ def measure_centred_differences(
         done += 1
 
 
+def random_optimizer(rng: np.random.Generator, rate: float) -> dict[str, Any]:
+    """Any of the optimizers, with a learning rate that trains the data set (an adaptive step
+    takes a hundredth of gradient descent's) and, half the time, a decay."""
+    optimizer = str(rng.choice(scratch.OPTIMIZERS))
+    scaled = rate / 100 if optimizer in ("rmsprop", "adam") else rate
+    decay = float(rng.choice([0.0, 0.01]))
+    return {"optimizer": optimizer, "learning_rate": scaled, "decay_rate": decay}
+
+
 def measure_runs(
     rng: np.random.Generator, runs: int, iterations: int, trainer_every: int, measured: Measured
 ) -> None:
     """``runs`` random networks trained on the built-in data sets, full batch or in batches of
-    64: scratch against the plain torch loop, and every ``trainer_every``-th run against the
-    ``lightning.Trainer`` too."""
+    64, by a random optimizer: scratch against the plain torch loop, and every
+    ``trainer_every``-th run against the ``lightning.Trainer`` too."""
     for i in range(runs):
         dataset = str(rng.choice(list(RUN_DATA)))
         loss, n_out, rate = RUN_DATA[dataset]
         X, Y = scratch.load_dataset(dataset)
         spec = random_spec(rng, str(rng.choice(DTYPES)), input_size=len(X), loss=loss, n_out=n_out)
         batch_size = [None, 64][int(rng.integers(2))]
-        settings = {"learning_rate": rate, "num_iterations": iterations, "batch_size": batch_size}
+        settings = random_optimizer(rng, rate) | {
+            "num_iterations": iterations,
+            "batch_size": batch_size,
+        }
         try:
             ours = scratch.train(spec, X, Y, **settings)
         except scratch.DivergenceError:
             continue
         loops = [torch_impl.train_plain] + [torch_impl.train] * (i % trainer_every == 0)
-        where = f"{describe(spec)} ({spec.dtype}) on {dataset}, batch size {batch_size}"
+        where = (
+            f"{describe(spec)} ({spec.dtype}) on {dataset}, batch size {batch_size}, "
+            f"{settings['optimizer']} at {settings['learning_rate']:g}"
+        )
         for loop in loops:
             found = compare_training(ours, loop(spec, X, Y, **settings))
             measured.add(found.results, f"{where}, {loop.__name__}", parted=not found["cost"].ok)
