@@ -1,4 +1,5 @@
-"""Atomic file writes: a crash mid-write never leaves a half file where a good one was."""
+"""No torch twin: atomic file writes, so a crash mid-write never leaves a half file where a good
+one was."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Built-in data sets, generated in NumPy from a seed (no download), in course layout:
+"""No torch twin (both sides train on these very arrays): built-in data sets, generated in NumPy
+from a seed (no download), in course layout:
 ``X`` (n_x, m) float64 and ``Y`` (1, m): integer class labels, or float targets for regression.
 """
 

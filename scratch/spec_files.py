@@ -1,4 +1,5 @@
-"""Spec files: a ``NetworkSpec`` read from and written to JSON or YAML, atomically."""
+"""No torch twin (both sides read the same files): a ``NetworkSpec`` read from and written to
+JSON or YAML, atomically."""
 
 from __future__ import annotations
 
