@@ -1,0 +1,128 @@
+"""Check a learner's own implementation of the course's functions against autograd: each
+function the file defines runs on several networks and data sets in a process of its own, each
+quantity it returns is compared with the torch side's (float64) through the project's referee,
+in the order the network computes them, and the first difference is named: the function, the
+layer, the quantity, the worst entry, both values, and the likely mistake.
+
+    nn-check my_week4.py                       # the week is told from the names defined
+    nn-check my_week3.py --week 3 --json       # for graders and CI
+    nn-check notebook_export.py --definitions-only --provide-helpers
+
+Exit code 0 when every function checked is right, 1 when one is wrong or raised, 2 when the
+file cannot be loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a file: make the repository root importable instead
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from scripts.check_loading import Source
+from scripts.check_weeks import WEEKS, detect_week
+from scripts.cli import build_parser, parse_settings, setting
+from scripts.errors import UserError, reports_user_errors
+
+PROG = "nn-check"
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """The check."""
+
+    solution: str | None = setting(
+        None,
+        "the learner's .py file, or a module importable from here (the flag may be left out)",
+        metavar="FILE",
+    )
+    week: str | None = setting(
+        None, "the assignment (default: told from the functions defined)", choices=tuple(WEEKS)
+    )
+    json: bool = setting(False, "print the report as JSON, for graders and CI")
+    time_limit: float = setting(
+        10.0, "seconds a learner function (or loading the file) may take", kind="rate"
+    )
+    provide_helpers: bool = setting(
+        False,
+        "stand in for the course's helper modules (dnn_utils, planar_utils, testCases, ...) "
+        "that are not beside the file",
+    )
+    definitions_only: bool = setting(
+        False, "run only the file's imports and definitions, not its top-level code"
+    )
+    only: list[str] | None = setting(None, "check only these functions", metavar="NAME")
+
+
+@reports_user_errors(PROG)
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``nn-check``; returns its exit code."""
+    argv = with_solution_flag(list(sys.argv[1:] if argv is None else argv))
+    [options] = parse_settings(PROG, __doc__.split("\n\n")[0], argv, [CheckSettings])
+    source = source_of(options)
+    from scripts.check_report import render
+    from scripts.check_run import check_week
+    from scripts.check_runner import Learner
+
+    with Learner(source, options.time_limit) as learner:
+        loaded = learner.load()
+        week, note = options.week, None
+        if week is None:
+            week, note = detect_week({name: p for name, (p, _) in loaded.functions.items()})
+        report = check_week(learner, loaded, week, options.only, _progress())
+    if sys.stderr.isatty():
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
+    if note:
+        report.notes.insert(0, note)
+    print(json.dumps(report.to_json(), indent=1) if options.json else render(report))
+    return report.exit_code
+
+
+def _progress():
+    """On a terminal, the function being checked, on one line of stderr that the report
+    replaces; elsewhere (a log, CI), nothing."""
+    if not sys.stderr.isatty():
+        return lambda name: None
+
+    def show(name: str) -> None:
+        print(f"\rchecking {name} ...\033[K", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def with_solution_flag(argv: list[str]) -> list[str]:
+    """``nn-check FILE ...``: the first argument that is not a flag nor a flag's value is the
+    solution, given to the parser as ``--solution FILE``."""
+    parser = build_parser(PROG, "", [CheckSettings])
+    takes_value = {
+        flag for action in parser._actions if action.nargs != 0 for flag in action.option_strings
+    }
+    previous = ""
+    for i, item in enumerate(argv):
+        if not item.startswith("-") and (previous not in takes_value or "=" in previous):
+            return [*argv[:i], "--solution", item, *argv[i + 1 :]]
+        previous = item
+    return argv
+
+
+def source_of(options: CheckSettings) -> Source:
+    target = options.solution
+    if target is None:
+        raise UserError("give the learner's file: nn-check solution.py")
+    path = Path(target)
+    is_file = path.suffix == ".py" or path.exists()
+    if is_file and not path.is_file():
+        raise UserError(f"{target} is not a file")
+    if not is_file and not all(part.isidentifier() for part in target.split(".")):
+        raise UserError(f"{target} is neither a .py file nor a module name")
+    if options.definitions_only and not is_file:
+        raise UserError("--definitions-only reads a .py file; give the file's path")
+    return Source(target, is_file, options.definitions_only, options.provide_helpers)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

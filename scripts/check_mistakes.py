@@ -1,0 +1,154 @@
+"""Known learner mistakes, each as the values it gives: when a learner's quantity equals one of
+them, that mistake is the likely cause. Computed with scratch's own pieces (its activations'
+derivatives, ``linear_backward``, ``linear_activation_forward``) given the mistake, so each
+model is the course's computation with one thing changed.
+
+Each function returns ``(cause, {quantity: value})`` pairs, quantities keyed as the referee
+names them (``dW2``, ``db2``, ``dA1``, ``A1``, ``cost``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+import scratch
+from scratch.activations import ACTIVATION_TABLE
+from scratch.network import LinearCache
+
+Array = np.ndarray
+Mistakes = list[tuple[str, dict[str, Array]]]
+ACTIVATIONS = ("sigmoid", "tanh", "relu")
+KINK = "ReLU's derivative at exactly 0 taken as 1: the course's is 0 (dZ[Z <= 0] = 0)"
+
+
+def layer_backward(dZ: Array, A_prev: Array, W: Array, l: int) -> dict[str, Array]:
+    """``dW[l]``, ``db[l]``, ``dA[l-1]`` of ``dZ`` by scratch's ``linear_backward`` (of a layer
+    with a bias: its value is not used)."""
+    bias = np.zeros((W.shape[0], 1))
+    dA_prev, dW, db = scratch.linear_backward(dZ, LinearCache(A_prev, W, bias))
+    return {f"dW{l}": dW, f"db{l}": db, f"dA{l - 1}": dA_prev}
+
+
+def derivatives(dA: Array, Z: Array, A: Array, actual: str, l: int) -> list[tuple[str, Array]]:
+    """``dZ[l]`` with another activation's derivative in place of ``actual``'s, taken from Z
+    (``sigmoid_backward``, ``relu_backward``) and from A (``A (1 - A)``, ``1 - A^2``), and
+    ReLU's with 1 at 0."""
+    out = []
+    for other in ACTIVATIONS:
+        if other == actual:
+            continue
+        cause = (
+            f"the derivative of another activation: {other}' where {actual}' belongs "
+            f"(dZ{l} = dA{l} * {actual}'(Z{l}))"
+        )
+        g = ACTIVATION_TABLE[other]
+        out.append((cause, dA * g.derivative(Z)))
+        out.append((cause, g.backward(dA, Z, A)))
+    if actual == "relu":
+        out.append((KINK, dA * (Z >= 0)))
+    return out
+
+
+def backward_layer(dA: Array, Z: Array, A: Array, A_prev: Array, W: Array, actual: str, l: int):
+    """One layer's backward step, ``linear_activation_backward``, under each mistake of
+    ``derivatives`` and of ``bias_sums``."""
+    out = [
+        (cause, layer_backward(dZ, A_prev, W, l)) for cause, dZ in derivatives(dA, Z, A, actual, l)
+    ]
+    return out + bias_sums(ACTIVATION_TABLE[actual].backward(dA, Z, A), l)
+
+
+def bias_sums(dZ: Array, l: int) -> Mistakes:
+    """``db[l]`` summed over every entry, or over axis 0 (the units), with and without
+    keepdims."""
+    m = dZ.shape[1]
+    right = "the course sums each unit's row: np.sum(dZ, axis=1, keepdims=True) / m"
+    every = np.sum(dZ) / m
+    across = np.sum(dZ, axis=0) / m
+    return [
+        (f"db summed over every entry: np.sum(dZ) / m; {right}", {f"db{l}": every}),
+        (f"db summed over every entry: np.sum(dZ) / m; {right}", {f"db{l}": every.reshape(1, 1)}),
+        (f"db summed over axis 0 (the units); {right}", {f"db{l}": across}),
+        (f"db summed over axis 0 (the units); {right}", {f"db{l}": across[np.newaxis]}),
+    ]
+
+
+def costs(AL: Array, Y: Array) -> Mistakes:
+    """The cost with a term left out, summed over one axis only, or averaged over every entry."""
+    m, n_y = AL.shape[1], AL.shape[0]
+    with np.errstate(all="ignore"):
+        positive = Y * np.log(AL)
+        losses = -(positive + (1 - Y) * np.log(1 - AL))
+    out = [
+        ("only the Y log(AL) term: (1 - Y) log(1 - AL) is missing", {"cost": -positive.sum() / m}),
+    ]
+    per_example = "summed over axis 0 only, one cost per example: sum over every entry"
+    out += [
+        (per_example, {"cost": value})
+        for value in (losses.sum(0) / m, losses.sum(0, keepdims=True) / m)
+    ]
+    if n_y > 1:
+        per_unit = "summed over axis 1 only, one cost per output unit: sum over every entry"
+        out += [
+            (per_unit, {"cost": value})
+            for value in (losses.sum(1) / m, losses.sum(1, keepdims=True) / m)
+        ]
+        out.append(
+            (
+                "averaged over every entry (np.mean over m n_y of them): the course divides by m",
+                {"cost": np.asarray(losses.mean())},
+            )
+        )
+    return out
+
+
+def forward(X: Array, params: dict[str, Array], activations: Sequence[str]) -> dict[str, Array]:
+    """``Z[l]``, ``A[l]`` of a forward pass with the given activation per layer."""
+    out, A = {}, X
+    for l, activation in enumerate(activations, start=1):
+        A, (_, (Z, _)) = scratch.linear_activation_forward(
+            A, params[f"W{l}"], params[f"b{l}"], activation
+        )
+        out[f"Z{l}"], out[f"A{l}"] = Z, A
+    return out
+
+
+def forward_swaps(X: Array, params: dict[str, Array], actual: Sequence[str]) -> Mistakes:
+    """A forward pass with another activation in the hidden layers, or at the output."""
+    L, out = len(actual), []
+    for other in ACTIVATIONS:
+        if other != actual[0] and L > 1:
+            cause = f"the hidden layers apply {other} where the course's apply {actual[0]}"
+            out.append((cause, forward(X, params, [other] * (L - 1) + [actual[-1]])))
+        if other != actual[-1]:
+            cause = f"the output layer applies {other} where the course's applies {actual[-1]}"
+            out.append((cause, forward(X, params, [*actual[:-1], other])))
+    return out
+
+
+def activation_swaps(Z: Array, actual: str, l: int) -> Mistakes:
+    """One layer's ``A[l]`` under another activation."""
+    return [
+        (
+            f"A{l} = {other}(Z{l}) where activation {actual!r} asks for {actual}(Z{l})",
+            {f"A{l}": ACTIVATION_TABLE[other].forward(Z.copy())},
+        )
+        for other in ACTIVATIONS
+        if other != actual
+    ]
+
+
+def backprop(caches: list, dZL: Array, hidden: str, output_dZ: Array | None = None) -> dict:
+    """The backward pass of ``L_model_backward`` from ``dZ[L]`` with ``hidden``'s derivative
+    in the hidden layers; ``caches``: ``(A_prev, W, Z)`` per layer."""
+    L, out = len(caches), {}
+    dZ = dZL if output_dZ is None else output_dZ
+    for l in range(L, 0, -1):
+        A_prev, W, Z = caches[l - 1]
+        if l < L:
+            dA = out[f"dA{l}"]
+            dZ = dA * ACTIVATION_TABLE[hidden].derivative(Z) if hidden != "kink" else dA * (Z >= 0)
+        out.update(layer_backward(dZ, A_prev, W, l))
+    return out
