@@ -55,8 +55,10 @@ def network(hidden: str, loss: str, dtype: str = "float64", *, l2: float = 0.0) 
 
 def generic_params(spec: NetworkSpec, rng: np.random.Generator) -> dict[str, Array]:
     """Weights and biases drawn at random, so no pre-activation sits exactly on a ReLU kink
-    (with zero biases, an example whose ReLUs all die gives the next layer Z = 0 exactly)."""
-    return {key: rng.standard_normal(shape) * 0.8 for key, shape in spec.param_shapes().items()}
+    (with zero biases, an example whose ReLUs all die gives the next layer Z = 0 exactly);
+    batch norm's running statistics too, where there are any (``running_statistics``)."""
+    drawn = {key: rng.standard_normal(shape) * 0.8 for key, shape in spec.param_shapes().items()}
+    return drawn | running_statistics(spec, rng)
 
 
 def labels_for(spec: NetworkSpec, rng: np.random.Generator, m: int) -> Array:
@@ -78,11 +80,17 @@ class Case:
     X: Array
     Y: Array
 
-    def internals(self, device: str = "cpu") -> tuple[dict[str, Array], dict[str, Array]]:
-        """``layer_internals`` of both sides: ``(scratch, torch)``."""
-        np_side = scratch.layer_internals(self.X, self.Y, self.params, self.spec)
+    def internals(
+        self, device: str = "cpu", *, training: bool = True
+    ) -> tuple[dict[str, Array], dict[str, Array]]:
+        """``layer_internals`` of both sides: ``(scratch, torch)``; in training mode with the
+        masks of step 0 (both sides' default), or at inference."""
+        mode = {"training": training}
+        np_side = scratch.layer_internals(self.X, self.Y, self.params, self.spec, **mode)
         with torch_threads(1):  # small networks; see conftest's one_torch_thread
-            pt_side = torch_impl.layer_internals(self.X, self.Y, self.params, self.spec, device)
+            pt_side = torch_impl.layer_internals(
+                self.X, self.Y, self.params, self.spec, device, **mode
+            )
         return np_side, pt_side
 
 
@@ -95,7 +103,22 @@ def make_case(spec: NetworkSpec, *, m: int = 8, seed: int = 0, scale: float = 0.
         for key, shape in spec.param_shapes().items()
     }
     X = rng.standard_normal((spec.input_size, m)).astype(spec.dtype)
-    return Case(spec, params, X, labels_for(spec, rng, m))
+    Y = labels_for(spec, rng, m)
+    return Case(spec, params | running_statistics(spec, rng), X, Y)
+
+
+def running_statistics(spec: NetworkSpec, rng: np.random.Generator) -> dict[str, Array]:
+    """Batch norm's running statistics away from their start (mean 0, variance 1), so that
+    inference is not the identity map: means N(0, 0.5^2), variances in [0.25, 2]. Empty
+    without batch norm, and then nothing is drawn."""
+    return {
+        key: (
+            rng.standard_normal(shape) * 0.5
+            if key.startswith("running_mean")
+            else rng.uniform(0.25, 2.0, shape)
+        ).astype(spec.dtype)
+        for key, shape in spec.buffer_shapes().items()
+    }
 
 
 def only(names: tuple[str, ...], internals: dict[str, Array]) -> dict[str, Array]:

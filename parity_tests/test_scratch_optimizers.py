@@ -124,3 +124,20 @@ def test_the_training_loops_step_writes_in_place_and_allocates_nothing_large(rng
     tracemalloc.stop()
     assert all(out[k] is spare[k] for k in params)
     assert peak < 100_000, f"{name}: a step allocated {peak} bytes (a parameter is 2 MB)"
+
+
+def test_gamma_and_beta_are_learned_and_the_running_statistics_pass_through(rng):
+    spec = build_spec([3, 4, 1], "relu").with_hidden_layers(batch_norm=True)
+    params = generic_params(spec, rng)
+    grads = {f"d{k}": rng.standard_normal(shape) for k, shape in spec.param_shapes().items()}
+    new = update_parameters(params, grads, 0.1)
+    assert list(new) == list(params)
+    np.testing.assert_array_equal(new["gamma1"], params["gamma1"] - 0.1 * grads["dgamma1"])
+    for key in ("running_mean1", "running_var1"):
+        assert np.array_equal(new[key], params[key]) and new[key] is not params[key]
+    adam = scratch.Optimizer("adam", params)
+    stepped = adam.step(params, grads, 0.1)
+    assert np.array_equal(stepped["running_var1"], params["running_var1"])
+    assert sorted(adam.state()) == sorted(
+        [f"{part}_d{key}" for part in "vs" for key in spec.param_shapes()] + ["t"]
+    )

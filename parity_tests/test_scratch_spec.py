@@ -48,6 +48,22 @@ def hidden(**layer):
             with_changes(loss="mse", layers=[{"units": 1, "activation": "sigmoid"}]),
             "loss 'mse' needs a identity output layer",
         ),
+        (hidden(units=3, activation="relu", keep_prob=0), "layer 1: keep_prob must be a number in"),
+        (hidden(units=3, activation="relu", keep_prob=1.5), "(0, 1] (1: none), got 1.5"),
+        (hidden(units=3, activation="relu", keep_prob=-0.2), "layer 1: keep_prob must be"),
+        (hidden(units=3, activation="relu", keep_prob="0.5"), "layer 1: keep_prob must be"),
+        (hidden(units=3, activation="relu", keep_prob=True), "layer 1: keep_prob must be"),
+        (hidden(units=3, activation="relu", batch_norm="yes"), "layer 1: batch_norm must be true"),
+        (
+            with_changes(layers=[{"units": 1, "activation": "sigmoid", "keep_prob": 0.5}]),
+            "layer 1 (output): keep_prob 0.5 is for hidden layers only: dropping an output unit",
+        ),
+        (
+            with_changes(layers=[{"units": 1, "activation": "sigmoid", "batch_norm": True}]),
+            "layer 1 (output): batch_norm is for hidden layers only: normalising the logits",
+        ),
+        (with_changes(batch_norm_momentum=1.5), "spec: batch_norm_momentum must be a number in"),
+        (with_changes(batch_norm_eps=0), "spec: batch_norm_eps must be a finite number > 0"),
     ],
 )
 def test_invalid_spec_error_names_layer_and_field(data, message):
@@ -83,3 +99,53 @@ def test_describe_is_one_line_naming_every_field():
     )
     assert "l2" not in spec.replace(l2=0.0).describe()
     assert spec.replace(dtype="float32", seed=4).describe().endswith("float32, seed 4")
+
+
+def test_a_file_without_the_new_fields_means_the_network_it_always_did():
+    """A spec written before dropout and batch norm: no layer drops or normalises, the weights
+    are W and b as before, and it writes back the very dict it was read from."""
+    spec = NetworkSpec.from_dict(with_changes())
+    assert not spec.dropout and not spec.batch_norm and spec.buffer_shapes() == {}
+    assert all(layer.keep_prob == 1 and not layer.batch_norm for layer in spec.layers)
+    assert list(spec.param_shapes()) == ["W1", "b1", "W2", "b2"]
+    assert spec.to_dict() == with_changes()
+
+
+def test_batch_norm_layers_learn_gamma_and_beta_instead_of_a_bias_and_keep_running_statistics():
+    spec = build_spec([3, 5, 4, 1], "relu").with_hidden_layers(batch_norm=[True, False])
+    assert spec.param_shapes() == {
+        "W1": (5, 3),
+        "gamma1": (5, 1),
+        "beta1": (5, 1),
+        "W2": (4, 5),
+        "b2": (4, 1),
+        "W3": (1, 4),
+        "b3": (1, 1),
+    }
+    assert spec.buffer_shapes() == {"running_mean1": (5, 1), "running_var1": (5, 1)}
+
+
+def test_the_hidden_layers_take_one_value_for_all_or_one_each():
+    spec = build_spec([3, 5, 4, 1], "relu")
+    assert [x.keep_prob for x in spec.with_hidden_layers(keep_prob=0.8).layers] == [0.8, 0.8, 1]
+    both = spec.with_hidden_layers(keep_prob=[0.5, 1], batch_norm=True)
+    assert [(x.keep_prob, x.batch_norm) for x in both.layers] == [
+        (0.5, True),
+        (1, True),
+        (1, False),
+    ]
+    assert both.with_hidden_layers(batch_norm=False).layers[0].keep_prob == 0.5
+    with pytest.raises(SpecError, match=r"keep_prob gives 3 value\(s\) for 2 hidden layer"):
+        spec.with_hidden_layers(keep_prob=[0.5, 0.6, 0.7])
+    with pytest.raises(SpecError, match="layer 2: keep_prob must be a number in"):
+        spec.with_hidden_layers(keep_prob=[0.5, 0.0])
+
+
+def test_describe_names_batch_norm_and_dropout():
+    spec = build_spec([3, 5, 4, 1], "relu").with_hidden_layers(
+        keep_prob=[0.8, 1], batch_norm=[False, True]
+    )
+    assert spec.describe() == (
+        "[3, 5, 4, 1] relu/relu/sigmoid, binary_cross_entropy, small_random init, "
+        "batch norm on layer(s) 2, keep_prob {1: 0.8}, float64, seed 0"
+    )

@@ -48,3 +48,18 @@ def test_unreadable_spec_files_say_which_file(tmp_path):
     bad.write_text("{not json")
     with pytest.raises(SpecError, match="not valid JSON"):
         load_spec(bad)
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_batch_norm_and_dropout_round_trip_with_their_settings(tmp_path, suffix):
+    layers = [
+        {"units": 5, "activation": "relu", "keep_prob": 0.8, "batch_norm": True},
+        {"units": 3, "activation": "tanh", "keep_prob": 0.5},
+        {"units": 1, "activation": "sigmoid"},
+    ]
+    data = with_changes(layers=layers, batch_norm_momentum=0.3, batch_norm_eps=1e-3)
+    spec = NetworkSpec.from_dict(data)
+    save_spec(spec, tmp_path / f"spec{suffix}")
+    assert load_spec(tmp_path / f"spec{suffix}") == spec
+    assert spec.to_dict() == data  # the fields at their defaults are left out, the rest kept
+    assert (spec.batch_norm_momentum, spec.batch_norm_eps) == (0.3, 1e-3)

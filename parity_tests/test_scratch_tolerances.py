@@ -4,14 +4,18 @@ by the cost."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from parity_cases import FLOAT64_RTOL
 
+from scratch.parity import compare_all
 from scratch.tolerances import (
+    BATCH_NORM,
     CENTRED_DIFFERENCE,
     CURVE,
     FORWARD,
     GRADIENT,
+    STATE,
     TOLERANCES,
     TRAINED,
     centred_difference_tolerance,
@@ -33,6 +37,18 @@ from scratch.tolerances import (
         ("db4", GRADIENT),
         ("W2", TRAINED),
         ("b1", TRAINED),
+        ("D2", FORWARD),
+        ("Z_norm1", FORWARD + BATCH_NORM),
+        ("Z_tilde3", FORWARD + BATCH_NORM),
+        ("dZ_tilde1", GRADIENT + BATCH_NORM),
+        ("dgamma2", GRADIENT + BATCH_NORM),
+        ("dbeta2", GRADIENT + BATCH_NORM),
+        ("gamma1", TRAINED),
+        ("beta12", TRAINED),
+        ("running_mean1", TRAINED),
+        ("running_var2", TRAINED),
+        ("v_dgamma1", STATE),
+        ("s_dbeta3", STATE),
     ],
 )
 def test_each_quantity_falls_in_its_row(quantity, kind):
@@ -63,3 +79,29 @@ def test_the_centred_difference_atol_is_per_unit_of_the_cost():
     assert centred_difference_tolerance(0.25).atol == row.atol  # at least one unit
     assert centred_difference_tolerance(-40.0).atol == pytest.approx(40 * row.atol)
     assert centred_difference_tolerance(40.0).rtol == row.rtol
+
+
+@pytest.mark.parametrize("kind", [FORWARD + BATCH_NORM, GRADIENT + BATCH_NORM])
+def test_the_batch_norm_rows_are_inside_the_contract_and_no_tighter_than_the_plain_ones(kind):
+    plain = kind.removesuffix(BATCH_NORM)
+    for dtype in ("float64", "float32"):
+        row, base = tolerance(dtype, kind), tolerance(dtype, plain)
+        assert row.rtol >= base.rtol and row.atol >= base.atol
+    assert tolerance("float64", kind).rtol <= FLOAT64_RTOL
+
+
+def test_every_quantity_of_a_pass_through_batch_norm_takes_the_batch_norm_rows():
+    """``compare_all`` holds a whole pass through a network with batch norm (its keys name
+    batch norm's quantities) to the batch-norm rows, and a plain pass to the plain ones."""
+    plain = {"Z1": np.ones((2, 3)), "dW1": np.ones((2, 2)), "W1": np.ones((2, 2))}
+    normed = plain | {"Z_norm1": np.zeros((2, 3))}
+    assert [c.kind for c in compare_all(plain, plain).results] == [TRAINED, FORWARD, GRADIENT]
+    kinds = {c.quantity: c.kind for c in compare_all(normed, normed).results}
+    assert kinds == {
+        "W1": TRAINED,
+        "Z1": FORWARD + BATCH_NORM,
+        "Z_norm1": FORWARD + BATCH_NORM,
+        "dW1": GRADIENT + BATCH_NORM,
+    }
+    assert kind_of("dZ3", batch_norm=True) == GRADIENT + BATCH_NORM
+    assert kind_of("running_var1", batch_norm=True) == TRAINED

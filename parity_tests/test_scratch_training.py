@@ -163,3 +163,72 @@ def test_logistic_regression_reaches_the_optimum():
     X, Y = load_dataset("blobs", separation=8.0, seed=3)
     result = train(spec, X, Y, learning_rate=1.0, num_iterations=500)
     assert accuracy(X, Y, result.params, spec) == 1.0
+
+
+NORM_DROPOUT = build_spec([2, 16, 8, 1], "relu", init="he", seed=4).with_hidden_layers(
+    keep_prob=[0.8, 0.7], batch_norm=[True, True]
+)
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "adam"])
+def test_a_resumed_run_with_batch_norm_and_dropout_equals_one_run_bit_for_bit(
+    planar_data, optimizer
+):
+    """The masks come from the step, the running statistics ride in the parameters and the
+    optimizer's state in ``state``: 60 + 40 steps are the 100, to the bit, running
+    statistics included."""
+    X, Y = planar_data
+    run = {"learning_rate": 0.01, "batch_size": 64, "optimizer": optimizer}
+    whole = train(NORM_DROPOUT, X, Y, num_iterations=100, **run)
+    head = train(NORM_DROPOUT, X, Y, num_iterations=60, **run)
+    tail = train(
+        NORM_DROPOUT,
+        X,
+        Y,
+        params=head.params,
+        state=head.state,
+        num_iterations=40,
+        start_iteration=60,
+        **run,
+    )
+    assert np.array_equal(np.concatenate([head.costs, tail.costs]), whole.costs)
+    assert list(tail.params) == list(whole.params)
+    for key, value in whole.params.items():
+        assert np.array_equal(tail.params[key], value), key
+    assert not np.array_equal(whole.params["running_var1"], np.ones((16, 1))), "never updated"
+
+
+def steady_allocation(spec, X, Y) -> int:
+    """The most a step allocates above what the step before left allocated, after the first
+    two (which allocate the arrays the later ones write into)."""
+    import tracemalloc
+
+    held, extra = [0], []
+
+    def measure(t, cost):
+        now, peak = tracemalloc.get_traced_memory()
+        extra.append(peak - held[-1])
+        held.append(now)
+        tracemalloc.reset_peak()
+
+    tracemalloc.start()
+    try:
+        train(spec, X, Y, learning_rate=0.01, num_iterations=6, callback=measure)
+    finally:
+        tracemalloc.stop()
+    assert extra[0] > 10 * X.shape[1] * spec.sizes[1], "the first step allocated nothing"
+    return max(extra[2:])
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_a_step_with_batch_norm_and_dropout_allocates_nothing_large(dtype):
+    """The loop writes each step into the arrays of the step before, masks included: with
+    (256, 512) layers, a step allocates what the plain network's step does (NumPy's own
+    buffers) and a few (256, 1) statistics, not another layer's worth."""
+    rng = np.random.default_rng(0)
+    plain = build_spec([64, 256, 256, 1], "relu", init="he", dtype=dtype)
+    both = plain.with_hidden_layers(keep_prob=0.8, batch_norm=True)
+    X, Y = rng.standard_normal((64, 512)), rng.integers(0, 2, (1, 512))
+    layer = 256 * 512 * np.dtype(dtype).itemsize
+    more = steady_allocation(both, X, Y) - steady_allocation(plain, X, Y)
+    assert more < layer / 16, f"a step allocated {more} bytes more (a layer is {layer})"

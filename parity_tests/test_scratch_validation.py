@@ -120,3 +120,38 @@ def test_course_functions_check_shapes_and_dtype(data):
 def test_spec_must_be_a_spec(data):
     with pytest.raises(TypeError, match="spec must be a NetworkSpec, got dict"):
         fit(spec={"input_size": 2}, X=data[0], Y=data[1])
+
+
+NORM = build_spec([2, 4, 1], "tanh").with_hidden_layers(batch_norm=True)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda p: p | {"b1": np.zeros((4, 1))},
+            r"params give a bias b1, but layer 1 has batch norm, which has none: b\[1\] would",
+        ),
+        (
+            lambda p: {k: v for k, v in p.items() if not k.startswith("running_var")},
+            r"missing running_var1 \(the batch-norm state\)",
+        ),
+        (
+            lambda p: p | {"running_mean1": np.zeros((1, 4))},
+            r"params\['running_mean1'\] has shape \(1, 4\); layer 1 of the spec needs \(4, 1\)",
+        ),
+        (
+            lambda p: p | {"gamma1": np.ones((4, 2))},
+            r"params\['gamma1'\] has shape \(4, 2\); layer 1 of the spec needs \(4, 1\)",
+        ),
+        (
+            lambda p: p | {"running_var1": -np.ones((4, 1))},
+            r"params\['running_var1'\] holds -1.0: a variance is >= 0",
+        ),
+    ],
+    ids=["bias-given", "state-missing", "state-misshaped", "gamma-misshaped", "negative-variance"],
+)
+def test_batch_norm_parameters_that_do_not_fit_are_named(data, change, message):
+    X, Y = data
+    with pytest.raises(ValueError, match=message):
+        fit(NORM, X=X, Y=Y, params=change(initialize_parameters(NORM)))

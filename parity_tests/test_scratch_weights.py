@@ -55,3 +55,36 @@ def test_weights_file_errors_name_the_file(tmp_path):
     np.savez(tmp_path / "wrong.npz", **initialize_parameters(wrong))
     with pytest.raises(ValueError, match=r"weights in wrong.npz\['W1'\] has shape \(5, 2\)"):
         load_weights(tmp_path / "wrong.npz", spec)
+
+
+NORM = build_spec([3, 5, 4, 2], "relu", loss="cross_entropy").with_hidden_layers(
+    batch_norm=[True, False], keep_prob=0.8
+)
+
+
+def test_batch_norm_state_and_its_optimizer_state_round_trip_exactly(tmp_path, rng):
+    X, Y = rng.standard_normal((3, 20)), rng.integers(0, 2, (1, 20))
+    run = scratch.train(NORM, X, Y, learning_rate=0.01, num_iterations=3, optimizer="adam")
+    save_weights(tmp_path / "w.npz", run.params, NORM, "adam", run.state)
+    loaded, spec = load_weights(tmp_path / "w.npz")
+    assert spec == NORM and list(loaded) == list(run.params)
+    assert all(loaded[k].tobytes() == v.tobytes() for k, v in run.params.items())
+    assert {"gamma1", "beta1", "running_mean1", "running_var1"} <= loaded.keys()
+    name, state = scratch.weights.load_optimizer_state(tmp_path / "w.npz")
+    assert name == "adam" and {"v_dgamma1", "s_dbeta1"} <= state.keys()
+    assert all(state[k].tobytes() == np.asarray(v).tobytes() for k, v in run.state.items())
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda p: {k: v for k, v in p.items() if k != "running_mean1"}, "missing running_mean1"),
+        (lambda p: p | {"running_var1": np.ones((1, 5))}, r"running_var1'\] has shape \(1, 5\)"),
+    ],
+    ids=["missing", "wrong-shape"],
+)
+def test_a_weights_file_whose_batch_norm_state_does_not_fit_is_refused(tmp_path, change, message):
+    arrays = change(initialize_parameters(NORM))
+    np.savez(tmp_path / "w.npz", spec=np.array(NORM.to_json()), **arrays)
+    with pytest.raises(ValueError, match=rf"weights in w.npz.*{message}"):
+        load_weights(tmp_path / "w.npz")

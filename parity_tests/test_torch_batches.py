@@ -71,3 +71,24 @@ def test_batches_that_do_not_split_evenly_over_processes_are_refused(planar):
     schedule = scratch.BatchSchedule(m=400, batch_size=64)  # the last batch holds 16
     with pytest.raises(ValueError, match="a batch of 16 examples cannot be split into 3"):
         torch_impl.ScheduledBatches(X, Y, schedule, start=0, stop=1, shards=3)
+
+
+@pytest.mark.parametrize("batch_size", [None, 100])
+def test_each_batch_carries_its_steps_masks_sharded_like_its_examples(planar, batch_size):
+    _, X, Y, _ = planar
+    spec = scratch.build_spec([2, 4, 3, 1], "relu").with_hidden_layers(keep_prob=[0.5, 1.0])
+    schedule = scratch.BatchSchedule(m=400, batch_size=batch_size, seed=4)
+    size = schedule.batch_size or 400
+    shards = [
+        list(torch_impl.ScheduledBatches(X, Y, schedule, 3, 6, rank=r, shards=2, spec=spec))
+        for r in (0, 1)
+    ]
+    for t, (first, second) in enumerate(zip(*shards, strict=True), start=3):
+        (_, _, masks0), (_, _, masks1) = first, second
+        assert list(masks0) == ["D1"] and masks0["D1"].shape == (size // 2, 4)
+        whole = torch_impl.to_course(torch.cat([masks0["D1"], masks1["D1"]]))
+        assert np.array_equal(whole, scratch.dropout_masks(spec, size, t)["D1"])
+    plain = torch_impl.ScheduledBatches(
+        X, Y, schedule, 0, 1, spec=spec.with_hidden_layers(keep_prob=1)
+    )
+    assert all(len(batch) == 2 for batch in plain)

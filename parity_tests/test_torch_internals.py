@@ -50,3 +50,47 @@ def test_autograd_nodes_stand_beside_the_backward_formulas(rng):
         assert weight.endswith("PowBackward0 -> AccumulateGrad")
         assert beside[f"db{l} = sum(dZ{l}, axis=1) / m"] == "AddmmBackward0 -> AccumulateGrad"
         assert beside[f"dA{l - 1} = W{l}^T dZ{l}"] == "AddmmBackward0"
+
+
+def test_autograd_nodes_of_batch_norm_and_dropout_stand_beside_their_formulas(rng):
+    """``NativeBatchNormBackward0`` for dZ, dgamma and dbeta; the mask's ``MulBackward0`` before
+    the activation's node; a layer without bias has ``mm``, not ``addmm``."""
+    spec = scratch.NetworkSpec(
+        3,
+        (
+            scratch.Layer(5, "tanh", keep_prob=0.8, batch_norm=True),
+            scratch.Layer(4, "relu", keep_prob=0.5),
+            scratch.Layer(1, "sigmoid"),
+        ),
+    )
+    X, Y = rng.standard_normal((3, 6)), rng.integers(0, 2, (1, 6))
+    formulas = scratch.backward_formulas(spec)
+    nodes = torch_impl.autograd_nodes(X, Y, scratch.initialize_parameters(spec), spec)
+    beside = dict(zip(formulas, nodes, strict=True))
+    assert beside["dZ2 = (dA2 * D2 / 0.5) * (Z2 > 0)"] == "MulBackward0 -> ReluBackward0"
+    assert beside["dZ_tilde1 = (dA1 * D1 / 0.8) * (1 - tanh(Z_tilde1)^2)"] == (
+        "MulBackward0 -> TanhBackward0"
+    )
+    norm = "NativeBatchNormBackward0"
+    assert beside["dgamma1 = sum(dZ_tilde1 * Z_norm1, axis=1) / m"] == f"{norm} -> AccumulateGrad"
+    assert beside["dbeta1 = sum(dZ_tilde1, axis=1) / m"] == f"{norm} -> AccumulateGrad"
+    assert beside[formulas[formulas.index("dbeta1 = sum(dZ_tilde1, axis=1) / m") + 1]] == norm
+    assert beside["dW1 = dZ1 A0^T / m"] == "MmBackward0 -> TBackward0 -> AccumulateGrad"
+    assert beside["dA0 = W1^T dZ1"] == "MmBackward0"
+
+
+def test_the_mask_torch_applied_is_read_off_its_graph_not_copied(rng, monkeypatch):
+    """``D{l}`` on the torch side is what its ``MulBackward0`` multiplied by: a module that
+    applied another mask shows that mask."""
+    spec = scratch.build_spec([3, 5, 1], "tanh").with_hidden_layers(keep_prob=0.6)
+    X, Y = rng.standard_normal((3, 8)), rng.integers(0, 2, (1, 8))
+    params = scratch.initialize_parameters(spec)
+    applied = torch_impl.layer_internals(X, Y, params, spec)["D1"]
+    assert np.array_equal(applied, scratch.layer_internals(X, Y, params, spec)["D1"])
+    real = torch_impl.MaskedDropout.forward
+    monkeypatch.setattr(
+        torch_impl.MaskedDropout,
+        "forward",
+        lambda self, A, masks=None: real(self, A, {k: 1 - v for k, v in masks.items()}),
+    )
+    assert np.array_equal(torch_impl.layer_internals(X, Y, params, spec)["D1"], 1 - applied)

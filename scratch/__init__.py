@@ -10,22 +10,35 @@ NumPy only: ``scratch.parity`` (the comparison) and ``scratch.tolerances`` (its 
 
 from scratch.activations import ACTIVATION_TABLE, Activation, get_activation, sigmoid, softmax
 from scratch.batches import BatchSchedule
+from scratch.batchnorm import (
+    batchnorm_backward,
+    batchnorm_forward,
+    batchnorm_inference,
+    update_running_stats,
+)
 from scratch.datasets import DATASETS, load_dataset, train_test_split
+from scratch.dropout import dropout_backward, dropout_forward, dropout_mask, dropout_masks
 from scratch.gradcheck import GradCheckResult, gradient_check, relative_difference
+from scratch.inference import accuracy, predict
 from scratch.initializers import INIT_TABLE, initialize_parameters
 from scratch.internals import backward_formulas, layer_internals
+from scratch.layers import norm_dropout_backward, norm_dropout_forward
 from scratch.losses import LOSS_TABLE, cost_from_targets, l2_penalty
 from scratch.network import (
     L_model_backward,
     L_model_forward,
-    accuracy,
     compute_cost,
     cost_of,
     linear_activation_backward,
     linear_activation_forward,
     linear_backward,
     linear_forward,
-    predict,
+)
+from scratch.optimizer_steps import (
+    update_lr,
+    update_parameters_with_adam,
+    update_parameters_with_momentum,
+    update_parameters_with_rmsprop,
 )
 from scratch.optimizers import (
     OPTIMIZERS,
@@ -33,12 +46,8 @@ from scratch.optimizers import (
     initialize_adam,
     initialize_velocity,
     schedule_lr_decay,
-    update_lr,
     update_parameters,
-    update_parameters_with_adam,
     update_parameters_with_gd,
-    update_parameters_with_momentum,
-    update_parameters_with_rmsprop,
 )
 from scratch.settings import TrainingSettings
 from scratch.spec import Layer, NetworkSpec, SpecError, build_spec
@@ -69,10 +78,17 @@ __all__ = [
     "as_input",
     "as_targets",
     "backward_formulas",
+    "batchnorm_backward",
+    "batchnorm_forward",
+    "batchnorm_inference",
     "build_spec",
     "compute_cost",
     "cost_from_targets",
     "cost_of",
+    "dropout_backward",
+    "dropout_forward",
+    "dropout_mask",
+    "dropout_masks",
     "get_activation",
     "gradient_check",
     "initialize_adam",
@@ -87,6 +103,8 @@ __all__ = [
     "load_dataset",
     "load_spec",
     "load_weights",
+    "norm_dropout_backward",
+    "norm_dropout_forward",
     "predict",
     "prepare_training",
     "relative_difference",
@@ -103,4 +121,5 @@ __all__ = [
     "update_parameters_with_gd",
     "update_parameters_with_momentum",
     "update_parameters_with_rmsprop",
+    "update_running_stats",
 ]

@@ -31,6 +31,13 @@ class BatchSchedule:
         return self.batch_size is None or self.batch_size >= self.m
 
     @property
+    def sizes(self) -> set[int]:
+        """The sizes of the batches: m, or the batch size and the smaller last batch."""
+        if self.full_batch:
+            return {self.m}
+        return {self.batch_size, self.m % self.batch_size} - {0}
+
+    @property
     def steps_per_epoch(self) -> int:
         return 1 if self.full_batch else -(-self.m // self.batch_size)
 

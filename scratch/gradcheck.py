@@ -4,6 +4,11 @@ For every parameter entry theta_i:
 ``g_num_i = (J(theta + eps e_i) - J(theta - eps e_i)) / (2 eps)``, with an error of order eps^2.
 The check reports the course's relative difference ``||g - g_num|| / (||g|| + ||g_num||)``,
 overall and per parameter array; in float64 a correct backward pass gives well under 2e-7.
+
+J is the training-mode cost: batch norm by the batch's own statistics (which move with every
+perturbed weight, as they do in backprop) and dropout by masks held fixed for every evaluation,
+the course's way to check a network with dropout. Batch norm's ``gamma`` and ``beta`` are
+checked like any weight; its running statistics are not parameters of J.
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from scratch.dropout import dropout_masks
 from scratch.network import L_model_backward, L_model_forward, cost_of
-from scratch.spec import NetworkSpec
+from scratch.spec import NetworkSpec, is_buffer
 from scratch.validation import as_input, as_targets, check_params
 
 Array = np.ndarray
@@ -52,8 +58,11 @@ def gradient_check(
     *,
     epsilon: float = DEFAULT_EPSILON,
     threshold: float = DEFAULT_THRESHOLD,
+    masks: Mapping[str, Array] | None = None,
 ) -> GradCheckResult:
-    """Compare ``L_model_backward``'s ``dW``, ``db`` with centred differences of the cost.
+    """Compare ``L_model_backward``'s ``dW``, ``db`` (and ``dgamma``, ``dbeta``) with centred
+    differences of the training-mode cost, the dropout ``masks`` held fixed (default: those of
+    step 0, as ``scratch.layer_internals`` takes them).
 
     Always computed in float64 (a float32 spec is checked as its float64 twin, since eps = 1e-7
     is below float32's resolution). Costs 2 forward passes per parameter entry: for study-sized
@@ -64,18 +73,24 @@ def gradient_check(
     theta = {key: np.array(value, dtype=np.float64) for key, value in parameters.items()}
     X = as_input(X, spec)
     T = as_targets(Y, spec, X.shape[1])
+    if masks is None:
+        masks = dropout_masks(spec, X.shape[1], 0)
+    masks = {key: np.asarray(value, dtype=np.float64) for key, value in masks.items()}
+    fixed = {"check": False, "training": True, "masks": masks}
 
-    AL, caches = L_model_forward(X, theta, spec)
+    AL, caches = L_model_forward(X, theta, spec, masks=masks)
     grads = L_model_backward(AL, T, caches, spec, input_grad=False)
     analytic, numeric = {}, {}
     for key, value in theta.items():
+        if is_buffer(key):
+            continue
         approx = np.empty_like(value)
         for index in np.ndindex(value.shape):
             original = value[index]
             value[index] = original + epsilon
-            plus = cost_of(X, T, theta, spec, check=False)
+            plus = cost_of(X, T, theta, spec, **fixed)
             value[index] = original - epsilon
-            minus = cost_of(X, T, theta, spec, check=False)
+            minus = cost_of(X, T, theta, spec, **fixed)
             value[index] = original
             approx[index] = (plus - minus) / (2 * epsilon)
         analytic[f"d{key}"], numeric[f"d{key}"] = grads[f"d{key}"], approx

@@ -1,6 +1,7 @@
 """Initialisation, drawn once on the scratch side (the torch side has no twin: it draws nothing and
 starts from these weights). One table entry per scheme: ``init(rng, n, n_prev) -> W`` of shape
-(n, n_prev), drawn in float64 from the caller's generator. Biases always start at zero.
+(n, n_prev), drawn in float64 from the caller's generator. Biases always start at zero
+(batch norm's ``gamma`` at one).
 
 - ``zeros``: W = 0. Every hidden unit computes the same function and receives the same
   gradient, so they stay identical forever (symmetry is never broken).
@@ -31,7 +32,9 @@ INIT_TABLE: dict[str, Init] = {
 def initialize_parameters(
     spec: NetworkSpec, rng: np.random.Generator | None = None
 ) -> dict[str, np.ndarray]:
-    """``W[l]`` drawn by the spec's init scheme, ``b[l] = 0``, in the spec's dtype.
+    """``W[l]`` drawn by the spec's init scheme, ``b[l] = 0``, in the spec's dtype; a batch-norm
+    layer has ``gamma[l] = 1`` and ``beta[l] = 0`` instead of ``b[l]``, and its state
+    ``running_mean[l] = 0``, ``running_var[l] = 1`` (torch's starting values).
 
     Draws in float64 from ``rng`` (default: a fresh ``np.random.default_rng(spec.seed)``, so no
     global state is touched), layer by layer, then casts: a float32 spec gets the float64
@@ -40,7 +43,15 @@ def initialize_parameters(
     rng = np.random.default_rng(spec.seed) if rng is None else rng
     init = INIT_TABLE[spec.init]
     params: dict[str, np.ndarray] = {}
-    for l, (n_prev, n) in enumerate(pairwise(spec.sizes), start=1):
+    for l, ((n_prev, n), layer) in enumerate(
+        zip(pairwise(spec.sizes), spec.layers, strict=True), 1
+    ):
         params[f"W{l}"] = init(rng, n, n_prev).astype(spec.dtype)
-        params[f"b{l}"] = np.zeros((n, 1), dtype=spec.dtype)
+        if not layer.batch_norm:
+            params[f"b{l}"] = np.zeros((n, 1), dtype=spec.dtype)
+            continue
+        params[f"gamma{l}"] = np.ones((n, 1), dtype=spec.dtype)
+        params[f"beta{l}"] = np.zeros((n, 1), dtype=spec.dtype)
+    for key, shape in spec.buffer_shapes().items():
+        params[key] = np.full(shape, 0.0 if key.startswith("running_mean") else 1.0, spec.dtype)
     return params

@@ -1,5 +1,6 @@
 """Every layer's quantities of one forward and backward pass, for study and comparison, and the
-backward formulas that compute them. ``torch_impl.internals`` is the twin: the same keys captured
+backward formulas that compute them, batch norm's and dropout's among them.
+``torch_impl.internals`` is the twin: the same keys captured
 from autograd, and the autograd nodes beside these formulas.
 """
 
@@ -9,9 +10,12 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from scratch.batchnorm import update_running_stats
+from scratch.dropout import dropout_masks
+from scratch.layers import layer_output
 from scratch.losses import cost_from_targets
 from scratch.network import L_model_backward, L_model_forward
-from scratch.spec import NetworkSpec
+from scratch.spec import Layer, NetworkSpec
 from scratch.validation import as_input, as_targets
 
 Array = np.ndarray
@@ -28,36 +32,93 @@ DERIVATIVE = {
     "leaky_relu": "where(Z{l} > 0, 1, slope)",
     "identity": "1",
 }
+DERIVATIVE_OF_INPUT = {
+    "sigmoid": "sigmoid({Z}) (1 - sigmoid({Z}))",
+    "tanh": "(1 - tanh({Z})^2)",
+    "relu": "({Z} > 0)",
+    "leaky_relu": "where({Z} > 0, 1, slope)",
+    "identity": "1",
+}
 
 
 def layer_internals(
-    X: Array, Y: Array, parameters: Mapping[str, Array], spec: NetworkSpec
+    X: Array,
+    Y: Array,
+    parameters: Mapping[str, Array],
+    spec: NetworkSpec,
+    *,
+    masks: Mapping[str, Array] | None = None,
+    training: bool = True,
 ) -> dict[str, Array]:
     """One forward and backward pass, laid out flat for study and comparison: ``Z1..ZL``,
-    ``A1..AL``, ``dZ1..dZL``, ``dA0..dA{L-1}``, ``dW1..dWL``, ``db1..dbL`` and ``cost`` (0-d)."""
+    ``A1..AL``, ``dZ1..dZL``, ``dA0..dA{L-1}``, ``dW1..dWL``, ``db1..dbL`` and ``cost`` (0-d).
+
+    A batch-norm layer adds ``Z_norm{l}``, ``Z_tilde{l}``, ``dZ_tilde{l}``, ``dgamma{l}``,
+    ``dbeta{l}`` (and has no ``db{l}``), and ``running_mean{l}``, ``running_var{l}`` as this
+    training pass leaves them; a dropout layer adds its mask ``D{l}``, and its ``A{l}`` is the
+    masked output. ``masks``: the dropout masks (default: those of step 0,
+    ``scratch.dropout_masks(spec, m, 0)``). ``training=False``: the forward pass at inference
+    (running statistics, nothing dropped) and its cost, and no backward pass."""
     X = as_input(X, spec)
     T = as_targets(Y, spec, X.shape[1])
-    AL, caches = L_model_forward(X, parameters, spec)
+    if training and masks is None:
+        masks = dropout_masks(spec, X.shape[1], 0)
+    AL, caches = L_model_forward(X, parameters, spec, masks=masks, training=training)
     ZL = caches[-1].activation_cache.Z
     out = {"cost": np.asarray(cost_from_targets(ZL, T, spec, parameters), dtype=spec.dtype)}
-    for l, (_, (Z, A)) in enumerate(caches, start=1):
-        out[f"Z{l}"], out[f"A{l}"] = Z, A
-    out.update(L_model_backward(AL, T, caches, spec))
+    for l, (cache, layer) in enumerate(zip(caches, spec.layers, strict=True), start=1):
+        norm = getattr(cache, "norm_cache", None)
+        out[f"Z{l}"] = cache.activation_cache.Z if norm is None else norm.Z
+        if norm is not None:
+            out[f"Z_norm{l}"], out[f"Z_tilde{l}"] = norm.Z_norm, cache.activation_cache.Z
+        out[f"A{l}"] = layer_output(cache)
+        if layer.dropout and training:
+            out[f"D{l}"] = cache.dropout_cache.D
+        if norm is not None and training:
+            running = {
+                key: parameters[f"{key}{l}"].copy() for key in ("running_mean", "running_var")
+            }
+            update_running_stats(*running.values(), norm, spec.batch_norm_momentum)
+            out |= {f"{key}{l}": value for key, value in running.items()}
+    if training:
+        out.update(L_model_backward(AL, T, caches, spec))
     return out
 
 
 def backward_formulas(spec: NetworkSpec) -> list[str]:
     """The backward pass of ``L_model_backward`` as formulas, in the order it computes them:
-    layer L down to 1, ``dZ``, ``dW``, ``db``, then ``dA`` of the layer below."""
+    layer L down to 1, ``dZ``, ``dW``, ``db``, then ``dA`` of the layer below; a batch-norm
+    layer has ``dZ_tilde``, ``dgamma``, ``dbeta``, ``dZ``, ``dW``, ``dA``, and a dropout
+    layer's ``dA`` goes through its mask first."""
     rows = []
     for l in range(spec.L, 0, -1):
+        layer = spec.layers[l - 1]
         if l == spec.L:
             rows.append(f"dZ{l} = {OUTPUT_GRADIENT[spec.loss].format(L=l)}")
+        elif layer.batch_norm or layer.dropout:
+            rows.extend(_norm_dropout_rows(l, layer))
         else:
-            derivative = DERIVATIVE[spec.layers[l - 1].activation].format(l=l)
+            derivative = DERIVATIVE[layer.activation].format(l=l)
             rows.append(f"dZ{l} = dA{l} * {derivative}")
         penalty = f" + (l2/m) W{l}" if spec.l2 else ""
         rows.append(f"dW{l} = dZ{l} A{l - 1}^T / m{penalty}")
-        rows.append(f"db{l} = sum(dZ{l}, axis=1) / m")
+        if not layer.batch_norm:
+            rows.append(f"db{l} = sum(dZ{l}, axis=1) / m")
         rows.append(f"dA{l - 1} = W{l}^T dZ{l}")
     return rows
+
+
+def _norm_dropout_rows(l: int, layer: Layer) -> list[str]:
+    """The rows of a layer with batch norm and/or dropout, down to ``dZ{l}``: ``g'`` is written
+    in terms of its input (``Z_tilde``, or ``Z``), since ``A{l}`` is the masked output."""
+    dA = f"(dA{l} * D{l} / {layer.keep_prob:g})" if layer.dropout else f"dA{l}"
+    given = f"Z_tilde{l}" if layer.batch_norm else f"Z{l}"
+    derivative = DERIVATIVE_OF_INPUT[layer.activation].format(Z=given)
+    if not layer.batch_norm:
+        return [f"dZ{l} = {dA} * {derivative}"]
+    return [
+        f"dZ_tilde{l} = {dA} * {derivative}",
+        f"dgamma{l} = sum(dZ_tilde{l} * Z_norm{l}, axis=1) / m",
+        f"dbeta{l} = sum(dZ_tilde{l}, axis=1) / m",
+        f"dZ{l} = gamma{l} / sqrt(var{l} + eps) * (dZ_tilde{l} - dbeta{l} - Z_norm{l} dgamma{l})",
+    ]

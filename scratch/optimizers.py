@@ -12,8 +12,10 @@ For every parameter ``W`` (each ``W[l]`` and ``b[l]``) with gradient ``dW``, at 
                      ``W -= alpha v_hat / (sqrt(s_hat) + epsilon)``
 
 with ``v`` and ``s`` starting at zero (``initialize_velocity``, ``initialize_adam``). The state is
-keyed like ``grads`` (``dW1, db1, ...``). The course's functions return new arrays; the training
-loop's ``Optimizer`` runs the same kernels in place, into buffers allocated once.
+keyed like ``grads`` (``dW1, db1, ...``). Batch norm's ``gamma`` and ``beta`` are parameters like
+any other; its running statistics are not learned, and every update passes them through. The
+course's one-step functions (``scratch.optimizer_steps``) return new arrays; the training loop's
+``Optimizer`` runs the same kernels in place, into buffers allocated once.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from scratch.spec_rules import is_buffer
 
 Array = np.ndarray
 Params = dict[str, Array]
@@ -40,8 +44,14 @@ def update_parameters(
     arrays of ``out`` (same keys and shapes) without allocating, which the training loop uses.
     """
     if out is None:
-        return {key: value - learning_rate * grads[f"d{key}"] for key, value in parameters.items()}
+        return {
+            key: value.copy() if is_buffer(key) else value - learning_rate * grads[f"d{key}"]
+            for key, value in parameters.items()
+        }
     for key, value in parameters.items():
+        if is_buffer(key):
+            np.copyto(out[key], value)
+            continue
         step = np.multiply(grads[f"d{key}"], learning_rate, out=out[key])
         np.subtract(value, step, out=step)
     return out
@@ -51,7 +61,7 @@ update_parameters_with_gd = update_parameters  # the follow-on course's name for
 
 
 def _zeros_like_grads(parameters: Mapping[str, Array]) -> Params:
-    return {f"d{key}": np.zeros_like(value) for key, value in parameters.items()}
+    return {f"d{k}": np.zeros_like(value) for k, value in parameters.items() if not is_buffer(k)}
 
 
 def initialize_velocity(parameters: Mapping[str, Array]) -> Params:
@@ -80,58 +90,6 @@ def _divide_step(
     np.divide(numerator, tmp, out=tmp)
     tmp *= rate
     np.subtract(W, tmp, out=out)
-
-
-def update_parameters_with_momentum(
-    parameters: Mapping[str, Array],
-    grads: Mapping[str, Array],
-    v: Mapping[str, Array],
-    beta: float,
-    learning_rate: float,
-) -> tuple[Params, Params]:
-    """One step of gradient descent with momentum; returns new ``(parameters, v)``."""
-    state = Optimizer("momentum", parameters, beta1=beta, v=v)
-    return state.step(parameters, grads, learning_rate), state.v
-
-
-def update_parameters_with_rmsprop(
-    parameters: Mapping[str, Array],
-    grads: Mapping[str, Array],
-    s: Mapping[str, Array],
-    beta2: float,
-    learning_rate: float,
-    epsilon: float = 1e-8,
-) -> tuple[Params, Params]:
-    """One RMSprop step; returns new ``(parameters, s)``."""
-    state = Optimizer("rmsprop", parameters, beta2=beta2, epsilon=epsilon, s=s)
-    return state.step(parameters, grads, learning_rate), state.s
-
-
-def update_parameters_with_adam(
-    parameters: Mapping[str, Array],
-    grads: Mapping[str, Array],
-    v: Mapping[str, Array],
-    s: Mapping[str, Array],
-    t: int,
-    learning_rate: float = 0.01,
-    beta1: float = 0.9,
-    beta2: float = 0.999,
-    epsilon: float = 1e-8,
-) -> tuple[Params, Params, Params, Params, Params]:
-    """Adam's step number ``t`` (counted from 1); returns new ``(parameters, v, s, v_corrected,
-    s_corrected)``, the bias-corrected moments as the course's assignment returns them."""
-    if not isinstance(t, int | np.integer) or isinstance(t, bool) or t < 1:
-        raise ValueError(f"t must be the step number, an integer >= 1, got {t!r}")
-    state = Optimizer(
-        "adam", parameters, beta1=beta1, beta2=beta2, epsilon=epsilon, v=v, s=s, t=int(t) - 1
-    )
-    new = state.step(parameters, grads, learning_rate)
-    return new, state.v, state.s, state.v_hat, state.s_hat
-
-
-def update_lr(learning_rate0: float, epoch_num: int, decay_rate: float) -> float:
-    """The course's decay: ``alpha0 / (1 + decay_rate epoch_num)``."""
-    return schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1)
 
 
 def schedule_lr_decay(
@@ -170,7 +128,7 @@ class Optimizer:
         adam = self.name == "adam"
         self.v_hat = _zeros_like_grads(self.parameters) if adam else {}
         self.s_hat = _zeros_like_grads(self.parameters) if adam else {}
-        self._tmp = {key: np.empty_like(value) for key, value in self.parameters.items()}
+        self._tmp = {k: np.empty_like(v) for k, v in self.parameters.items() if not is_buffer(k)}
         self.parameters = {}  # only the shapes were needed
 
     @classmethod
@@ -226,12 +184,16 @@ class Optimizer:
         out: Params | None = None,
     ) -> Params:
         """The parameters after one step, written into ``out`` (arrays other than
-        ``parameters``') or into new arrays."""
+        ``parameters``', but for the running statistics, which may be the same arrays) or into
+        new arrays."""
         self.t += 1
         if out is None:
             out = {key: np.empty_like(value) for key, value in parameters.items()}
-        for key, W in parameters.items():
-            dW, new, tmp, name = grads[f"d{key}"], out[key], self._tmp[key], f"d{key}"
+        for key in parameters.keys() - self._tmp.keys():  # batch norm's running statistics
+            if out[key] is not parameters[key]:
+                np.copyto(out[key], parameters[key])
+        for key, tmp in self._tmp.items():
+            W, dW, new, name = parameters[key], grads[f"d{key}"], out[key], f"d{key}"
             if self.name == "gd":
                 np.multiply(dW, learning_rate, out=tmp)
                 np.subtract(W, tmp, out=new)
@@ -258,7 +220,7 @@ def _state(what: str, given: Mapping[str, Array] | None, parameters: Mapping[str
     ``dW1, db1, ...`` and shaped like it."""
     if given is None:
         return _zeros_like_grads(parameters)
-    wanted = {f"d{key}": value for key, value in parameters.items()}
+    wanted = {f"d{key}": value for key, value in parameters.items() if not is_buffer(key)}
     if not isinstance(given, Mapping) or given.keys() != wanted.keys():
         keys = sorted(given) if isinstance(given, Mapping) else type(given).__name__
         raise ValueError(f"{what} must hold {', '.join(wanted)} (one per parameter), got {keys}")

@@ -1,16 +1,14 @@
 """The referee: the one comparison every check between the two implementations goes through.
-NumPy only, like its tolerance table (``scratch.tolerances``): it imports without torch, so a
-NumPy-only user and ``nn-compare`` can use it.
+NumPy only, like its tolerance table (``scratch.tolerances``, which judges two arrays): it
+imports without torch, so a NumPy-only user and ``nn-compare`` can use it.
 
 ``compare(quantity, a, b)`` checks shape, then dtype, then values, and returns a ``Comparison``
 that names the quantity (``Z3``, ``dW2``, ``cost``) and its layer, the largest absolute and
 relative difference, the entry that matters (``dW2[1, 0]``, the worst; ``cost[417]``, the step
 where two curves part) and both sides' values there. ``compare_all`` does that key by key for
 two dicts (``layer_internals``, parameters) in the order the network computes them, so its first
-failure is where the two computations part; ``compare_training`` does it for two training runs.
-``assert_parity`` turns a failure into a ``ParityError`` whose message says all of that.
-How two arrays are judged is the table's: see ``scratch.tolerances``.
-"""
+failure is where they part; ``compare_training`` does it for two training runs, and
+``assert_parity`` turns a failure into a ``ParityError`` whose message says all of that."""
 
 from __future__ import annotations
 
@@ -25,6 +23,8 @@ from scratch.tolerances import (
     CURVE,
     TRAINED,
     Tolerance,
+    computation_order,
+    has_batch_norm,
     kind_of,
     parse_quantity,
     tolerance,
@@ -119,15 +119,8 @@ def compare(
     kind = kind or kind_of(quantity)
     dtype = np.dtype(a.dtype if dtype is None else dtype).name
     tol = tolerance(dtype, kind) if tol is None else tol
-    same = {
-        "quantity": quantity,
-        "kind": kind,
-        "dtype": dtype,
-        "tolerance": tol,
-        "names": names,
-        "shapes": (a.shape, b.shape),
-        "dtypes": (a.dtype.name, b.dtype.name),
-    }
+    same = {"quantity": quantity, "kind": kind, "dtype": dtype, "tolerance": tol, "names": names}
+    same |= {"shapes": (a.shape, b.shape), "dtypes": (a.dtype.name, b.dtype.name)}
     if a.shape != b.shape:
         return Comparison(**same, problem="shape")
     if a.dtype != b.dtype:
@@ -150,8 +143,8 @@ def compare(
     if tol.elementwise and outside.size:
         at = outside[0]
     else:
-        furthest = np.flatnonzero(used == used.max())
-        at = furthest[np.argmax(diff[furthest])]  # of those, the largest difference
+        furthest = np.flatnonzero(used == used.max())  # and of those, the largest difference
+        at = furthest[np.argmax(diff[furthest])]
     return Comparison(
         **same,
         max_abs=float(diff.max()),
@@ -161,22 +154,6 @@ def compare(
         values=(float(a64[at]), float(b64[at])),
         problem="values" if outside.size else None,
     )
-
-
-def _order(quantity: str) -> tuple[int, int, int]:
-    """Where a quantity is computed: the forward pass layer by layer (``W``, ``b``, ``Z``,
-    ``A``), the cost, then the backward pass from layer L down (``dZ``, ``dW``, ``db``, and the
-    ``dA`` of the layer before)."""
-    name, layer = parse_quantity(quantity)
-    if name in ("cost", "learning_rate"):
-        return 1, 0, ("cost", "learning_rate").index(name)
-    if name == "t" or name[:2] in ("v_", "s_"):  # the optimizer's state, after the weights
-        return 3, layer or 0, ("t", "v_dW", "v_db", "s_dW", "s_db").index(name)
-    if name in ("W", "b", "Z", "A"):
-        return 0, layer, ("W", "b", "Z", "A").index(name)
-    if name == "dA":  # dA[l-1] comes out of layer l's backward step
-        return 2, -(layer + 1), 3
-    return 2, -layer, ("dZ", "dW", "db").index(name)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -224,15 +201,18 @@ def compare_all(
 ) -> Comparisons:
     """``compare`` every key of two dicts (``layer_internals``, parameters) in computation
     order, with ``compare``'s options. Both must hold the same keys; a key on one side only is
-    a ``ParityError``."""
+    a ``ParityError``. Without ``kind``, the quantities of a network with batch norm fall in
+    the table's batch-norm rows (``kind_of(key, batch_norm=True)``)."""
     only = [(names[0], sorted(a.keys() - b.keys())), (names[1], sorted(b.keys() - a.keys()))]
     if any(keys for _, keys in only):
         listed = "; ".join(f"only {name} has {', '.join(keys)}" for name, keys in only if keys)
         raise ParityError(f"the two sides hold different quantities: {listed}")
+    same = {"dtype": dtype, "tol": tol, "names": names}
+    norm = has_batch_norm(a)
     return Comparisons(
         tuple(
-            compare(key, a[key], b[key], kind=kind, dtype=dtype, tol=tol, names=names)
-            for key in sorted(a, key=_order)
+            compare(key, a[key], b[key], kind=kind or kind_of(key, batch_norm=norm), **same)
+            for key in sorted(a, key=computation_order)
         )
     )
 

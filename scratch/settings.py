@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from scratch.optimizers import OPTIMIZERS, Optimizer, schedule_lr_decay
-from scratch.spec import is_int
+from scratch.spec_rules import is_int
 from scratch.validation import check_positive
 
 

@@ -12,64 +12,69 @@ File format (JSON, or YAML when PyYAML is installed; read and written by ``scrat
      "init": "small_random", "loss": "binary_cross_entropy", "l2": 0.0,
      "dtype": "float64", "seed": 1}
 
-``leaky_relu`` layers may carry ``"negative_slope"`` (default 0.01, PyTorch's default).
+``leaky_relu`` layers may carry ``"negative_slope"`` (default 0.01, PyTorch's default). A hidden
+layer may carry ``"keep_prob"`` (inverted dropout on its output, in (0, 1]; 1, the default, means
+none) and ``"batch_norm": true`` (batch normalisation of its ``Z`` before the activation; the
+layer then has no bias, and learns ``gamma`` and ``beta`` instead). A spec with batch norm may
+set ``"batch_norm_momentum"`` (default 0.1, torch's sense: ``running = (1 - momentum) running +
+momentum batch``) and ``"batch_norm_eps"`` (default 1e-5). A field at its default is not written,
+so a file written before these fields existed reads, and writes back, as the same network.
 """
 
 from __future__ import annotations
 
 import json
-import math
-import numbers
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Any
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "identity", "softmax")
-HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "identity")
-INITS = ("zeros", "small_random", "xavier", "he")
-LOSSES = ("binary_cross_entropy", "cross_entropy", "mse")
-DTYPES = ("float64", "float32")
-DEFAULT_NEGATIVE_SLOPE = 0.01
+from scratch.spec_rules import (
+    ACTIVATIONS,
+    BUFFERS,
+    DEFAULT_BATCH_NORM_EPS,
+    DEFAULT_BATCH_NORM_MOMENTUM,
+    DEFAULT_NEGATIVE_SLOPE,
+    DTYPES,
+    HIDDEN_ACTIVATIONS,
+    INITS,
+    LOSS_OUTPUT,
+    LOSSES,
+    SpecError,
+    check_spec_dict,
+    is_buffer,
+    is_int,
+    validate_spec,
+)
 
-# The output layer each loss requires: its activation, and a check on its number of units.
-LOSS_OUTPUT = {
-    "binary_cross_entropy": ("sigmoid", lambda n: n == 1, "exactly 1 unit"),
-    "cross_entropy": ("softmax", lambda n: n >= 2, "at least 2 units"),
-    "mse": ("identity", lambda n: n >= 1, "at least 1 unit"),
-}
-
-
-class SpecError(ValueError):
-    """A layer spec that cannot describe a network; the message names the layer and field."""
-
-
-def is_int(value: Any) -> bool:
-    """An integer, and not a bool (``True`` is not a layer size)."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def is_finite_real(value: Any) -> bool:
-    """A finite real number, and not a bool."""
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _choice(where: str, name: str, value: Any, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise SpecError(f"{where}: {name} {value!r} is unknown; choose one of {', '.join(allowed)}")
+# The spec's vocabulary, defined with its rules in scratch.spec_rules and read from here too.
+__all__ = ["ACTIVATIONS", "DTYPES", "HIDDEN_ACTIVATIONS", "INITS", "LOSSES", "LOSS_OUTPUT"]
+__all__ += ["Layer", "NetworkSpec", "SpecError", "build_spec", "is_buffer", "is_int"]
 
 
 @dataclass(frozen=True)
 class Layer:
-    """One layer of ``units`` neurons and its ``activation`` (elementwise; softmax per column)."""
+    """One layer of ``units`` neurons and its ``activation`` (elementwise; softmax per column);
+    a hidden layer may add inverted dropout (``keep_prob < 1``) and batch norm."""
 
     units: int
     activation: str
     negative_slope: float = DEFAULT_NEGATIVE_SLOPE
+    keep_prob: float = 1.0
+    batch_norm: bool = False
+
+    @property
+    def dropout(self) -> bool:
+        return self.keep_prob != 1
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"units": self.units, "activation": self.activation}
         if self.activation == "leaky_relu":
             out["negative_slope"] = self.negative_slope
+        if self.dropout:
+            out["keep_prob"] = self.keep_prob
+        if self.batch_norm:
+            out["batch_norm"] = True
         return out
 
 
@@ -88,10 +93,12 @@ class NetworkSpec:
     l2: float = 0.0
     dtype: str = "float64"
     seed: int = 0
+    batch_norm_momentum: float = DEFAULT_BATCH_NORM_MOMENTUM
+    batch_norm_eps: float = DEFAULT_BATCH_NORM_EPS
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "layers", tuple(self.layers))
-        _validate(self)
+        validate_spec(self)
 
     @property
     def L(self) -> int:
@@ -106,28 +113,83 @@ class NetworkSpec:
     def activations(self) -> tuple[str, ...]:
         return tuple(layer.activation for layer in self.layers)
 
+    @property
+    def batch_norm(self) -> bool:
+        """Whether any layer has batch norm (its state then travels with the weights)."""
+        return any(layer.batch_norm for layer in self.layers)
+
+    @property
+    def dropout(self) -> bool:
+        """Whether any layer has dropout (training then needs the step's masks)."""
+        return any(layer.dropout for layer in self.layers)
+
     def describe(self) -> str:
-        """One line: sizes, activations, loss, init, L2, dtype and seed."""
+        """One line: sizes, activations, loss, init, L2, batch norm, dropout, dtype and seed."""
         l2 = f", l2 {self.l2}" if self.l2 else ""
+        norms = [str(l) for l, layer in enumerate(self.layers, start=1) if layer.batch_norm]
+        drops = [f"{l}: {x.keep_prob}" for l, x in enumerate(self.layers, start=1) if x.dropout]
+        extras = f", batch norm on layer(s) {', '.join(norms)}" if norms else ""
+        extras += f", keep_prob {{{', '.join(drops)}}}" if drops else ""
         return (
-            f"{list(self.sizes)} {'/'.join(self.activations)}, {self.loss}, {self.init} init{l2}, "
-            f"{self.dtype}, seed {self.seed}"
+            f"{list(self.sizes)} {'/'.join(self.activations)}, {self.loss}, {self.init} init{l2}"
+            f"{extras}, {self.dtype}, seed {self.seed}"
         )
 
     def param_shapes(self) -> dict[str, tuple[int, int]]:
-        """Course layout, in order W1, b1, ...: ``W{l}`` (n[l], n[l-1]) and ``b{l}`` (n[l], 1)."""
+        """The learned parameters in course layout, in order W1, b1, ...: ``W{l}`` (n[l],
+        n[l-1]) and ``b{l}`` (n[l], 1); a batch-norm layer has ``gamma{l}``, ``beta{l}`` (n[l],
+        1) in place of ``b{l}``."""
         shapes: dict[str, tuple[int, int]] = {}
-        for l, (n_prev, n) in enumerate(pairwise(self.sizes), start=1):
+        for l, ((n_prev, n), layer) in enumerate(
+            zip(pairwise(self.sizes), self.layers, strict=True), 1
+        ):
             shapes[f"W{l}"] = (n, n_prev)
-            shapes[f"b{l}"] = (n, 1)
+            for name in ("gamma", "beta") if layer.batch_norm else ("b",):
+                shapes[f"{name}{l}"] = (n, 1)
         return shapes
+
+    def buffer_shapes(self) -> dict[str, tuple[int, int]]:
+        """The batch-norm state that is not learned: ``running_mean{l}``, ``running_var{l}``
+        (n[l], 1) of each batch-norm layer; empty without batch norm."""
+        return {
+            f"{name}{l}": (layer.units, 1)
+            for l, layer in enumerate(self.layers, start=1)
+            if layer.batch_norm
+            for name in BUFFERS
+        }
+
+    def with_hidden_layers(
+        self,
+        *,
+        keep_prob: float | Sequence[float] | None = None,
+        batch_norm: bool | Sequence[bool] | None = None,
+    ) -> NetworkSpec:
+        """A copy with the hidden layers' ``keep_prob`` and ``batch_norm`` set: one value for
+        every hidden layer, or one per hidden layer; ``None`` leaves the field as it is."""
+        hidden = self.layers[:-1]
+        changes: list[dict[str, Any]] = [{} for _ in hidden]
+        for name, value in (("keep_prob", keep_prob), ("batch_norm", batch_norm)):
+            if value is None:
+                continue
+            values = list(value) if isinstance(value, list | tuple) else [value] * len(hidden)
+            if len(values) != len(hidden):
+                raise SpecError(
+                    f"spec: {name} gives {len(values)} value(s) for {len(hidden)} hidden "
+                    "layer(s); give one for all or one per hidden layer"
+                )
+            for change, item in zip(changes, values, strict=True):
+                change[name] = item
+        layers = [replace(layer, **change) for layer, change in zip(hidden, changes, strict=True)]
+        return replace(self, layers=(*layers, self.layers[-1]))
 
     def replace(self, **changes: Any) -> NetworkSpec:
         """A copy with some fields changed, validated again."""
         return NetworkSpec.from_dict({**self.to_dict(), **changes})
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """The file format's dict; the batch-norm settings only where they are not the
+        defaults, so a spec without them writes exactly what it did before they existed."""
+        out = {
             "input_size": self.input_size,
             "layers": [layer.to_dict() for layer in self.layers],
             "init": self.init,
@@ -136,6 +198,11 @@ class NetworkSpec:
             "dtype": self.dtype,
             "seed": self.seed,
         }
+        if self.batch_norm_momentum != DEFAULT_BATCH_NORM_MOMENTUM:
+            out["batch_norm_momentum"] = self.batch_norm_momentum
+        if self.batch_norm_eps != DEFAULT_BATCH_NORM_EPS:
+            out["batch_norm_eps"] = self.batch_norm_eps
+        return out
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2)
@@ -143,30 +210,8 @@ class NetworkSpec:
     @classmethod
     def from_dict(cls, data: Any) -> NetworkSpec:
         """Build from the file format's dict, rejecting missing and unknown fields by name."""
-        if not isinstance(data, dict):
-            raise SpecError(f"spec: expected a mapping of fields, got {type(data).__name__}")
-        known = {"input_size", "layers", "init", "loss", "l2", "dtype", "seed"}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise SpecError(f"spec: unknown field(s) {', '.join(map(repr, unknown))}")
-        for required in ("input_size", "layers"):
-            if required not in data:
-                raise SpecError(f"spec: field {required!r} is missing")
-        layers = data["layers"]
-        if not isinstance(layers, list | tuple):
-            raise SpecError(f"spec: 'layers' must be a list, got {type(layers).__name__}")
-        built = []
-        for i, entry in enumerate(layers, start=1):
-            if not isinstance(entry, dict):
-                raise SpecError(f"layer {i}: expected a mapping, got {type(entry).__name__}")
-            extra = sorted(set(entry) - {"units", "activation", "negative_slope"})
-            if extra:
-                raise SpecError(f"layer {i}: unknown field(s) {', '.join(map(repr, extra))}")
-            for required in ("units", "activation"):
-                if required not in entry:
-                    raise SpecError(f"layer {i}: field {required!r} is missing")
-            built.append(Layer(**entry))
-        return cls(**{**data, "layers": tuple(built)})
+        layers = check_spec_dict(data)
+        return cls(**{**data, "layers": tuple(Layer(**entry) for entry in layers)})
 
     @classmethod
     def from_json(cls, text: str) -> NetworkSpec:
@@ -175,43 +220,6 @@ class NetworkSpec:
         except json.JSONDecodeError as err:
             raise SpecError(f"spec: not valid JSON ({err})") from None
         return cls.from_dict(data)
-
-
-def _validate(spec: NetworkSpec) -> None:
-    if not is_int(spec.input_size) or spec.input_size < 1:
-        raise SpecError(f"spec: input_size must be a positive integer, got {spec.input_size!r}")
-    if not spec.layers:
-        raise SpecError("spec: 'layers' is empty; a network needs at least an output layer")
-    last = len(spec.layers)
-    for i, layer in enumerate(spec.layers, start=1):
-        where = f"layer {i}"
-        if not isinstance(layer, Layer):
-            raise SpecError(f"{where}: expected a Layer, got {type(layer).__name__}")
-        if not is_int(layer.units) or layer.units < 1:
-            raise SpecError(f"{where}: units must be a positive integer, got {layer.units!r}")
-        _choice(where, "activation", layer.activation, ACTIVATIONS)
-        if i < last and layer.activation not in HIDDEN_ACTIVATIONS:
-            raise SpecError(
-                f"{where}: activation {layer.activation!r} is only allowed on the output layer "
-                f"(with loss 'cross_entropy'); hidden layers take {', '.join(HIDDEN_ACTIVATIONS)}"
-            )
-        slope = layer.negative_slope
-        if not is_finite_real(slope) or slope < 0:
-            raise SpecError(f"{where}: negative_slope must be a finite number >= 0, got {slope!r}")
-    _choice("spec", "init", spec.init, INITS)
-    _choice("spec", "loss", spec.loss, LOSSES)
-    _choice("spec", "dtype", spec.dtype, DTYPES)
-    if not is_finite_real(spec.l2) or spec.l2 < 0:
-        raise SpecError(f"spec: l2 must be a finite number >= 0, got {spec.l2!r}")
-    if not is_int(spec.seed) or spec.seed < 0:
-        raise SpecError(f"spec: seed must be a non-negative integer, got {spec.seed!r}")
-    activation, fits, wanted = LOSS_OUTPUT[spec.loss]
-    out = spec.layers[-1]
-    if out.activation != activation or not fits(out.units):
-        raise SpecError(
-            f"layer {last} (output): loss {spec.loss!r} needs a {activation} output layer with "
-            f"{wanted}, got {out.units} {out.activation} unit(s)"
-        )
 
 
 def build_spec(

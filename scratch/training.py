@@ -2,9 +2,13 @@
 is ``torch_impl.training``).
 
 ``TrainingSettings`` says how to train; ``prepare_training`` checks and converts the data once;
-``BatchSchedule`` says which examples step t uses; ``TrainResult`` is what every ``train``
-returns. ``torch_impl.train`` and ``train_plain`` use the same, so the loops see identical arrays
-in an identical order.
+``BatchSchedule`` says which examples step t uses, and ``scratch.dropout_masks`` which units it
+drops; ``TrainResult`` is what every ``train`` returns. ``torch_impl.train`` and ``train_plain``
+use the same, so the loops see identical arrays in an identical order.
+
+A step is: the forward pass in training mode (batch statistics, the step's masks), the cost, the
+running statistics of each batch-norm layer updated from the batch's (``update_running_stats``:
+they ride in ``params``, unlearned), the backward pass and the optimizer's update.
 """
 
 from __future__ import annotations
@@ -17,17 +21,15 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from scratch.batches import BatchSchedule
+from scratch.batchnorm import check_batch, update_running_stats
+from scratch.dropout import dropout_masks
 from scratch.initializers import initialize_parameters
+from scratch.layers import ActivationCache, LayerCache, NormDropoutCache
 from scratch.losses import cost_from_targets
-from scratch.network import (
-    ActivationCache,
-    L_model_backward,
-    L_model_forward,
-    LayerCache,
-)
+from scratch.network import L_model_backward, L_model_forward
 from scratch.optimizers import Optimizer
 from scratch.settings import TrainingSettings
-from scratch.spec import NetworkSpec
+from scratch.spec import NetworkSpec, is_buffer
 from scratch.validation import as_input, as_targets, check_params
 
 Array = np.ndarray
@@ -37,7 +39,8 @@ Callback = Callable[[int, float], None]
 
 @dataclass
 class TrainResult:
-    """``params``: final parameters (course layout); ``costs[t]``: the cost at iteration t,
+    """``params``: final parameters (course layout; with batch norm, its running statistics
+    too, as ``initialize_parameters`` lays them out); ``costs[t]``: the cost at iteration t,
     computed before that iteration's update, for t = start_iteration .. start_iteration+len-1;
     ``state``: the optimizer's final state (``Optimizer.state()``: ``v_dW1``, ..., ``t``; empty
     for plain gradient descent); ``learning_rates[t]``: the step size each update used."""
@@ -104,27 +107,47 @@ def prepare_training(
         check_params(params, spec, name="params")
         start = {key: np.array(value, copy=True) for key, value in params.items()}
     schedule = BatchSchedule(m, settings.batch_size, settings.shuffle, spec.seed)
+    norms = [l for l, layer in enumerate(spec.layers, start=1) if layer.batch_norm]
+    if norms and 1 in schedule.sizes:
+        why = f" (m = {m}, batch_size = {settings.batch_size})" if m > 1 else " (m = 1)"
+        check_batch(1, norms[0], why)
     return TrainingInputs(X, T, start, schedule, settings, settings.build_optimizer(start, state))
 
 
 class StepArrays(NamedTuple):
     """A step's arrays, handed to the next step of the same batch size to write into."""
 
-    caches: list[LayerCache]
+    caches: list[LayerCache | NormDropoutCache]
     grads: dict[str, Array]
+    masks: dict[str, Array]
+    uniform: dict[str, Array]  # float64 draws of float32 masks
 
     @classmethod
-    def for_next_step(cls, caches: list[LayerCache], grads: dict[str, Array]) -> StepArrays:
-        """Each hidden layer's ``A[l]`` is to be written over its ``Z[l]``, and ``dZ[l]`` over
-        ``dA[l]``: an update needs neither ``Z[l]`` nor ``dA[l]`` once ``A[l]`` and ``dZ[l]`` are
-        known (the derivatives read ``A`` only), and writing over an array still in the cache
-        beats writing a second one."""
+    def for_next_step(
+        cls,
+        caches: list,
+        grads: dict[str, Array],
+        masks: dict[str, Array],
+        uniform: dict[str, Array] | None = None,
+    ) -> StepArrays:
+        """Each hidden layer's activation output ``A`` is to be written over its input (``Z``,
+        or ``Z_tilde`` with batch norm), and the activation's ``dZ`` (``dZ_tilde`` with batch
+        norm) over ``dA[l]``: an update needs neither once ``A`` and ``dZ`` are known (the
+        derivatives read ``A`` only), and writing over an array still in the cache beats
+        writing a second one. The masks are drawn over too."""
         L = len(caches)
-        layers = [
-            LayerCache(linear, ActivationCache(Z, Z if l < L else A))
-            for l, (linear, (Z, A)) in enumerate(caches, start=1)
-        ]
-        return cls(layers, grads | {f"dZ{l}": grads[f"dA{l}"] for l in range(1, L)})
+        layers: list[LayerCache | NormDropoutCache] = []
+        reuse = dict(grads)
+        for l, cache in enumerate(caches, start=1):
+            Z, A = cache.activation_cache
+            activation = ActivationCache(Z, Z if l < L else A)
+            layers.append(cache._replace(activation_cache=activation))
+            if l < L:
+                norm = isinstance(cache, NormDropoutCache) and cache.norm_cache is not None
+                reuse[f"dZ_tilde{l}" if norm else f"dZ{l}"] = grads[f"dA{l}"]
+        if uniform is None:  # float32 masks are drawn in float64 first
+            uniform = {k: np.empty(D.shape) for k, D in masks.items() if D.dtype != np.float64}
+        return cls(layers, reuse, masks, uniform)
 
 
 def train(
@@ -149,25 +172,33 @@ def train(
     run = prepare_training(spec, X, Y, TrainingSettings.of(settings, **fields), params, state)
     steps = run.settings
     current = run.params
-    spare = {key: np.empty_like(value) for key, value in current.items()}
+    # The running statistics are not learned: both parameter buffers hold the same arrays.
+    spare = {key: v if is_buffer(key) else np.empty_like(v) for key, v in current.items()}
     costs = np.empty(steps.num_iterations, dtype=np.float64)
     rates = run.learning_rates()
+    norms = [l for l, layer in enumerate(spec.layers, start=1) if layer.batch_norm]
     # Example-major copy: a mini-batch is then a block of rows, not a gather across columns.
     rows = None if run.schedule.full_batch else np.ascontiguousarray(run.X.T)
     targets = None if run.schedule.full_batch else np.ascontiguousarray(run.T.T)
     reuse: StepArrays | None = None
     for i, index in enumerate(run.schedule.batches(steps.start_iteration, steps.stop)):
+        t = steps.start_iteration + i
         Xb, Tb = (run.X, run.T) if index is None else (rows[index].T, targets[index].T)
         if reuse is not None and reuse.caches[0].activation_cache.Z.shape[1] != Xb.shape[1]:
             reuse = None  # the short last batch of an epoch: fresh arrays
+        drawn = {} if reuse is None else {"out": reuse.masks, "uniform": reuse.uniform}
+        masks = dropout_masks(spec, Xb.shape[1], t, **drawn)
         AL, caches = L_model_forward(
-            Xb, current, spec, out=None if reuse is None else reuse.caches, check=False
+            Xb, current, spec, None if reuse is None else reuse.caches, masks=masks, check=False
         )
         cost = cost_from_targets(caches[-1].activation_cache.Z, Tb, spec, current)
         if not math.isfinite(cost):
             last_good = spare if i > 0 else current
-            raise DivergenceError(steps.start_iteration + i, cost, last_good, costs[:i])
+            raise DivergenceError(t, cost, last_good, costs[:i])
         costs[i] = cost
+        for l in norms:
+            running = (current[f"running_mean{l}"], current[f"running_var{l}"])
+            update_running_stats(*running, caches[l - 1].norm_cache, spec.batch_norm_momentum)
         grads = L_model_backward(
             AL,
             Tb,
@@ -178,7 +209,10 @@ def train(
             check=False,
         )
         current, spare = run.optimizer.step(current, grads, rates[i], out=spare), current
-        reuse = StepArrays.for_next_step(caches, grads)  # the next step writes into these
+        uniform = None if reuse is None else reuse.uniform
+        reuse = StepArrays.for_next_step(
+            caches, grads, masks, uniform
+        )  # the next step writes these
         if callback is not None:
-            callback(steps.start_iteration + i, cost)
+            callback(t, cost)
     return TrainResult(current, costs, spec, steps.start_iteration, run.optimizer.state(), rates)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -114,23 +115,20 @@ def _one_hot(labels: np.ndarray, classes: int, name: str, dtype: str) -> np.ndar
 
 
 def check_params(parameters: Any, spec: NetworkSpec, *, name: str = "parameters") -> None:
-    """``parameters`` must hold exactly ``W1, b1, ..., WL, bL`` in the spec's shapes and dtype."""
+    """``parameters`` must hold exactly the spec's keys in its shapes and dtype: ``W1, b1, ...,
+    WL, bL``, and for a batch-norm layer ``gamma{l}``, ``beta{l}`` (no ``b{l}``) and its state
+    ``running_mean{l}``, ``running_var{l}`` (a variance >= 0)."""
     if not isinstance(parameters, Mapping):
         raise TypeError(f"{name} must be a dict of arrays, got {type(parameters).__name__}")
-    shapes = spec.param_shapes()
+    shapes = spec.param_shapes() | spec.buffer_shapes()
     if parameters.keys() != shapes.keys():
-        missing = [k for k in shapes if k not in parameters]
-        extra = [str(k) for k in parameters if k not in shapes]
-        problems = ([f"missing {', '.join(missing)}"] if missing else []) + (
-            [f"unexpected {', '.join(extra)}"] if extra else []
-        )
-        raise ValueError(f"{name} do not fit the spec (L={spec.L}): {'; '.join(problems)}")
+        _refuse_keys(parameters, shapes, spec, name)
     for key, shape in shapes.items():
         value = parameters[key]
         if not isinstance(value, np.ndarray):
             raise TypeError(f"{name}[{key!r}] must be a NumPy array, got {type(value).__name__}")
         if value.shape != shape:
-            l = int(key[1:])
+            l = int(re.fullmatch(r"\D+(\d+)", key)[1])
             layout = f"(n[{l}], n[{l - 1}])" if key[0] == "W" else f"(n[{l}], 1)"
             raise ValueError(
                 f"{name}[{key!r}] has shape {value.shape}; layer {l} of the spec needs "
@@ -140,6 +138,24 @@ def check_params(parameters: Any, spec: NetworkSpec, *, name: str = "parameters"
             raise TypeError(
                 f"{name}[{key!r}] is {value.dtype} but the spec's dtype is {spec.dtype}"
             )
+        if key.startswith("running_var") and not (value >= 0).all():
+            raise ValueError(f"{name}[{key!r}] holds {value.min()}: a variance is >= 0")
+
+
+def _refuse_keys(parameters: Mapping, shapes: Mapping, spec: NetworkSpec, name: str) -> None:
+    for l, layer in enumerate(spec.layers, start=1):
+        if layer.batch_norm and f"b{l}" in parameters:
+            raise ValueError(
+                f"{name} give a bias b{l}, but layer {l} has batch norm, which has none: b[{l}] "
+                f"would be subtracted again with the batch mean (beta{l} is its shift)"
+            )
+    missing = [k for k in shapes if k not in parameters]
+    extra = [str(k) for k in parameters if k not in shapes]
+    problems = ([f"missing {', '.join(missing)}"] if missing else []) + (
+        [f"unexpected {', '.join(extra)}"] if extra else []
+    )
+    state = " (the batch-norm state)" if any(k.startswith("running_") for k in missing) else ""
+    raise ValueError(f"{name} do not fit the spec (L={spec.L}): {'; '.join(problems)}{state}")
 
 
 def check_positive(name: str, value: Any, *, integer: bool = False) -> None:

@@ -1,9 +1,11 @@
 """The weights file: parameters and their spec in one ``.npz``, written atomically.
 
-Layout: arrays ``W1, b1, ..., WL, bL`` in course shapes, and ``spec``, the spec's JSON as a
-0-d string array, so the file loads with ``allow_pickle=False`` and needs nothing but NumPy.
-A run trained with a stateful optimizer adds its state (``v_dW1, ...``, ``s_dW1, ...``, ``t``,
-as ``scratch.Optimizer.state()`` gives it) and ``optimizer``, its name as a 0-d string.
+Layout: arrays ``W1, b1, ..., WL, bL`` in course shapes (a batch-norm layer: ``gamma{l}``,
+``beta{l}`` and its running statistics ``running_mean{l}``, ``running_var{l}`` in place of
+``b{l}``), and ``spec``, the spec's JSON as a 0-d string array, so the file loads with
+``allow_pickle=False`` and needs nothing but NumPy. A run trained with a stateful optimizer
+adds its state (``v_dW1, ...``, ``s_dW1, ...``, ``t``, as ``scratch.Optimizer.state()`` gives it)
+and ``optimizer``, its name as a 0-d string.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ def save_weights(
     over it, so an earlier file survives a crash intact."""
     check_params(parameters, spec)
     Optimizer.from_state(optimizer, parameters, state)  # checks the state against them
-    arrays = {key: parameters[key] for key in spec.param_shapes()} | dict(state or {})
+    keys = spec.param_shapes() | spec.buffer_shapes()
+    arrays = {key: parameters[key] for key in keys} | dict(state or {})
     if state:
         arrays[OPTIMIZER_KEY] = np.array(optimizer)
     atomic_write(path, lambda fh: np.savez(fh, **{SPEC_KEY: np.array(spec.to_json())}, **arrays))

@@ -14,6 +14,9 @@ from typing import Any
 
 from torch_impl.activations import ACTIVATION_MODULES
 from torch_impl.batches import ScheduledBatches
+from torch_impl.batchnorm import batch_norm_module
+from torch_impl.dropout import MaskedDropout, masks_for, masks_to_torch
+from torch_impl.inference import predict, predict_with
 from torch_impl.internals import autograd_nodes, layer_internals
 from torch_impl.losses import LOSS_TABLE, cost_from_targets
 from torch_impl.network import SpecNet, build_module
@@ -54,15 +57,21 @@ __all__ = [
     "LOSS_TABLE",
     "TORCH_DTYPES",
     "CostRecord",
+    "MaskedDropout",
     "ScheduledBatches",
     "SpecNet",
     "autograd_nodes",
+    "batch_norm_module",
     "build_module",
     "build_optimizer",
     "cost_from_targets",
     "export_params",
     "layer_internals",
     "load_params",
+    "masks_for",
+    "masks_to_torch",
+    "predict",
+    "predict_with",
     "to_course",
     "to_torch",
     "torch_dtype",

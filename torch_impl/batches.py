@@ -13,6 +13,10 @@ Lightning epoch of all its steps: the schedule's epochs are one step long, and t
 work at the end and start of an epoch would otherwise run at every step. Under data
 parallelism each of the ``shards`` processes takes its own equal, contiguous share of every
 batch.
+
+For a spec with dropout, each step's batch carries its masks, ``(X, T, masks)``: the masks
+scratch draws for that step (``scratch.dropout_masks`` of the whole batch, from the seed, the
+step and the layer), in torch layout, sharded like the examples they belong to.
 """
 
 from __future__ import annotations
@@ -24,22 +28,17 @@ import torch
 from torch.utils.data import IterableDataset
 
 from scratch.batches import BatchSchedule
+from scratch.dropout import dropout_masks
+from scratch.spec import NetworkSpec
 from torch_impl.transfer import to_torch
 
-Batch = tuple[torch.Tensor, torch.Tensor]
-
-
-def batch_sizes(schedule: BatchSchedule) -> set[int]:
-    """The sizes of the schedule's batches: m, or the batch size and the smaller last batch."""
-    if schedule.full_batch:
-        return {schedule.m}
-    return {schedule.batch_size, schedule.m % schedule.batch_size} - {0}
+Batch = tuple[torch.Tensor, ...]
 
 
 def check_shardable(schedule: BatchSchedule, shards: int) -> None:
     """Every batch must split into ``shards`` equal shards, or the shards' mean cost is not
     the batch's cost."""
-    uneven = sorted(size for size in batch_sizes(schedule) if size % shards)
+    uneven = sorted(size for size in schedule.sizes if size % shards)
     if uneven:
         raise ValueError(
             f"a batch of {uneven[0]} examples cannot be split into {shards} equal shards, one per "
@@ -57,7 +56,8 @@ class ScheduledBatches(IterableDataset):
     run may be shorter.
     ``X`` (n_x, m) and ``T`` (n[L], m) are in course layout and already checked. A mini-batch
     is a view of its epoch's buffer: use it before the next epoch starts, as a training loop
-    does (Lightning prefetches one batch ahead, but never across epochs).
+    does (Lightning prefetches one batch ahead, but never across epochs). With a ``spec`` that
+    has dropout, each batch is ``(X, T, masks)``, the step's masks ``D{l}`` (m, n[l]).
     """
 
     def __init__(
@@ -71,10 +71,12 @@ class ScheduledBatches(IterableDataset):
         device: torch.device | str = "cpu",
         rank: int = 0,
         shards: int = 1,
+        spec: NetworkSpec | None = None,
     ):
         check_shardable(schedule, shards)
         self.schedule, self.start, self.next_step, self.stop = schedule, start, start, stop
         self.rank, self.shards = rank, shards
+        self.spec = spec if spec is not None and spec.dropout else None
         self.X, self.T = to_torch(X, device), to_torch(T, device)
         if schedule.full_batch:
             self.X, self.T = self._shard(self.X), self._shard(self.T)
@@ -93,7 +95,7 @@ class ScheduledBatches(IterableDataset):
         if self.schedule.full_batch:
             while self.next_step < end:
                 self.next_step += 1
-                yield self.X, self.T
+                yield self._with_masks(self.X, self.T, self.next_step - 1, self.schedule.m)
             return
         batches = [self._shard(index) for index in self.schedule.batches(self.next_step, end)]
         rows = torch.from_numpy(np.concatenate(batches)).to(self.X.device)
@@ -102,7 +104,8 @@ class ScheduledBatches(IterableDataset):
         first = 0
         for index in batches:
             self.next_step += 1
-            yield X[first : first + len(index)], T[first : first + len(index)]
+            rows = slice(first, first + len(index))
+            yield self._with_masks(X[rows], T[rows], self.next_step - 1, len(index) * self.shards)
             first += len(index)
 
     def steps(self) -> Iterator[Batch]:
@@ -115,6 +118,14 @@ class ScheduledBatches(IterableDataset):
             return self.stop
         per_epoch = self.schedule.steps_per_epoch
         return min(self.stop, (self.next_step // per_epoch + 1) * per_epoch)
+
+    def _with_masks(self, X: torch.Tensor, T: torch.Tensor, step: int, m: int) -> Batch:
+        """``(X, T)``, or with dropout ``(X, T, masks)``: step ``step``'s masks for the whole
+        batch of ``m``, this process's shard of them."""
+        if self.spec is None:
+            return X, T
+        masks = dropout_masks(self.spec, m, step)
+        return X, T, {key: self._shard(to_torch(D, X.device)) for key, D in masks.items()}
 
     def _shard(self, rows):
         size = len(rows) // self.shards

@@ -8,6 +8,7 @@ import numpy as np
 from torch.utils.data import DataLoader
 
 from scratch.batches import BatchSchedule
+from scratch.spec import NetworkSpec
 from torch_impl.batches import ScheduledBatches
 
 
@@ -15,7 +16,7 @@ class ArrayDataModule(lightning.LightningDataModule):
     """Serves ``X`` (n_x, m) and targets ``T`` (n[L], m) in training form (as
     ``scratch.prepare_training`` returns them) for steps ``start_iteration ..
     start_iteration + num_iterations - 1`` of ``schedule``, on the Trainer's device, sharded
-    over its processes."""
+    over its processes; with a ``spec`` that has dropout, with each step's masks."""
 
     def __init__(
         self,
@@ -25,9 +26,10 @@ class ArrayDataModule(lightning.LightningDataModule):
         *,
         start_iteration: int = 0,
         num_iterations: int,
+        spec: NetworkSpec | None = None,
     ):
         super().__init__()
-        self.X, self.T, self.schedule = X, T, schedule
+        self.X, self.T, self.schedule, self.spec = X, T, schedule, spec
         self.start, self.stop = start_iteration, start_iteration + num_iterations
         self.batches: ScheduledBatches | None = None
 
@@ -42,6 +44,7 @@ class ArrayDataModule(lightning.LightningDataModule):
             device=trainer.strategy.root_device,
             rank=trainer.global_rank,
             shards=trainer.world_size,
+            spec=self.spec,
         )
 
     def train_dataloader(self) -> DataLoader:

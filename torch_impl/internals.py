@@ -9,7 +9,12 @@ then asks autograd for their gradients and returns the keys, shapes and layout o
 - ``Z[l]``, ``A[l]`` (n[l], m), ``cost`` (0-d, the spec's dtype);
 - ``dZ[l] = m dJ/dZ[l]`` and ``dA[l-1] = m dJ/dA[l-1]`` (n, m): the course's derivatives of the
   summed loss ``m J``, while autograd gives those of ``J``;
-- ``dW[l] = dJ/dW[l]`` (n[l], n[l-1]) and ``db[l] = dJ/db[l]`` (n[l], 1).
+- ``dW[l] = dJ/dW[l]`` (n[l], n[l-1]) and ``db[l] = dJ/db[l]`` (n[l], 1);
+- with batch norm, ``Z_tilde[l]`` (the output of ``norms[l-1]``) and ``dZ_tilde[l]``, ``dgamma[l]``
+  and ``dbeta[l]`` (the module's ``weight`` and ``bias`` gradients), ``Z_norm[l]`` from torch's
+  own ``batch_norm`` without the affine part, and the running statistics as the pass leaves
+  them; with dropout, ``A[l]`` is the output of ``dropouts[l-1]``, and ``D[l]`` the mask it
+  applied, read off the graph (the scaled mask its ``MulBackward0`` saved, times keep_prob).
 
 ``autograd_nodes`` reads the same pass's graph instead: for each formula of
 ``scratch.backward_formulas``, the ``grad_fn`` nodes that compute that quantity on the torch side.
@@ -22,9 +27,13 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import torch
+from torch.nn.functional import batch_norm
 
+from scratch.dropout import dropout_masks
 from scratch.spec import NetworkSpec
 from scratch.validation import as_input, as_targets
+from torch_impl.batchnorm import export_batch_norm
+from torch_impl.dropout import masks_to_torch
 from torch_impl.losses import cost_from_targets
 from torch_impl.network import SpecNet, build_module
 from torch_impl.transfer import to_course, to_torch
@@ -33,11 +42,13 @@ Node = Any  # a torch.autograd graph node (grad_fn)
 
 
 class Pass(NamedTuple):
-    """One forward pass and its cost: ``Z[l]``, ``A[l]`` keyed by l (``A[0]`` is the input,
-    which requires its gradient), the module and the cost ``J``."""
+    """One forward pass and its cost: ``Z[l]``, ``Z_tilde[l]`` (batch-norm layers) and ``A[l]``
+    keyed by l (``A[0]`` is the input, which requires its gradient; ``A[l]`` is the layer's
+    output, after its dropout mask), the module and the cost ``J``."""
 
     net: SpecNet
     Z: dict[int, torch.Tensor]
+    Z_tilde: dict[int, torch.Tensor]
     A: dict[int, torch.Tensor]
     ZL: torch.Tensor
     J: torch.Tensor
@@ -49,13 +60,21 @@ def capture(
     params: Mapping[str, np.ndarray],
     spec: NetworkSpec,
     device: torch.device | str = "cpu",
+    *,
+    masks: Mapping[str, np.ndarray] | None = None,
+    training: bool = True,
 ) -> Pass:
     """The forward pass of ``SpecNet(spec, params)`` on ``X``, ``Y`` (course layout, checked
-    as scratch checks them), every ``Z[l]`` and hidden ``A[l]`` kept with its gradient."""
+    as scratch checks them) in training mode (``masks``: scratch's dropout masks, default those
+    of step 0) or, ``training=False``, in eval mode, every ``Z[l]``, ``Z_tilde[l]`` and hidden
+    ``A[l]`` kept with its gradient."""
     X = as_input(X, spec)
     T = to_torch(as_targets(Y, spec, X.shape[1]), device)
-    net = build_module(spec, params).to(device)
+    net = build_module(spec, params).to(device).train(training)
+    if training and masks is None:
+        masks = dropout_masks(spec, X.shape[1], 0)
     Z: dict[int, torch.Tensor] = {}
+    Z_tilde: dict[int, torch.Tensor] = {}
     A: dict[int, torch.Tensor] = {0: to_torch(X, device).requires_grad_()}
 
     def keep(store: dict[int, torch.Tensor], l: int):
@@ -65,17 +84,19 @@ def capture(
 
         return hook
 
-    hooks = [
-        module.register_forward_hook(keep(store, l))
-        for l, (linear, g) in enumerate(zip(net.linears, net.activations, strict=True), start=1)
-        for store, module in ((Z, linear), (A, g))
-    ]
+    hooks = []
+    for l, (linear, g) in enumerate(zip(net.linears, net.activations, strict=True), start=1):
+        norm = net.norms[l - 1] if spec.layers[l - 1].batch_norm else None
+        output = net.dropouts[l - 1] if l < spec.L and net.dropouts else g
+        for store, module in ((Z, linear), (Z_tilde, norm), (A, output)):
+            if module is not None:
+                hooks.append(module.register_forward_hook(keep(store, l)))
     try:
-        ZL = net(A[0])
+        ZL = net(A[0], masks_to_torch(masks or {}, device))
     finally:
         for handle in hooks:
             handle.remove()
-    return Pass(net, Z, A, ZL, cost_from_targets(ZL, T, spec, net.weights))
+    return Pass(net, Z, Z_tilde, A, ZL, cost_from_targets(ZL, T, spec, net.weights))
 
 
 def layer_internals(
@@ -84,50 +105,104 @@ def layer_internals(
     params: Mapping[str, np.ndarray],
     spec: NetworkSpec,
     device: torch.device | str = "cpu",
+    *,
+    masks: Mapping[str, np.ndarray] | None = None,
+    training: bool = True,
 ) -> dict[str, np.ndarray]:
     """``scratch.layer_internals`` on the torch side: the same arguments (course layout), the
     same checks and errors, the same keys in the same order, computed by torch on ``device``."""
-    run = capture(X, Y, params, spec, device)
-    run.J.backward()
+    run = capture(X, Y, params, spec, device, masks=masks, training=training)
+    applied = {l: _applied_mask(run, l) for l in range(1, spec.L) if training}
+    if training:
+        run.J.backward()
     m = run.ZL.shape[0]
     with torch.no_grad():
         run.A[spec.L] = run.net.activations[-1](run.ZL)
+    norms = dict(run.net.batch_norms())
     out = {"cost": run.J.detach().cpu().numpy()}
-    for l in range(1, spec.L + 1):
-        out[f"Z{l}"], out[f"A{l}"] = to_course(run.Z[l]), to_course(run.A[l])
+    for l, layer in enumerate(spec.layers, start=1):
+        out[f"Z{l}"] = to_course(run.Z[l])
+        if l in norms:
+            out[f"Z_norm{l}"] = to_course(_normalised(run.Z[l], norms[l], training))
+            out[f"Z_tilde{l}"] = to_course(run.Z_tilde[l])
+        out[f"A{l}"] = to_course(run.A[l])
+        if layer.dropout and training:
+            out[f"D{l}"] = applied[l]
+        if l in norms and training:
+            out |= export_batch_norm(norms[l], l, ("running_mean", "running_var"))
+    if not training:
+        return out
     for l in range(spec.L, 0, -1):
         linear = run.net.linears[l - 1]
+        if l in norms:
+            out[f"dZ_tilde{l}"] = to_course(run.Z_tilde[l].grad * m)
+            out[f"dgamma{l}"] = norms[l].weight.grad.cpu().numpy()[:, np.newaxis]
+            out[f"dbeta{l}"] = norms[l].bias.grad.cpu().numpy()[:, np.newaxis]
         out[f"dZ{l}"] = to_course(run.Z[l].grad * m)
         out[f"dW{l}"] = linear.weight.grad.cpu().numpy()
-        out[f"db{l}"] = linear.bias.grad.cpu().numpy()[:, np.newaxis]
+        if linear.bias is not None:
+            out[f"db{l}"] = linear.bias.grad.cpu().numpy()[:, np.newaxis]
         out[f"dA{l - 1}"] = to_course(run.A[l - 1].grad * m)
     return out
 
 
+def _applied_mask(run: Pass, l: int) -> np.ndarray | None:
+    """The mask layer l's dropout applied, from the graph: its output's ``MulBackward0`` saved
+    the scaled mask ``D / keep_prob`` it multiplied by (``None`` for a layer that drops none)."""
+    layer = run.net.spec.layers[l - 1]
+    if not layer.dropout:
+        return None
+    return to_course(run.A[l].grad_fn._saved_other * layer.keep_prob)
+
+
+def _normalised(Z: torch.Tensor, norm: torch.nn.Module, training: bool) -> torch.Tensor:
+    """``Z_norm``, by torch's own ``batch_norm`` without ``gamma`` and ``beta``: by the batch's
+    statistics in training, by the running ones (as the pass found them) in eval mode."""
+    with torch.no_grad():
+        if training:
+            return batch_norm(Z, None, None, training=True, eps=norm.eps)
+        return batch_norm(Z, norm.running_mean, norm.running_var, training=False, eps=norm.eps)
+
+
 def autograd_nodes(
-    X: np.ndarray, Y: np.ndarray, params: Mapping[str, np.ndarray], spec: NetworkSpec
+    X: np.ndarray,
+    Y: np.ndarray,
+    params: Mapping[str, np.ndarray],
+    spec: NetworkSpec,
+    *,
+    masks: Mapping[str, np.ndarray] | None = None,
 ) -> list[str]:
     """For each row of ``scratch.backward_formulas(spec)``, in its order, the autograd node(s)
-    that computed the same quantity, read off the graph of one real forward pass: for ``dZ[L]``
-    the loss's nodes, for a hidden ``dZ[l]`` the activation's, for ``dW``, ``db`` the path from
-    the layer's ``addmm`` to the parameter, and for ``dA[l-1]`` the ``addmm`` itself."""
-    run = capture(X, Y, params, spec)
+    that computed the same quantity, read off the graph of one real training-mode forward pass:
+    for ``dZ[L]`` the loss's nodes, for a hidden layer's activation (``dZ[l]``, or
+    ``dZ_tilde[l]`` with batch norm) its nodes from the layer's output down, the dropout mask's
+    ``MulBackward0`` first; for ``dgamma``, ``dbeta`` the path from ``NativeBatchNormBackward0``
+    to the parameter, for ``dZ`` under batch norm that node itself; for ``dW``, ``db`` the path
+    from the layer's ``addmm`` (``mm`` without a bias) to the parameter, and for ``dA[l-1]`` the
+    ``addmm`` itself."""
+    run = capture(X, Y, params, spec, masks=masks)
     linear_nodes = {run.Z[l].grad_fn for l in run.Z}
     loss_path = _path(run.J.grad_fn, lambda n: n is run.ZL.grad_fn)[:-1]
+    norms = dict(run.net.batch_norms())
     rows = []
     for l in range(spec.L, 0, -1):
         linear, node = run.net.linears[l - 1], run.Z[l].grad_fn
+        given = run.Z_tilde[l].grad_fn if l in norms else node  # what the activation took
         if l == spec.L:
             rows.append(_chain(loss_path))
         else:
-            made_by = run.A[l].grad_fn
-            rows.append("none: nn.Identity hands dA on" if made_by is node else made_by.name())
+            made_by = _path(run.A[l].grad_fn, lambda n, given=given: n is given)[:-1]
+            rows.append(_chain(made_by) if made_by else "none: nn.Identity hands dA on")
+        if l in norms:
+            rows += [_chain(_path(given, _holds(norms[l].weight)))]
+            rows += [_chain(_path(given, _holds(norms[l].bias))), given.name()]
         weight_path = _chain(_path(node, _holds(linear.weight)))
         if spec.l2:
             penalty = _path(run.J.grad_fn, _holds(linear.weight), avoid=linear_nodes)
             weight_path += f";  penalty: {_chain(penalty)}"
         rows.append(weight_path)
-        rows.append(_chain(_path(node, _holds(linear.bias))))
+        if linear.bias is not None:
+            rows.append(_chain(_path(node, _holds(linear.bias))))
         rows.append(node.name())
     return rows
 

@@ -14,6 +14,7 @@ import torch
 from scratch.optimizers import Optimizer
 from scratch.settings import TrainingSettings
 from scratch.spec import NetworkSpec
+from torch_impl.dropout import Masks
 from torch_impl.losses import cost_from_targets
 from torch_impl.network import build_module
 from torch_impl.optimizers import build_optimizer, build_scheduler, export_state
@@ -77,19 +78,17 @@ class NetworkModule(lightning.LightningModule):
         else:
             super().__setattr__(name, value)
 
-    def forward(self, X: torch.Tensor) -> torch.Tensor:
+    def forward(self, X: torch.Tensor, masks: Masks | None = None) -> torch.Tensor:
         """``X`` (m, n[0]) -> logits ``ZL`` (m, n[L])."""
-        return self.net(X)
+        return self.net(X, masks)
 
     def on_train_start(self) -> None:
         self.record = CostRecord(self.net, self.settings.start_iteration)
 
-    def training_step(
-        self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int
-    ) -> torch.Tensor:
-        X, T = batch
+    def training_step(self, batch: tuple[torch.Tensor, ...], batch_idx: int) -> torch.Tensor:
+        X, T, *masks = batch  # the step's dropout masks, for a spec with dropout
         shards = self.trainer.world_size
-        J = cost_from_targets(self.net(X), T, self.spec, self.net.weights, shards=shards)
+        J = cost_from_targets(self.net(X, *masks), T, self.spec, self.net.weights, shards=shards)
         whole_batch = self.trainer.strategy.reduce(J.detach(), reduce_op="mean")
         if self.log_cost:
             self.log(

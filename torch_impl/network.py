@@ -5,11 +5,18 @@ Layer l computes ``Z[l] = A[l-1] W[l]^T + b[l]`` and ``A[l] = g[l](Z[l])`` on on
 row: ``A[l-1]`` is (m, n[l-1]), ``Z[l]`` and ``A[l]`` are (m, n[l]). ``forward`` stops at the
 logits ``ZL``, because the losses take logits (the output activation is folded into them, which
 keeps them finite when a unit saturates); ``probabilities`` applies ``g[L]`` for ``AL``.
+
+A hidden layer with batch norm is ``nn.Linear(bias=False)``, then ``nn.BatchNorm1d``
+(``norms[l-1]``), then the activation; one with dropout adds ``MaskedDropout`` (``dropouts[l-1]``)
+after the activation, which applies the mask scratch drew for the step (``forward(X, masks)``).
+Both follow the module's mode: ``net.train()`` (batch statistics, masks) or ``net.eval()``
+(running statistics, nothing dropped). A spec without them builds the module it did before
+they existed (``norms`` and ``dropouts`` empty), with the same state dict and forward pass.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from itertools import pairwise
 from pathlib import Path
 
@@ -21,6 +28,8 @@ from scratch.initializers import initialize_parameters
 from scratch.spec import NetworkSpec
 from scratch.spec_files import load_spec
 from torch_impl.activations import get_activation
+from torch_impl.batchnorm import batch_norm_module
+from torch_impl.dropout import MaskedDropout, Masks
 from torch_impl.transfer import load_params, torch_dtype
 
 
@@ -34,22 +43,46 @@ class SpecNet(nn.Module):
         self.spec = spec
         dtype = torch_dtype(spec)
         self.linears = nn.ModuleList(
-            nn.utils.skip_init(nn.Linear, n_prev, n, dtype=dtype)
-            for n_prev, n in pairwise(spec.sizes)
+            nn.utils.skip_init(nn.Linear, n_prev, n, bias=not layer.batch_norm, dtype=dtype)
+            for (n_prev, n), layer in zip(pairwise(spec.sizes), spec.layers, strict=True)
         )
         self.activations = nn.ModuleList(get_activation(layer) for layer in spec.layers)
+        hidden = list(enumerate(spec.layers[:-1], start=1))
+        self.norms = nn.ModuleList(
+            batch_norm_module(layer, spec, dtype) if layer.batch_norm else nn.Identity()
+            for _, layer in (hidden if spec.batch_norm else [])
+        )
+        self.dropouts = nn.ModuleList(
+            MaskedDropout(l, layer.keep_prob) for l, layer in (hidden if spec.dropout else [])
+        )
+        self.plain = not (spec.batch_norm or spec.dropout)
         load_params(self, initialize_parameters(spec) if params is None else params)
 
-    def forward(self, X: torch.Tensor) -> torch.Tensor:
-        """``X`` (m, n[0]) -> logits ``ZL`` (m, n[L])."""
+    def forward(self, X: torch.Tensor, masks: Masks | None = None) -> torch.Tensor:
+        """``X`` (m, n[0]) -> logits ``ZL`` (m, n[L]); ``masks``: the step's dropout masks
+        ``D{l}`` (m, n[l]), needed in training mode by every layer that drops."""
         A = X
-        for linear, g in zip(self.linears[:-1], self.activations[:-1], strict=True):
-            A = g(linear(A))
+        hidden = zip(self.linears[:-1], self.activations[:-1], strict=True)
+        if self.plain:
+            for linear, g in hidden:
+                A = g(linear(A))
+            return self.linears[-1](A)
+        for l, (linear, g) in enumerate(hidden):
+            Z = linear(A)
+            A = g(self.norms[l](Z) if self.norms else Z)
+            if self.dropouts:
+                A = self.dropouts[l](A, masks)
         return self.linears[-1](A)
 
-    def probabilities(self, X: torch.Tensor) -> torch.Tensor:
+    def batch_norms(self) -> Iterator[tuple[int, nn.Module]]:
+        """``(l, norms[l-1])`` for each layer l with batch norm."""
+        for l, layer in enumerate(self.spec.layers, start=1):
+            if layer.batch_norm:
+                yield l, self.norms[l - 1]
+
+    def probabilities(self, X: torch.Tensor, masks: Masks | None = None) -> torch.Tensor:
         """``AL = g[L](ZL)`` (m, n[L]): sigmoid or softmax probabilities, or the regression."""
-        return self.activations[-1](self(X))
+        return self.activations[-1](self(X, masks))
 
     @property
     def weights(self) -> list[torch.Tensor]:

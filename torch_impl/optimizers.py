@@ -42,10 +42,17 @@ STATE_NAMES = {
 
 def course_parameters(net: nn.Module) -> Iterator[tuple[str, nn.Parameter]]:
     """``(W1, linears[0].weight), (b1, linears[0].bias), ...``: the course key of each
-    parameter of a ``SpecNet``."""
+    parameter of a ``SpecNet``, in ``spec.param_shapes()``' order; a batch-norm layer's
+    ``gamma{l}``, ``beta{l}`` are its ``nn.BatchNorm1d``'s ``weight`` and ``bias``, parameters
+    like any other (its running statistics are buffers, which no optimizer touches)."""
+    norms = dict(net.batch_norms())
     for l, linear in enumerate(net.linears, start=1):
         yield f"W{l}", linear.weight
-        yield f"b{l}", linear.bias
+        if l in norms:
+            yield f"gamma{l}", norms[l].weight
+            yield f"beta{l}", norms[l].bias
+        else:
+            yield f"b{l}", linear.bias
 
 
 def build_optimizer(

@@ -17,8 +17,9 @@ from torch_impl.transfer import export_params
 class CostRecord:
     """Costs of ``net``'s steps, each taken before that step's update.
 
-    ``add(cost)`` keeps a copy of the weights that gave each finite cost, written into tensors
-    allocated once (``scratch.train`` keeps the same weights by alternating two buffers).
+    ``add(cost)`` keeps a copy of the weights that gave each finite cost (and the batch-norm
+    statistics as that step's forward pass left them, as ``scratch.train`` does), written into
+    tensors allocated once (``scratch.train`` keeps the same weights by alternating two buffers).
     """
 
     def __init__(self, net: SpecNet, start_iteration: int = 0):
@@ -26,7 +27,8 @@ class CostRecord:
         self.costs: list[float] = []
         self.learning_rates: list[float] = []
         self.diverged_cost: float | None = None
-        self._kept = [p.detach().clone() for p in net.parameters()]
+        self._tensors = [*net.parameters(), *net.buffers()]
+        self._kept = [p.detach().clone() for p in self._tensors]
 
     def add(self, cost: float, learning_rate: float) -> bool:
         """Record the cost of the next step and the learning rate its update uses; ``False``
@@ -37,7 +39,7 @@ class CostRecord:
         self.costs.append(cost)
         self.learning_rates.append(learning_rate)
         with torch.no_grad():
-            for kept, p in zip(self._kept, self.net.parameters(), strict=True):
+            for kept, p in zip(self._kept, self._tensors, strict=True):
                 kept.copy_(p)
         return True
 
@@ -48,7 +50,7 @@ class CostRecord:
         costs = np.array(self.costs, dtype=np.float64)
         if self.diverged_cost is not None:
             with torch.no_grad():
-                for kept, p in zip(self._kept, self.net.parameters(), strict=True):
+                for kept, p in zip(self._kept, self._tensors, strict=True):
                     p.copy_(kept)
             iteration = self.start_iteration + len(costs)
             raise DivergenceError(iteration, self.diverged_cost, export_params(self.net), costs)

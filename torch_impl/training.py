@@ -79,6 +79,7 @@ def train(
     default_root_dir: str | Path | None = None,
     logger: bool | Any = False,
     checkpoint_path: str | Path | None = None,
+    sync_batchnorm: bool | None = None,
     **fields: Any,
 ) -> TrainResult:
     """Gradient descent on the cost of ``spec`` by a ``lightning.Trainer``: the arguments and
@@ -89,11 +90,17 @@ def train(
     equal shard of every batch (the batch sizes must divide evenly), DDP averages their gradients
     to the whole batch's, and ``costs`` are the whole batch's. Strategies that start their
     processes from this one (``ddp_spawn``, ``ddp_fork``) are refused: the costs stay in the
-    workers. It prints nothing unless asked: ``progress_bar`` shows Lightning's bar with the cost
-    (``CostProgressBar``, on stderr), ``verbose`` Lightning's own messages. Nothing is written to
-    disk unless asked: ``logger`` (a Lightning logger, or ``True`` for its default under
-    ``default_root_dir``) and ``checkpoint_path`` (a Lightning checkpoint of the final module,
-    written atomically). Raises ``DivergenceError`` if a cost is not finite.
+    workers. With batch norm over several processes, ``sync_batchnorm`` (default: whenever the
+    spec has batch norm) is Lightning's ``Trainer(sync_batchnorm=True)``: torch's
+    ``nn.SyncBatchNorm`` normalises every shard by the whole batch's statistics, which is the
+    scratch run; torch runs it on GPUs only, so CPU processes are refused unless
+    ``sync_batchnorm=False``, where each process normalises its shard by its own statistics (a
+    run of its own, not scratch's). It prints nothing unless asked: ``progress_bar`` shows
+    Lightning's bar with the cost (``CostProgressBar``, on stderr), ``verbose`` Lightning's own
+    messages. Nothing is written to disk unless asked: ``logger`` (a Lightning logger, or
+    ``True`` for its default under ``default_root_dir``) and ``checkpoint_path`` (a Lightning
+    checkpoint of the final module, written atomically). Raises ``DivergenceError`` if a cost is
+    not finite.
     """
     import lightning  # here, where the Trainer is built: ``import torch_impl`` stays light
     from lightning.pytorch.strategies.launchers import _MultiProcessingLauncher
@@ -119,7 +126,9 @@ def train(
         run.schedule,
         start_iteration=steps.start_iteration,
         num_iterations=steps.num_iterations,
+        spec=spec,
     )
+    sync = spec.batch_norm if sync_batchnorm is None else sync_batchnorm
     with _trainer_context(verbose):
         trainer = lightning.Trainer(
             accelerator=accelerator,
@@ -136,6 +145,7 @@ def train(
             enable_model_summary=False,
             default_root_dir=default_root_dir,
             use_distributed_sampler=False,
+            sync_batchnorm=sync,
             plugins=[AtomicCheckpointIO()],
             callbacks=[
                 *([ReportCost(callback)] if callback is not None else []),
@@ -147,11 +157,25 @@ def train(
                 f"strategy {strategy!r} runs the steps in worker processes whose costs do not come "
                 "back to this one; use strategy='ddp', which runs this script once per process"
             )
+        check_sync_batchnorm(spec, trainer, sync)
         trainer.fit(module, datamodule=data)
         result = module.record.result(module.optimizer_state())
         if checkpoint_path is not None:
             trainer.save_checkpoint(checkpoint_path)
     return result
+
+
+def check_sync_batchnorm(spec: NetworkSpec, trainer: Any, sync: bool) -> None:
+    """Batch norm synchronised over CPU processes is refused before the run, with the reason:
+    torch's ``nn.SyncBatchNorm`` would fail on the first forward pass of every process."""
+    device = trainer.strategy.root_device
+    if spec.batch_norm and sync and trainer.world_size > 1 and device.type == "cpu":
+        raise ValueError(
+            f"batch norm over {trainer.world_size} processes needs the batch's statistics "
+            "synchronised (sync_batchnorm=True, torch's nn.SyncBatchNorm), which torch runs on "
+            "GPUs only; on CPU processes pass sync_batchnorm=False, and each process then "
+            "normalises its shard by the shard's own statistics: a run of its own, not scratch's"
+        )
 
 
 def train_plain(
@@ -173,9 +197,11 @@ def train_plain(
     optimizer = build_optimizer(net, steps, run.optimizer)
     scheduler = build_scheduler(optimizer, steps, run.schedule.steps_per_epoch)
     record = CostRecord(net, steps.start_iteration)
-    batches = ScheduledBatches(run.X, run.T, run.schedule, steps.start_iteration, steps.stop)
-    for t, (Xb, Tb) in enumerate(batches.steps(), start=steps.start_iteration):
-        J = cost_from_targets(net(Xb), Tb, spec, net.weights)
+    batches = ScheduledBatches(
+        run.X, run.T, run.schedule, steps.start_iteration, steps.stop, spec=spec
+    )
+    for t, (Xb, Tb, *masks) in enumerate(batches.steps(), start=steps.start_iteration):
+        J = cost_from_targets(net(Xb, *masks), Tb, spec, net.weights)
         if not record.add(float(J.detach()), optimizer.param_groups[0]["lr"]):
             break
         optimizer.zero_grad()

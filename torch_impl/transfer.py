@@ -1,7 +1,8 @@
 """No scratch twin: the one boundary between the two layouts, for weights and for data.
 
 Weights need no transpose: the course's ``W[l]`` (n[l], n[l-1]) is ``nn.Linear.weight``; only
-the bias changes shape, (n[l], 1) <-> (n[l],). Data does: the course holds ``X`` (n_x, m), one
+the bias changes shape, (n[l], 1) <-> (n[l],), and so do batch norm's ``gamma``, ``beta`` and
+running statistics (see ``torch_impl.batchnorm``). Data does: the course holds ``X`` (n_x, m), one
 column per example, while torch wants (m, n_x), one row per example. ``to_torch`` and
 ``to_course`` are the only places that transpose. Every copy keeps the dtype, so float64 numbers
 never pass through float32, and round trips are bit-exact.
@@ -17,6 +18,7 @@ import torch
 
 from scratch.spec import NetworkSpec
 from scratch.validation import check_params
+from torch_impl.batchnorm import export_batch_norm, load_batch_norm
 
 if TYPE_CHECKING:
     from torch_impl.network import SpecNet
@@ -41,19 +43,31 @@ def to_course(tensor: torch.Tensor) -> np.ndarray:
 
 def load_params(module: SpecNet, params: Mapping[str, np.ndarray]) -> None:
     """Copy a course parameters dict into ``module``: ``W{l}`` -> ``linears[l-1].weight``,
-    ``b{l}`` (n[l], 1) -> ``linears[l-1].bias`` (n[l],). The dict is checked against the
-    module's spec first (keys, shapes, dtype), with scratch's errors."""
+    ``b{l}`` (n[l], 1) -> ``linears[l-1].bias`` (n[l],), and a batch-norm layer's ``gamma{l}``,
+    ``beta{l}``, ``running_mean{l}``, ``running_var{l}`` -> its ``nn.BatchNorm1d``. The dict is
+    checked against the module's spec first (keys, shapes, dtype), with scratch's errors."""
     check_params(params, module.spec, name="params")
     with torch.no_grad():
         for l, linear in enumerate(module.linears, start=1):
             linear.weight.copy_(torch.from_numpy(params[f"W{l}"]))
-            linear.bias.copy_(torch.from_numpy(params[f"b{l}"][:, 0]))
+            if linear.bias is not None:
+                linear.bias.copy_(torch.from_numpy(params[f"b{l}"][:, 0]))
+    for l, norm in module.batch_norms():
+        load_batch_norm(norm, params, l)
 
 
 def export_params(module: SpecNet) -> dict[str, np.ndarray]:
-    """The module's weights as a course parameters dict ``W1, b1, ..., WL, bL`` (fresh arrays)."""
+    """The module's weights as a course parameters dict ``W1, b1, ..., WL, bL`` (fresh arrays),
+    in ``scratch.initialize_parameters``' order: a batch-norm layer's ``gamma{l}``, ``beta{l}``
+    in place of ``b{l}``, and the running statistics after every layer's parameters."""
     params: dict[str, np.ndarray] = {}
+    norms = dict(module.batch_norms())
     for l, linear in enumerate(module.linears, start=1):
         params[f"W{l}"] = linear.weight.detach().cpu().numpy().copy()
-        params[f"b{l}"] = linear.bias.detach().cpu().numpy()[:, np.newaxis].copy()
+        if l in norms:
+            params |= export_batch_norm(norms[l], l, ("gamma", "beta"))
+        else:
+            params[f"b{l}"] = linear.bias.detach().cpu().numpy()[:, np.newaxis].copy()
+    for l, norm in norms.items():
+        params |= export_batch_norm(norm, l, ("running_mean", "running_var"))
     return params
