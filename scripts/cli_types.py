@@ -18,6 +18,7 @@ INF = float("inf")
 FinitePositive = restricted_number_type("FinitePositive", float, [(">", 0), ("<", INF)])
 FiniteNonNegative = restricted_number_type("FiniteNonNegative", float, [(">=", 0), ("<", INF)])
 Decay = restricted_number_type("Decay", float, [(">=", 0), ("<", 1)])
+Keep = restricted_number_type("Keep", float, [(">", 0), ("<=", 1)])
 # kind -> (jsonargparse type, what one value means, what several mean)
 KINDS: dict[str, tuple[Any, str, str]] = {
     "count": (PositiveInt, "a positive integer", "positive integers"),
@@ -27,6 +28,7 @@ KINDS: dict[str, tuple[Any, str, str]] = {
     "nonnegative": (FiniteNonNegative, "a number >= 0", "numbers >= 0"),
     "fraction": (OpenUnitInterval, "a number between 0 and 1", "numbers between 0 and 1"),
     "decay": (Decay, "a number in [0, 1)", "numbers in [0, 1)"),
+    "keep": (Keep, "a number in (0, 1]", "numbers in (0, 1]"),
 }
 PLAIN: dict[Any, tuple[str, str]] = {
     int: ("an integer", "integers"),
@@ -42,6 +44,7 @@ METAVARS = {
     "nonnegative": "X",
     "fraction": "X",
     "decay": "X",
+    "keep": "P",
 }
 UNIONS = (Union, types.UnionType)
 

@@ -23,7 +23,7 @@ from scripts.errors import EXIT_FAILED, EXIT_OK, reports_user_errors
 from scripts.problem import load_problem
 
 PROG = "compare"
-ROW_ORDER = ("Z", "A", "dZ", "dA", "dW", "db")
+ROW_ORDER = ("Z", "Z_norm", "Z_tilde", "A", "D", "dZ", "dA", "dW", "db", "dgamma", "dbeta")
 FOOTNOTE = (
     "Autograd differentiates J: the 1/m of every dW and db is the loss's DivBackward0 at the top.\n"
     "The course's dZ and dA are of the summed loss m J, so the torch side's are scaled by m."
@@ -74,18 +74,21 @@ def internals_table(comparisons: Sequence) -> list[str]:
     def position(result) -> tuple[int, int]:
         if result.layer is None:
             return (sys.maxsize, 0)
-        return (result.layer, ROW_ORDER.index(result.quantity.rstrip("0123456789")))
+        name = result.quantity.rstrip("0123456789")
+        return (result.layer, ROW_ORDER.index(name) if name in ROW_ORDER else len(ROW_ORDER))
 
     rows = sorted(comparisons, key=position)
     width = max(len(str(result.tolerance)) for result in rows)
+    named = max(8, *(len(result.quantity) for result in rows))
     header = ("layer", "quantity", "shape", "max abs diff", "max rel diff", "tolerance", "within")
-    lines = [f"{{:>5}}  {{:<8}}  {{:<9}}  {{:>12}}  {{:>12}}  {{:<{width}}}  {{}}".format(*header)]
+    row = f"{{:>5}}  {{:<{named}}}  {{:<9}}  {{:>12}}  {{:>12}}  {{:<{width}}}  {{}}"
+    lines = [row.format(*header)]
     for result in rows:
         layer = "" if result.layer is None else str(result.layer)
         shape = "x".join(map(str, result.shapes[0])) or "scalar"
         verdict = "yes" if result.ok else f"NO ({result.problem})"
         lines.append(
-            f"{layer:>5}  {result.quantity:<8}  {shape:<9}  {result.max_abs:>12.1e}  "
+            f"{layer:>5}  {result.quantity:<{named}}  {shape:<9}  {result.max_abs:>12.1e}  "
             f"{result.max_rel:>12.1e}  {result.tolerance!s:<{width}}  {verdict}"
         )
     return lines

@@ -113,7 +113,8 @@ def _round_off_notes(
 def _kink_notes(params: Params, X: np.ndarray, spec: NetworkSpec) -> list[str]:
     """A ReLU unit sitting on its kink, where the centred difference sees the mean of the two
     slopes: a part of the check that fails when nothing is wrong."""
-    _, caches = scratch.L_model_forward(scratch.as_input(X, spec), params, spec)
+    masks = scratch.dropout_masks(spec, X.shape[1], 0)  # the ones gradient_check holds fixed
+    _, caches = scratch.L_model_forward(scratch.as_input(X, spec), params, spec, masks=masks)
     notes = []
     for l, (layer, cache) in enumerate(zip(spec.layers, caches, strict=True), start=1):
         on_kink = int(np.sum(np.abs(cache.activation_cache.Z) < KINK_WINDOW))

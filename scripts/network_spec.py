@@ -24,8 +24,13 @@ def resolve_spec(
     Starts from ``network.spec`` (a file or its fields), else the spec stored with the weights,
     else ``[n_x, 4, n_out]`` with tanh hidden units and the loss the labels call for; the
     spec-field settings that are set (``layers``, ``activation``, ``init``, ...) then replace
-    the matching fields.
+    the matching fields, and ``keep_prob`` and ``batch_norm`` those of the hidden layers.
     """
+    layers = {"keep_prob": network.keep_prob, "batch_norm": network.batch_norm or None}
+    return _network(network, data, weights_spec).with_hidden_layers(**layers)
+
+
+def _network(network: NetworkSettings, data: Data, weights_spec: NetworkSpec | None) -> NetworkSpec:
     base = _spec_from(network.spec) if network.spec is not None else weights_spec
     fields_set = {
         key: getattr(network, key) for key in SPEC_FIELDS if getattr(network, key) is not None

@@ -23,6 +23,7 @@ IMPLS = ("both", "scratch", "torch")
 DEFAULT_HIDDEN_UNITS = 4
 DEFAULT_HIDDEN_ACTIVATION = "tanh"
 SPEC_FIELDS = ("layers", "activation", "init", "loss", "l2", "dtype", "seed")
+LAYER_FIELDS = ("keep_prob", "batch_norm")  # the hidden layers' fields, one value for all
 # What a saved run leaves out (a repeat gets a folder of its own), and what a resumed run does
 # not take over from the run it continues (its weights come from that run).
 RUN_IDENTITY = ("name", "overwrite")
@@ -75,6 +76,12 @@ class NetworkSettings:
     l2: float | None = setting(None, "L2 regularisation strength", kind="nonnegative")
     dtype: str | None = setting(None, "number type (default: float64)", choices=DTYPES)
     seed: int | None = setting(None, "seed of the initial weights and the batch order", kind="seed")
+    keep_prob: float | list[float] | None = setting(
+        None,
+        "inverted dropout: the keep probability of every hidden layer, or one per hidden layer",
+        kind="keep",
+    )
+    batch_norm: bool = setting(False, "batch normalisation on every hidden layer's Z")
     weights: str | None = setting(
         None, "start from the weights in this .npz (and its spec, if none is given)", metavar="FILE"
     )
@@ -196,7 +203,9 @@ def saved_config(groups: tuple[Any, ...], spec: NetworkSpec) -> dict[str, Any]:
     for group in groups:
         out |= dataclasses.asdict(group)
     out = {key: value for key, value in out.items() if key not in RUN_IDENTITY}
-    return out | {key: None for key in SPEC_FIELDS} | {"spec": spec.to_dict()}
+    unset = {f.name: f.default for f in dataclasses.fields(NetworkSettings)}
+    written_out = {key: unset[key] for key in (*SPEC_FIELDS, *LAYER_FIELDS)}
+    return out | written_out | {"spec": spec.to_dict()}
 
 
 def parse(prog: str, doc: str, argv: Sequence[str] | None, groups: tuple[type, ...], **options):
