@@ -15,9 +15,9 @@ to 0 on one side only; the suite's runs avoid both.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,11 +31,12 @@ import torch
 import scratch
 import torch_impl
 from scratch import Layer, NetworkSpec
-from scratch.parity import Comparison, compare_all, compare_training
+from scratch.parity import compare_all, compare_training
 from scratch.spec import DTYPES, HIDDEN_ACTIVATIONS, INITS, LOSS_OUTPUT, LOSSES
 from scratch.tolerances import CENTRED_DIFFERENCE, centred_difference_tolerance
 from scripts.cli import parse_settings, setting
 from scripts.errors import EXIT_OK, reports_user_errors
+from scripts.measure_report import Measured
 
 PROG = "measure_tolerances"
 
@@ -58,16 +59,35 @@ class ToleranceSettings:
     iterations: int = setting(1000, "steps per training run", kind="count")
     trainer_every: int = setting(5, "the lightning.Trainer on every N-th run", kind="count")
     seed: int = setting(0, "seed of the random networks and runs", kind="seed")
+    layers: bool = setting(
+        False, "hidden layers with dropout and batch norm too (batches of 3 or more examples)"
+    )
 
 
 def random_spec(
-    rng: np.random.Generator, dtype: str, *, input_size: int, loss: str, n_out: int
+    rng: np.random.Generator,
+    dtype: str,
+    *,
+    input_size: int,
+    loss: str,
+    n_out: int,
+    layers: bool = False,
 ) -> NetworkSpec:
-    """0-4 hidden layers of 1-16 units, each with any hidden activation; any init and seed."""
-    hidden = [
-        Layer(int(rng.integers(1, 17)), str(rng.choice(HIDDEN_ACTIVATIONS)))
-        for _ in range(rng.integers(0, 5))
-    ]
+    """0-4 hidden layers of 1-16 units, each with any hidden activation (and, with ``layers``,
+    dropout six times in ten and batch norm as often); any init and seed. With ``layers`` an
+    identity layer without dropout never stands before a batch-norm layer: its bias would only
+    shift the next Z by a constant the batch mean removes, a gradient of exactly 0 whose two
+    sides are round-off alone."""
+    hidden = []
+    for _ in range(rng.integers(0, 5)):
+        layer = Layer(int(rng.integers(1, 17)), str(rng.choice(HIDDEN_ACTIVATIONS)))
+        if layers:
+            keep = 1.0 if rng.random() < 0.4 else float(rng.uniform(0.5, 0.95))
+            batch_norm = bool(rng.random() < 0.6)
+            if hidden and hidden[-1].activation == "identity" and hidden[-1].keep_prob == 1:
+                batch_norm = False
+            layer = dataclasses.replace(layer, keep_prob=keep, batch_norm=batch_norm)
+        hidden.append(layer)
     return NetworkSpec(
         input_size,
         (*hidden, Layer(n_out, LOSS_OUTPUT[loss][0])),
@@ -80,17 +100,23 @@ def random_spec(
 
 
 def random_pass(
-    rng: np.random.Generator, dtype: str
+    rng: np.random.Generator, dtype: str, layers: bool = False
 ) -> tuple[NetworkSpec, dict[str, np.ndarray], np.ndarray, np.ndarray]:
     """A random network of the spec's whole range, its initial weights with random biases
-    (so every ``db`` is exercised), and a batch of 1-64 standard-normal examples."""
+    (so every ``db`` is exercised; and random gamma, beta and running statistics with
+    ``layers``), and a batch of 1-64 (``layers``: 3-64) standard-normal examples."""
     loss = str(rng.choice(LOSSES))
     n_out = {"binary_cross_entropy": 1, "cross_entropy": 3, "mse": 2}[loss]
-    spec = random_spec(rng, dtype, input_size=int(rng.integers(1, 17)), loss=loss, n_out=n_out)
+    size = int(rng.integers(1, 17))
+    spec = random_spec(rng, dtype, input_size=size, loss=loss, n_out=n_out, layers=layers)
     params = scratch.initialize_parameters(spec)
-    for l in range(1, spec.L + 1):
-        params[f"b{l}"] = (rng.standard_normal(params[f"b{l}"].shape) * 0.5).astype(dtype)
-    m = int(rng.choice([1, rng.integers(1, 65)]))
+    for key, value in params.items():
+        if key.startswith(("b", "gamma", "beta", "running_mean")):
+            params[key] = (value + rng.standard_normal(value.shape) * 0.5).astype(dtype)
+        elif key.startswith("running_var"):
+            params[key] = rng.uniform(0.1, 3, value.shape).astype(dtype)
+    low = 3 if layers else 1
+    m = int(rng.choice([low, rng.integers(low, 65)]))
     X = rng.standard_normal((spec.input_size, m))
     labels = rng.integers(0, max(n_out, 2), (1, m))  # 0/1, or one of 3 classes
     Y = rng.standard_normal((n_out, m)) if loss == "mse" else labels
@@ -103,49 +129,13 @@ def describe(spec: NetworkSpec, m: int | None = None) -> str:
     return where if m is None else f"{where}, m={m}"
 
 
-class Measured:
-    """Per row of the table: how many comparisons, the one inside the tolerance that used the
-    most of it, and every one outside it."""
-
-    def __init__(self) -> None:
-        self.count: Counter[tuple[str, str]] = Counter()
-        self.worst: dict[tuple[str, str], tuple[Comparison, str]] = {}
-        self.outside: defaultdict[tuple[str, str], list[str]] = defaultdict(list)
-
-    def add(self, comparisons: Iterable[Comparison], where: str, *, parted: bool = False) -> None:
-        """``parted``: all of them count as outside (a training run whose curve parted)."""
-        for result in comparisons:
-            row = (result.dtype, result.kind)
-            self.count[row] += 1
-            if parted or not result.ok:
-                self.outside[row].append(f"{where}: {result.message()}")
-            elif row not in self.worst or result.used > self.worst[row][0].used:
-                self.worst[row] = (result, where)
-
-    def report(self) -> None:
-        for row in sorted(self.count):
-            outside = len(self.outside.get(row, ()))
-            counts = f"{' '.join(row):<27} {self.count[row]:>6} compared, {outside} outside"
-            if row not in self.worst:
-                print(f"  {counts}, none inside")
-                continue
-            result, where = self.worst[row]
-            headroom = f"{1 / result.used:.0f}x" if result.used else "unbounded"
-            gap = abs(result.values[0] - result.values[1])
-            print(
-                f"  {counts}; inside, at most {result.used:.3g} of {result.tolerance} "
-                f"({headroom} headroom) at {result.where} (|difference| {gap:.1e}) of {where}"
-            )
-        for row, lines in sorted(self.outside.items()):
-            print(f"outside the {' '.join(row)} tolerance:")
-            print("\n".join(f"  {line}" for line in lines))
-
-
-def measure_passes(rng: np.random.Generator, networks: int, measured: Measured) -> None:
+def measure_passes(
+    rng: np.random.Generator, networks: int, measured: Measured, layers: bool = False
+) -> None:
     """One forward and backward pass of ``networks`` random networks per dtype."""
     for dtype in DTYPES:
         for _ in range(networks):
-            spec, params, X, Y = random_pass(rng, dtype)
+            spec, params, X, Y = random_pass(rng, dtype, layers)
             ours = scratch.layer_internals(X, Y, params, spec)
             theirs = torch_impl.layer_internals(X, Y, params, spec)
             found = compare_all(ours, theirs, dtype=dtype)
@@ -153,16 +143,17 @@ def measure_passes(rng: np.random.Generator, networks: int, measured: Measured) 
 
 
 def measure_centred_differences(
-    rng: np.random.Generator, networks: int, measured: Measured
+    rng: np.random.Generator, networks: int, measured: Measured, layers: bool = False
 ) -> None:
     """Backprop against ``scratch.gradient_check``'s centred differences: float64 networks of up
     to 300 parameters, with weights N(0, 0.8^2) as in the parity suite's three-way cases."""
     done = 0
     while done < networks:
-        spec, params, X, Y = random_pass(rng, "float64")
+        spec, params, X, Y = random_pass(rng, "float64", layers)
         if sum(p.size for p in params.values()) > 300:
             continue
-        params = {k: rng.standard_normal(v.shape) * 0.8 for k, v in params.items()}
+        drawn = {k: rng.standard_normal(v.shape) * 0.8 for k, v in params.items()}
+        params = drawn | {k: v for k, v in params.items() if k.startswith("running_")}
         check = scratch.gradient_check(params, X, Y, spec)
         cost = scratch.layer_internals(X, Y, params, spec)["cost"]
         tol = centred_difference_tolerance(cost)
@@ -181,7 +172,12 @@ def random_optimizer(rng: np.random.Generator, rate: float) -> dict[str, Any]:
 
 
 def measure_runs(
-    rng: np.random.Generator, runs: int, iterations: int, trainer_every: int, measured: Measured
+    rng: np.random.Generator,
+    runs: int,
+    iterations: int,
+    trainer_every: int,
+    measured: Measured,
+    layers: bool = False,
 ) -> None:
     """``runs`` random networks trained on the built-in data sets, full batch or in batches of
     64, by a random optimizer: scratch against the plain torch loop, and every
@@ -190,7 +186,8 @@ def measure_runs(
         dataset = str(rng.choice(list(RUN_DATA)))
         loss, n_out, rate = RUN_DATA[dataset]
         X, Y = scratch.load_dataset(dataset)
-        spec = random_spec(rng, str(rng.choice(DTYPES)), input_size=len(X), loss=loss, n_out=n_out)
+        dtype = str(rng.choice(DTYPES))
+        spec = random_spec(rng, dtype, input_size=len(X), loss=loss, n_out=n_out, layers=layers)
         batch_size = [None, 64][int(rng.integers(2))]
         settings = random_optimizer(rng, rate) | {
             "num_iterations": iterations,
@@ -217,9 +214,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     torch.set_num_threads(1)  # small networks: more threads only wait on each other
     rng = np.random.default_rng(args.seed)
     measured = Measured()
-    measure_passes(rng, args.networks, measured)
-    measure_centred_differences(rng, args.centred, measured)
-    measure_runs(rng, args.runs, args.iterations, args.trainer_every, measured)
+    measure_passes(rng, args.networks, measured, args.layers)
+    measure_centred_differences(rng, args.centred, measured, args.layers)
+    measure_runs(rng, args.runs, args.iterations, args.trainer_every, measured, args.layers)
     print(
         f"{args.networks} random networks a dtype, {args.centred} against centred differences, "
         f"{args.runs} training runs of {args.iterations} steps (seed {args.seed}):"
