@@ -22,6 +22,7 @@ def report() -> dict:
     return bench.build_report(args)
 
 
+@pytest.mark.slow  # a whole quick bench run
 def test_every_side_has_a_step_time_for_every_workload(report):
     assert [(row["workload"], row["dtype"]) for row in report["rows"]] == [
         ("planar", "float32"),
@@ -37,6 +38,7 @@ def test_every_side_has_a_step_time_for_every_workload(report):
             assert row[key] > 0 and row[f"{key}_err"] == 0  # one round: no spread to estimate
 
 
+@pytest.mark.slow  # a whole quick bench run
 def test_flops_and_matmul_rates_are_recorded(report):
     cat = report["rows"][1]
     n = (768 * 20 + 20 * 7 + 7 * 5 + 5 * 1, 768 * 20)  # quick cat sizes, m = 64
@@ -56,6 +58,7 @@ def test_each_library_times_the_same_products_of_a_step():
     assert [tuple(p().shape) for p in torch_products][:3] == [(64, 20), (20, 768), (64, 7)]
 
 
+@pytest.mark.slow  # a whole quick bench run
 def test_the_step_splits_into_products_and_the_rest(report):
     for row in report["rows"]:
         assert set(row["products_ms"]) == {"numpy", "torch"}
@@ -63,6 +66,7 @@ def test_the_step_splits_into_products_and_the_rest(report):
     assert "where the time goes" in bench_report.format_report(report)
 
 
+@pytest.mark.slow  # a whole quick bench run
 def test_peak_memory_is_measured_per_side_in_its_own_process(report):
     (entry,) = report["memory"]
     assert (entry["workload"], entry["dtype"]) == ("cat", "float32")
@@ -72,6 +76,7 @@ def test_peak_memory_is_measured_per_side_in_its_own_process(report):
     assert scratch["before_mb"] < torch["before_mb"], "the scratch process must not import torch"
 
 
+@pytest.mark.slow  # a whole quick bench run
 def test_targets_and_environment_are_reported(report):
     targets = {(t["where"], t["target"]): t["verdict"] for t in report["targets"]}
     assert ("cat float32", "Lightning <= plain PyTorch + 0.5 ms") in targets
@@ -81,6 +86,7 @@ def test_targets_and_environment_are_reported(report):
         assert key in env
 
 
+@pytest.mark.slow  # a whole quick bench run
 def test_table_names_every_figure(report):
     table = bench_report.format_report(report)
     for text in ("scratch", "lightning", "GFLOP/s", "peak resident memory", "targets", "cat"):
@@ -116,6 +122,7 @@ def test_a_rest_below_zero_is_shown_clipped_with_a_footnote_not_as_a_negative_ti
     assert "0.500" in loaded[-3] and "*" not in loaded[-3]
 
 
+@pytest.mark.slow  # a whole quick bench run
 def test_the_report_names_no_internal_labels(report):
     table = bench_report.format_report(report)
     assert "issue" not in table.lower()
@@ -203,6 +210,7 @@ def test_the_update_timed_on_each_side_is_the_same_adam_step():
         assert abs(new - data.params[key]).max() > 0, f"{key} did not move"
 
 
+@pytest.mark.slow  # a whole quick bench run
 def test_adam_rows_carry_every_sides_step_and_the_updates_share(adam_report):
     rows = adam_report["rows"]
     assert [row["workload"] for row in rows] == ADAM_WORKLOADS

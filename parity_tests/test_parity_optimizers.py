@@ -42,7 +42,7 @@ CASES = [
     for batch, label in ((None, "full-batch"), (64, "mini-batch"))
     for (l2, decay), extra in (((0.0, 0.0), "plain"), ((0.3, 0.01), "l2-decay"))
     for marks in [
-        () if (dtype, batch, l2) == ("float64", 64, 0.3) else (pytest.mark.slow,),
+        () if (opt, dtype, batch, l2) == ("adam", "float64", 64, 0.3) else (pytest.mark.slow,),
     ]
 ]
 
@@ -63,7 +63,14 @@ def test_every_optimizer_agrees_three_ways_at_every_step(optimizer, dtype, batch
         assert lightning.learning_rates[-1] < lightning.learning_rates[0]
 
 
-@pytest.mark.parametrize("optimizer", ["momentum", "rmsprop", "adam"])
+@pytest.mark.parametrize(
+    "optimizer",
+    [
+        pytest.param("momentum", marks=pytest.mark.slow),
+        pytest.param("rmsprop", marks=pytest.mark.slow),
+        "adam",
+    ],
+)
 def test_a_run_stopped_on_one_side_resumes_on_the_other_and_equals_the_whole(optimizer):
     """400 steps of scratch, then 600 of the Trainer from scratch's weights and optimizer state
     (``t`` included), against 1,000 uninterrupted steps of each side; and the other way round."""

@@ -44,6 +44,7 @@ def test_a_file_that_does_not_parse_is_one_line_and_exit_code_2(capsys, tmp_path
     assert "broken.py cannot be read: SyntaxError: expected ':' (broken.py line 4:" in err
 
 
+@pytest.mark.slow  # three runs of nn-check
 def test_a_missing_course_helper_names_the_module_and_the_stand_in(capsys):
     code, out, err = run(capsys, learner("missing_helper"))
     assert code == 2 and err.count("\n") == 1
@@ -101,6 +102,7 @@ def test_the_learners_process_never_imports_torch(capsys, tmp_path):
     assert code == 0, out
 
 
+@pytest.mark.slow  # waits out a time limit
 def test_a_slow_function_is_stopped_at_the_time_limit_and_the_next_one_runs(capsys):
     code, out, _ = run(capsys, learner("slow"), "--time-limit", "0.5", "--json")
     found = functions(out)

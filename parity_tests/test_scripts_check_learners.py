@@ -28,12 +28,12 @@ def verdicts(report: dict) -> dict[str, dict]:
 @pytest.mark.parametrize(
     ("name", "week", "count"),
     [
-        ("scratch_week2", "2", 5),
+        pytest.param("scratch_week2", "2", 5, marks=pytest.mark.slow),
         ("scratch_week3", "3", 7),
         ("scratch_week4", "4", 10),
         ("scratch_optimizers", "optimizers", 5),
         ("week2_correct", "2", 5),
-        ("week4_correct", "4", 10),
+        pytest.param("week4_correct", "4", 10, marks=pytest.mark.slow),
     ],
 )
 def test_the_projects_own_functions_and_correct_learners_pass_every_week(capsys, name, week, count):

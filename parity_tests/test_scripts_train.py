@@ -381,6 +381,7 @@ def test_weights_of_another_network_are_refused(tmp_path, capsys):
     assert "holds weights of [2, 5, 1] relu/sigmoid" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # two fresh interpreters
 def test_the_script_runs_as_a_file_and_as_a_module(tmp_path):
     help_text = subprocess.run(
         [sys.executable, str(REPO / "scripts" / "train.py"), "--help"],

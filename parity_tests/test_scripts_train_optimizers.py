@@ -15,7 +15,12 @@ MOONS = ["--dataset", "moons", "--layers", "2", "5", "2", "1", "--batch-size", "
 
 
 @pytest.mark.parametrize(
-    ("optimizer", "rate"), [("momentum", "0.05"), ("rmsprop", "0.005"), ("adam", "0.0007")]
+    ("optimizer", "rate"),
+    [
+        pytest.param("momentum", "0.05", marks=pytest.mark.slow),
+        pytest.param("rmsprop", "0.005", marks=pytest.mark.slow),
+        ("adam", "0.0007"),
+    ],
 )
 def test_both_sides_agree_at_every_step_for_every_optimizer_with_decay(
     tmp_path, capsys, optimizer, rate

@@ -30,6 +30,7 @@ def test_importing_torch_impl_never_imports_lightning():
     assert not lightning, f"import torch_impl imported {', '.join(lightning)}"
 
 
+@pytest.mark.slow  # a fresh interpreter importing Lightning
 def test_the_lightning_names_load_on_first_use():
     code = (
         "import sys, torch_impl\n"
