@@ -1,4 +1,4 @@
-"""Gradient checking by centred finite differences.
+"""No torch twin (autograd needs no check): gradient checking by centred finite differences.
 
 For every parameter entry theta_i:
 ``g_num_i = (J(theta + eps e_i) - J(theta - eps e_i)) / (2 eps)``, with an error of order eps^2.

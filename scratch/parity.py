@@ -1,4 +1,5 @@
-"""The referee: the one comparison every check between the two implementations goes through.
+"""No twin, the referee between the two: the one comparison every check between the two
+implementations goes through.
 NumPy only, like its tolerance table (``scratch.tolerances``, which judges two arrays): it
 imports without torch, so a NumPy-only user and ``nn-compare`` can use it.
 

@@ -1,4 +1,4 @@
-"""The layer spec: one description of a network that both implementations build from.
+"""No torch twin (both sides build from it): the layer spec, one description of a network.
 
 A spec names the input size, each layer's units and activation, the initialisation scheme, the
 loss (with its optional L2 strength), the dtype and the seed. It is validated on construction, so a

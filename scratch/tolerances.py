@@ -1,5 +1,6 @@
-"""The one tolerance table of the referee (``scratch.parity``): ``TOLERANCES[dtype][kind]``,
-each bound a measured worst case with its headroom, and the row each quantity falls in.
+"""No twin (the referee's): the one tolerance table of the referee (``scratch.parity``),
+``TOLERANCES[dtype][kind]``, each bound a measured worst case with its headroom, and the row each
+quantity falls in.
 
 NumPy only, like the referee, so it imports without torch.
 

@@ -1,4 +1,5 @@
-"""Checks on what a user hands in, with errors that name the array, the layer and the value.
+"""No torch twin (the torch side calls these very checks): checks on what a user hands in,
+with errors that name the array, the layer and the value.
 
 Shape checks are cheap and run on every call of the course functions; value checks (finiteness,
 label ranges) run once where data enters (``train``, ``compute_cost``, ``predict``, ...).

@@ -1,4 +1,5 @@
-"""The weights file: parameters and their spec in one ``.npz``, written atomically.
+"""No torch twin (``torch_impl.checkpoints`` converts to and from it): the weights file,
+parameters and their spec in one ``.npz``, written atomically.
 
 Layout: arrays ``W1, b1, ..., WL, bL`` in course shapes (a batch-norm layer: ``gamma{l}``,
 ``beta{l}`` and its running statistics ``running_mean{l}``, ``running_var{l}`` in place of
