@@ -210,9 +210,8 @@ def train(
         )
         current, spare = run.optimizer.step(current, grads, rates[i], out=spare), current
         uniform = None if reuse is None else reuse.uniform
-        reuse = StepArrays.for_next_step(
-            caches, grads, masks, uniform
-        )  # the next step writes these
+        # the next step writes into these
+        reuse = StepArrays.for_next_step(caches, grads, masks, uniform)
         if callback is not None:
             callback(t, cost)
     return TrainResult(current, costs, spec, steps.start_iteration, run.optimizer.state(), rates)
