@@ -24,6 +24,7 @@ from scratch.initializers import INIT_TABLE, initialize_parameters
 from scratch.internals import backward_formulas, layer_internals
 from scratch.layers import norm_dropout_backward, norm_dropout_forward
 from scratch.losses import LOSS_TABLE, cost_from_targets, l2_penalty
+from scratch.memory import InsufficientMemoryError, available_memory, check_memory
 from scratch.network import (
     L_model_backward,
     L_model_forward,
@@ -66,6 +67,7 @@ __all__ = [
     "BatchSchedule",
     "DivergenceError",
     "GradCheckResult",
+    "InsufficientMemoryError",
     "L_model_backward",
     "L_model_forward",
     "Layer",
@@ -77,11 +79,13 @@ __all__ = [
     "accuracy",
     "as_input",
     "as_targets",
+    "available_memory",
     "backward_formulas",
     "batchnorm_backward",
     "batchnorm_forward",
     "batchnorm_inference",
     "build_spec",
+    "check_memory",
     "compute_cost",
     "cost_from_targets",
     "cost_of",

@@ -21,7 +21,7 @@ import numpy as np
 from scratch.dropout import dropout_masks
 from scratch.network import L_model_backward, L_model_forward, cost_of
 from scratch.spec import NetworkSpec, is_buffer
-from scratch.validation import as_input, as_targets, check_params
+from scratch.validation import as_input, as_targets, check_params, check_positive
 
 Array = np.ndarray
 DEFAULT_EPSILON = 1e-7
@@ -66,8 +66,11 @@ def gradient_check(
 
     Always computed in float64 (a float32 spec is checked as its float64 twin, since eps = 1e-7
     is below float32's resolution). Costs 2 forward passes per parameter entry: for study-sized
-    networks.
+    networks. Refuses an ``epsilon`` or ``threshold`` that is not a positive finite number, and
+    parameters or data with a NaN or inf, naming the entry.
     """
+    check_positive("epsilon", epsilon)
+    check_positive("threshold", threshold)
     check_params(parameters, spec)
     spec = spec.replace(dtype="float64")
     theta = {key: np.array(value, dtype=np.float64) for key, value in parameters.items()}

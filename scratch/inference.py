@@ -11,7 +11,7 @@ import numpy as np
 
 from scratch.network import L_model_forward
 from scratch.spec import NetworkSpec
-from scratch.validation import as_input, as_targets
+from scratch.validation import as_input, as_targets, check_params
 
 Array = np.ndarray
 
@@ -27,7 +27,9 @@ def labels_of(AL: Array, spec: NetworkSpec) -> Array:
 
 
 def predict(X: Array, parameters: Mapping[str, Array], spec: NetworkSpec) -> Array:
-    """Predictions (1, m) or (n[L], m) of the network at inference (``labels_of`` its ``AL``)."""
+    """Predictions (1, m) or (n[L], m) of the network at inference (``labels_of`` its ``AL``);
+    the weights are checked finite first (NaN weights give no prediction, not class 0)."""
+    check_params(parameters, spec)
     AL, _ = L_model_forward(as_input(X, spec), parameters, spec, training=False)
     return labels_of(AL, spec)
 

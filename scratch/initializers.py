@@ -17,7 +17,9 @@ from itertools import pairwise
 
 import numpy as np
 
+from scratch.memory import check_memory
 from scratch.spec import NetworkSpec
+from scratch.validation import check_spec
 
 Init = Callable[[np.random.Generator, int, int], np.ndarray]
 
@@ -38,8 +40,11 @@ def initialize_parameters(
 
     Draws in float64 from ``rng`` (default: a fresh ``np.random.default_rng(spec.seed)``, so no
     global state is touched), layer by layer, then casts: a float32 spec gets the float64
-    weights rounded.
+    weights rounded. Refuses a spec whose weights need more memory than the machine has
+    (``scratch.memory.check_memory``) before drawing any.
     """
+    check_spec(spec)
+    check_memory(spec)
     rng = np.random.default_rng(spec.seed) if rng is None else rng
     init = INIT_TABLE[spec.init]
     params: dict[str, np.ndarray] = {}

@@ -53,7 +53,7 @@ from scratch.layers import (
 )
 from scratch.losses import LOSS_TABLE, cost_from_targets
 from scratch.spec import NetworkSpec
-from scratch.validation import as_input, as_targets, check_params, check_X
+from scratch.validation import as_input, as_targets, check_params, check_spec, check_X
 
 Array = np.ndarray
 Params = dict[str, Array]
@@ -87,10 +87,12 @@ def L_model_forward(
     as ``scratch.dropout_masks`` draws them, needed for every layer with ``keep_prob < 1``);
     ``training=False``: batch norm by the running statistics, and nothing dropped.
     ``check=False`` skips the checks of ``X``, the parameters and the masks (the training loop
-    has made them once, before its first step)."""
+    has made them once, before its first step); the check of the parameters is of keys, shapes
+    and dtypes, per layer (their finiteness is checked where they enter: ``train``,
+    ``save_weights``, ``load_weights``)."""
     if check:
         check_X(X, spec)
-        check_params(parameters, spec)
+        check_params(parameters, spec, finite=False)
         if training:
             check_masks(masks, spec, X.shape[1])
     A = X
@@ -165,9 +167,11 @@ def L_model_backward(
     unit saturates. ``input_grad=False`` leaves out ``dA0``, the one quantity an update never
     uses. ``out``: the grads of an earlier pass with the same m, whose arrays are overwritten
     (where ``dZ{l}`` is ``dA{l}``, ``dZ`` is computed in place).
-    ``check=False``: ``Y`` is already in training form and checked (``as_targets``), as the
-    training loop holds it.
+    ``check=False``: ``Y`` is already in training form and checked (``as_targets``), and the
+    caches are L_model_forward's, as the training loop holds them.
     """
+    if check:
+        check_caches(AL, caches, spec)
     T = as_targets(Y, spec, AL.shape[1]) if check else Y
     L = len(caches)
     grads: dict[str, Array] = {}
@@ -194,3 +198,36 @@ def L_model_backward(
         if dA_prev is not None:
             grads[f"dA{l - 1}"] = dA_prev
     return grads
+
+
+def check_caches(AL: Array, caches: list[Cache], spec: NetworkSpec) -> None:
+    """``AL`` (n[L], m) and one cache per layer, of the layer's kind, ``Z`` (n[l], m): what
+    ``L_model_forward`` returns for ``spec`` (per layer, no pass over the entries)."""
+    check_spec(spec)
+    n_L = spec.layers[-1].units
+    if not isinstance(AL, np.ndarray) or AL.ndim != 2 or AL.shape[0] != n_L:
+        raise ValueError(
+            f"AL has shape {np.shape(AL)}; the output layer gives (n[L], m) = ({n_L}, m)"
+        )
+    if not isinstance(caches, list | tuple) or len(caches) != spec.L:
+        given = (
+            f"{len(caches)} cache(s)" if isinstance(caches, list | tuple) else type(caches).__name__
+        )
+        raise ValueError(
+            f"caches holds {given}; the backward pass needs one per layer, L = {spec.L}, as "
+            "L_model_forward returns them"
+        )
+    m = AL.shape[1]
+    for l, (cache, layer) in enumerate(zip(caches, spec.layers, strict=True), start=1):
+        kind = NormDropoutCache if layer.batch_norm or layer.dropout else LayerCache
+        if not isinstance(cache, kind):
+            raise TypeError(
+                f"caches[{l - 1}] is a {type(cache).__name__}; layer {l} of the spec makes a "
+                f"{kind.__name__} in L_model_forward"
+            )
+        Z = cache.activation_cache.Z
+        if np.shape(Z) != (layer.units, m):
+            raise ValueError(
+                f"caches[{l - 1}] holds Z{l} of shape {np.shape(Z)}; layer {l} of the spec on "
+                f"m = {m} examples gives (n[{l}], m) = ({layer.units}, {m})"
+            )

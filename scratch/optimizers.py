@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from scratch.spec_rules import is_buffer
+from scratch.spec_rules import check_count, is_buffer
+from scratch.validation import check_grads, check_positive
 
 Array = np.ndarray
 Params = dict[str, Array]
@@ -41,8 +42,10 @@ def update_parameters(
     """One gradient-descent step: ``W[l] - learning_rate dW[l]``, ``b[l] - learning_rate db[l]``.
 
     Leaves ``parameters`` and ``grads`` untouched and returns new arrays, or writes into the
-    arrays of ``out`` (same keys and shapes) without allocating, which the training loop uses.
+    arrays of ``out`` (same keys and shapes) without allocating. Refuses a gradient missing or
+    shaped unlike its parameter, and a learning rate that is not a positive finite number.
     """
+    check_step(parameters, grads, learning_rate)
     if out is None:
         return {
             key: value.copy() if is_buffer(key) else value - learning_rate * grads[f"d{key}"]
@@ -58,6 +61,13 @@ def update_parameters(
 
 
 update_parameters_with_gd = update_parameters  # the follow-on course's name for the same step
+
+
+def check_step(parameters: Mapping[str, Array], grads: Mapping[str, Array], rate: float) -> None:
+    """The checks of every one-step function: ``grads`` fit ``parameters`` (shapes, per layer:
+    no pass over the entries) and ``learning_rate`` is a positive finite number."""
+    check_grads(parameters, grads)
+    check_positive("learning_rate", rate)
 
 
 def _zeros_like_grads(parameters: Mapping[str, Array]) -> Params:
@@ -156,15 +166,9 @@ class Optimizer:
             for part in ("v", "s")
         }
         t = np.asarray(state.get("t", 0))
-        if t.shape != () or not np.issubdtype(t.dtype, np.integer) or t < 0:
-            raise ValueError(f"the optimizer state's t must be a step count >= 0, got {t!r}")
+        t = check_count("the optimizer state's t", t[()] if t.shape == () else t, 0)
         return cls(
-            name,
-            parameters,
-            v=parts["v"] or None,
-            s=parts["s"] or None,
-            t=int(t),
-            **hyperparameters,
+            name, parameters, v=parts["v"] or None, s=parts["s"] or None, t=t, **hyperparameters
         )
 
     def state(self) -> dict[str, Array]:

@@ -5,8 +5,6 @@ side reads these very settings.
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -14,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from scratch.optimizers import OPTIMIZERS, Optimizer, schedule_lr_decay
-from scratch.spec_rules import is_int
+from scratch.spec_rules import check_count, is_finite_real, plain_numbers
 from scratch.validation import check_positive
 
 
@@ -30,7 +28,9 @@ class TrainingSettings:
     ``beta2`` and ``epsilon``). The learning rate of epoch e is the course's scheduled decay
     ``learning_rate / (1 + decay_rate floor(e / decay_interval))``; ``decay_rate=0`` keeps it
     constant, and ``decay_interval=1`` is the plain ``alpha0 / (1 + decay_rate e)``. Checked on
-    construction; any integer type counts (``np.int64(3)`` as well as ``3``)."""
+    construction; every count (``num_iterations``, ``batch_size``, ``start_iteration``,
+    ``decay_interval``) by one rule, ``scratch.spec_rules.check_count``: any integer type
+    (``np.int64(3)`` as well as ``3``), never a bool."""
 
     learning_rate: float
     num_iterations: int
@@ -47,13 +47,10 @@ class TrainingSettings:
 
     def __post_init__(self) -> None:
         check_positive("learning_rate", self.learning_rate)
-        check_positive("num_iterations", self.num_iterations, integer=True)
+        check_count("num_iterations", self.num_iterations, 1)
         if self.batch_size is not None:
-            check_positive("batch_size", self.batch_size, integer=True)
-        if not is_int(self.start_iteration) or self.start_iteration < 0:
-            raise ValueError(
-                f"start_iteration must be a non-negative integer, got {self.start_iteration!r}"
-            )
+            check_count("batch_size", self.batch_size, 1)
+        check_count("start_iteration", self.start_iteration, 0)
         if not isinstance(self.shuffle, bool | np.bool_):
             raise TypeError(f"shuffle must be True or False, got {self.shuffle!r}")
         if self.optimizer not in OPTIMIZERS:
@@ -62,17 +59,14 @@ class TrainingSettings:
             )
         for name in ("beta", "beta1", "beta2"):
             value = getattr(self, name)
-            if not _real(value) or not 0 <= value < 1:
+            if not is_finite_real(value) or not 0 <= value < 1:
                 raise ValueError(f"{name} must be a number in [0, 1), got {value!r}")
         check_positive("epsilon", self.epsilon)
-        if not _real(self.decay_rate) or self.decay_rate < 0:
+        if not is_finite_real(self.decay_rate) or self.decay_rate < 0:
             raise ValueError(f"decay_rate must be a number >= 0, got {self.decay_rate!r}")
-        check_positive("decay_interval", self.decay_interval, integer=True)
-        for f in fields(self):  # plain Python numbers from here on
-            value = getattr(self, f.name)
-            plain = bool if f.name == "shuffle" else int if is_int(value) else float
-            if value is not None and f.name != "optimizer":
-                object.__setattr__(self, f.name, plain(value))
+        check_count("decay_interval", self.decay_interval, 1)
+        object.__setattr__(self, "shuffle", bool(self.shuffle))  # plain Python from here on
+        plain_numbers(self, tuple(f.name for f in fields(self)))
 
     @classmethod
     def of(cls, settings: TrainingSettings | None = None, **changes: Any) -> TrainingSettings:
@@ -104,7 +98,3 @@ class TrainingSettings:
         beta1 = self.beta if self.optimizer == "momentum" else self.beta1
         hyper = {"beta1": beta1, "beta2": self.beta2, "epsilon": self.epsilon}
         return Optimizer.from_state(self.optimizer, parameters, state, **hyper)
-
-
-def _real(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)

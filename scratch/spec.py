@@ -12,13 +12,14 @@ File format (JSON, or YAML when PyYAML is installed; read and written by ``scrat
      "init": "small_random", "loss": "binary_cross_entropy", "l2": 0.0,
      "dtype": "float64", "seed": 1}
 
-``leaky_relu`` layers may carry ``"negative_slope"`` (default 0.01, PyTorch's default). A hidden
-layer may carry ``"keep_prob"`` (inverted dropout on its output, in (0, 1]; 1, the default, means
-none) and ``"batch_norm": true`` (batch normalisation of its ``Z`` before the activation; the
-layer then has no bias, and learns ``gamma`` and ``beta`` instead). A spec with batch norm may
-set ``"batch_norm_momentum"`` (default 0.1, torch's sense: ``running = (1 - momentum) running +
-momentum batch``) and ``"batch_norm_eps"`` (default 1e-5). A field at its default is not written,
-so a file written before these fields existed reads, and writes back, as the same network.
+``leaky_relu`` layers may carry ``"negative_slope"`` (default 0.01, PyTorch's default; any other
+layer refuses one, which it would drop). A hidden layer may carry ``"keep_prob"`` (inverted dropout
+on its output, in (0, 1]; 1, the default, means none) and ``"batch_norm": true`` (batch
+normalisation of its ``Z`` before the activation; the layer then has no bias, and learns ``gamma``
+and ``beta`` instead). A spec with batch norm may set ``"batch_norm_momentum"`` (default 0.1,
+torch's sense: ``running = (1 - momentum) running + momentum batch``) and ``"batch_norm_eps"``
+(default 1e-5). A field at its default is not written, so a file written before these fields
+existed reads, and writes back, as the same network.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from scratch.spec_rules import (
     check_spec_dict,
     is_buffer,
     is_int,
+    plain_numbers,
     validate_spec,
 )
 
@@ -62,6 +64,9 @@ class Layer:
     negative_slope: float = DEFAULT_NEGATIVE_SLOPE
     keep_prob: float = 1.0
     batch_norm: bool = False
+
+    def __post_init__(self) -> None:
+        plain_numbers(self, ("units", "negative_slope", "keep_prob"))  # checked by the spec
 
     @property
     def dropout(self) -> bool:
@@ -99,6 +104,7 @@ class NetworkSpec:
     def __post_init__(self) -> None:
         object.__setattr__(self, "layers", tuple(self.layers))
         validate_spec(self)
+        plain_numbers(self, ("input_size", "seed", "l2", "batch_norm_momentum", "batch_norm_eps"))
 
     @property
     def L(self) -> int:
@@ -219,6 +225,8 @@ class NetworkSpec:
             data = json.loads(text)
         except json.JSONDecodeError as err:
             raise SpecError(f"spec: not valid JSON ({err})") from None
+        except RecursionError:
+            raise SpecError("spec: nested too deeply to be a spec") from None
         return cls.from_dict(data)
 
 

@@ -56,6 +56,32 @@ def is_finite_real(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def check_count(
+    name: str, value: Any, minimum: int = 0, error: type[Exception] = ValueError
+) -> int:
+    """The one rule for every count (sizes, steps, seeds): an integer of any type (``np.int64(3)``
+    as well as ``3``; not a bool, not ``3.0``) of at least ``minimum``, returned as a plain
+    ``int``; otherwise ``error`` naming ``name`` and the value."""
+    if not is_int(value) or value < minimum:
+        what = {0: "a non-negative integer", 1: "a positive integer"}.get(
+            minimum, f"an integer >= {minimum}"
+        )
+        raise error(f"{name} must be {what}, got {value!r}")
+    return int(value)
+
+
+def plain_numbers(obj: Any, names: tuple[str, ...]) -> None:
+    """Set the fields ``names`` of a frozen dataclass ``obj`` that hold NumPy numbers to plain
+    Python ones (``np.int64(4)`` to ``4``), so its JSON writes and reads back as the same value.
+    Runs after the checks, on values they accepted."""
+    for name in names:
+        value = getattr(obj, name)
+        if is_int(value):
+            object.__setattr__(obj, name, int(value))
+        elif is_finite_real(value):
+            object.__setattr__(obj, name, float(value))
+
+
 def _choice(where: str, name: str, value: Any, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
         raise SpecError(f"{where}: {name} {value!r} is unknown; choose one of {', '.join(allowed)}")
@@ -71,8 +97,7 @@ def validate_spec(spec: NetworkSpec) -> None:
     """Raise ``SpecError`` naming the layer and field of the first thing ``spec`` gets wrong."""
     from scratch.spec import Layer  # the class this module's checks are for
 
-    if not is_int(spec.input_size) or spec.input_size < 1:
-        raise SpecError(f"spec: input_size must be a positive integer, got {spec.input_size!r}")
+    check_count("spec: input_size", spec.input_size, 1, SpecError)
     if not spec.layers:
         raise SpecError("spec: 'layers' is empty; a network needs at least an output layer")
     last = len(spec.layers)
@@ -80,8 +105,7 @@ def validate_spec(spec: NetworkSpec) -> None:
         where = f"layer {i}"
         if not isinstance(layer, Layer):
             raise SpecError(f"{where}: expected a Layer, got {type(layer).__name__}")
-        if not is_int(layer.units) or layer.units < 1:
-            raise SpecError(f"{where}: units must be a positive integer, got {layer.units!r}")
+        check_count(f"{where}: units", layer.units, 1, SpecError)
         _choice(where, "activation", layer.activation, ACTIVATIONS)
         if i < last and layer.activation not in HIDDEN_ACTIVATIONS:
             raise SpecError(
@@ -91,14 +115,15 @@ def validate_spec(spec: NetworkSpec) -> None:
         slope = layer.negative_slope
         if not is_finite_real(slope) or slope < 0:
             raise SpecError(f"{where}: negative_slope must be a finite number >= 0, got {slope!r}")
+        if slope != DEFAULT_NEGATIVE_SLOPE and layer.activation != "leaky_relu":
+            raise SpecError(_stray_slope(where, slope, layer.activation))
         _check_regularisation(where, layer, output=i == last)
     _choice("spec", "init", spec.init, INITS)
     _choice("spec", "loss", spec.loss, LOSSES)
     _choice("spec", "dtype", spec.dtype, DTYPES)
     if not is_finite_real(spec.l2) or spec.l2 < 0:
         raise SpecError(f"spec: l2 must be a finite number >= 0, got {spec.l2!r}")
-    if not is_int(spec.seed) or spec.seed < 0:
-        raise SpecError(f"spec: seed must be a non-negative integer, got {spec.seed!r}")
+    check_count("spec: seed", spec.seed, 0, SpecError)
     momentum, eps = spec.batch_norm_momentum, spec.batch_norm_eps
     if not is_finite_real(momentum) or not 0 <= momentum <= 1:
         raise SpecError(f"spec: batch_norm_momentum must be a number in [0, 1], got {momentum!r}")
@@ -111,6 +136,13 @@ def validate_spec(spec: NetworkSpec) -> None:
             f"layer {last} (output): loss {spec.loss!r} needs a {activation} output layer with "
             f"{wanted}, got {out.units} {out.activation} unit(s)"
         )
+
+
+def _stray_slope(where: str, slope: Any, activation: Any) -> str:
+    return (
+        f"{where}: negative_slope {slope!r} is for leaky_relu layers only; this layer's "
+        f"activation is {activation!r}, which would drop it"
+    )
 
 
 def _check_regularisation(where: str, layer: Layer, *, output: bool) -> None:
@@ -141,6 +173,9 @@ def check_spec_dict(data: Any) -> list[dict[str, Any]]:
         raise SpecError(f"spec: 'layers' must be a list, got {type(layers).__name__}")
     for i, entry in enumerate(layers, start=1):
         _check_fields(f"layer {i}", entry, LAYER_FIELDS, ("units", "activation"))
+        activation = entry["activation"]
+        if "negative_slope" in entry and activation != "leaky_relu":
+            raise SpecError(_stray_slope(f"layer {i}", entry["negative_slope"], activation))
     return list(layers)
 
 

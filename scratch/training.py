@@ -26,11 +26,12 @@ from scratch.dropout import dropout_masks
 from scratch.initializers import initialize_parameters
 from scratch.layers import ActivationCache, LayerCache, NormDropoutCache
 from scratch.losses import cost_from_targets
+from scratch.memory import check_memory
 from scratch.network import L_model_backward, L_model_forward
 from scratch.optimizers import Optimizer
 from scratch.settings import TrainingSettings
 from scratch.spec import NetworkSpec, is_buffer
-from scratch.validation import as_input, as_targets, check_params
+from scratch.validation import as_input, as_targets, check_params, check_spec
 
 Array = np.ndarray
 Params = dict[str, Array]
@@ -56,13 +57,21 @@ class TrainResult:
 class DivergenceError(FloatingPointError):
     """The cost became NaN or inf at ``iteration``. ``params`` holds the parameters of the
     iteration before (the last finite cost; the starting ones if it was the first), ``costs``
-    the finite costs of this run."""
+    the finite costs of this run. The learning rate is blamed only after an update: the first
+    cost of a run comes before any (its inputs were checked finite, so it overflowed)."""
 
     def __init__(self, iteration: int, cost: float, params: Params, costs: Array):
-        super().__init__(
-            f"the cost became {cost} at iteration {iteration}; the learning rate is probably too "
-            "large. The parameters of the last iteration with a finite cost are kept"
-        )
+        if len(costs):
+            why = (
+                "the learning rate is probably too large. The parameters of the last iteration "
+                "with a finite cost are kept"
+            )
+        else:
+            why = (
+                "that is the run's first cost, before any update, so the learning rate is not the "
+                "cause: the starting weights and the data, all finite, overflow the dtype"
+            )
+        super().__init__(f"the cost became {cost} at iteration {iteration}; {why}")
         self.iteration, self.cost, self.params, self.costs = iteration, cost, params, costs
 
 
@@ -94,13 +103,14 @@ def prepare_training(
     params: Mapping[str, Array] | None = None,
     state: Mapping[str, Array] | None = None,
 ) -> TrainingInputs:
-    """Check the data and the starting parameters once, with errors that name them, and
-    convert the data; every side's ``train`` starts here."""
-    if not isinstance(spec, NetworkSpec):
-        raise TypeError(f"spec must be a NetworkSpec, got {type(spec).__name__}")
+    """Check the data and the starting parameters once, with errors that name them (every entry
+    finite), and the memory training needs (``scratch.memory``), and convert the data; every
+    side's ``train`` starts here."""
+    check_spec(spec)
     X = as_input(X, spec)
     m = X.shape[1]
     T = as_targets(Y, spec, m)
+    check_memory(spec, min(settings.batch_size or m, m), settings.optimizer)
     if params is None:
         start = initialize_parameters(spec)
     else:

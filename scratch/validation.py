@@ -8,18 +8,40 @@ label ranges) run once where data enters (``train``, ``compute_cost``, ``predict
 from __future__ import annotations
 
 import math
-import numbers
 import re
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from scratch.spec import NetworkSpec
+from scratch.spec import NetworkSpec, is_buffer
+from scratch.spec_rules import is_finite_real
+
+
+def check_spec(spec: Any) -> None:
+    """``spec`` must be a ``NetworkSpec`` (a dict is a spec file's contents, not yet a spec)."""
+    if not isinstance(spec, NetworkSpec):
+        hint = "; build one with NetworkSpec.from_dict(...)" if isinstance(spec, Mapping) else ""
+        raise TypeError(f"spec must be a NetworkSpec, got {type(spec).__name__}{hint}")
+
+
+def check_finite(name: str, value: np.ndarray, what: str, where: str = "") -> None:
+    """Every entry of ``value`` finite; otherwise the first NaN/inf, named by its index (after
+    ``where``, the collection ``name`` is in)."""
+    if np.isfinite(value).all():
+        return
+    bad = ~np.isfinite(value)
+    index = tuple(int(i) for i in np.argwhere(bad)[0])
+    count = int(bad.sum())
+    raise ValueError(
+        f"{where}{name}[{', '.join(map(str, index))}] is {value[index]}: {what} must be finite "
+        f"({count} NaN/inf entr{'y' if count == 1 else 'ies'} in {name})"
+    )
 
 
 def check_X(X: Any, spec: NetworkSpec, *, name: str = "X") -> None:
     """``X`` must be a 2-D array of the spec's dtype with ``spec.input_size`` rows."""
+    check_spec(spec)
     if not isinstance(X, np.ndarray):
         raise TypeError(f"{name} must be a NumPy array, got {type(X).__name__}")
     if X.ndim != 2 or X.shape[0] != spec.input_size:
@@ -36,13 +58,19 @@ def check_X(X: Any, spec: NetworkSpec, *, name: str = "X") -> None:
         )
 
 
+def check_real(array: np.ndarray, name: str) -> None:
+    """``array`` must hold real numbers (or bools): not complex, text or Python objects."""
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
+
+
 def as_input(X: Any, spec: NetworkSpec, *, name: str = "X") -> np.ndarray:
     """``X`` converted once to the spec's dtype (no copy when it already is), checked for shape
     and for NaN/inf."""
+    check_spec(spec)
     if not isinstance(X, np.ndarray):
         raise TypeError(f"{name} must be a NumPy array, got {type(X).__name__}")
-    if not (np.issubdtype(X.dtype, np.number) or X.dtype == bool):
-        raise TypeError(f"{name} must hold numbers, got dtype {X.dtype}")
+    check_real(X, name)
     X = np.asarray(X, dtype=spec.dtype)
     check_X(X, spec, name=name)
     bad = ~np.isfinite(X)
@@ -61,10 +89,13 @@ def as_targets(Y: Any, spec: NetworkSpec, m: int, *, name: str = "Y") -> np.ndar
     - ``binary_cross_entropy``: ``Y`` (1, m) with values in [0, 1];
     - ``cross_entropy``: integer labels (1, m) in ``[0, C)``, or one-hot / probability columns
       (C, m); labels are turned into one-hot columns here;
-    - ``mse``: ``Y`` (n[L], m), finite.
+    - ``mse``: ``Y`` (n[L], m), finite, and small enough that the summed squared error of the
+      targets, ``sum Y^2 <= Y.size max |Y|^2``, stays within the dtype's range.
     """
+    check_spec(spec)
     if not isinstance(Y, np.ndarray):
         raise TypeError(f"{name} must be a NumPy array, got {type(Y).__name__}")
+    check_real(Y, name)
     n_out = spec.layers[-1].units
     if spec.loss == "cross_entropy" and Y.shape == (1, m):
         return _one_hot(Y, n_out, name, spec.dtype)
@@ -76,9 +107,10 @@ def as_targets(Y: Any, spec: NetworkSpec, m: int, *, name: str = "Y") -> np.ndar
             f"(one column per example, m={m})"
         )
     T = np.asarray(Y, dtype=spec.dtype)
-    if not np.isfinite(T).all():
-        raise ValueError(f"{name} holds NaN/inf values")
-    if spec.loss != "mse":
+    check_finite(name, T, "the targets")
+    if spec.loss == "mse":
+        _check_squares(name, T)
+    else:
         low, high = T.min(), T.max()
         if low < 0 or high > 1:
             bad = low if low < 0 else high
@@ -92,6 +124,17 @@ def as_targets(Y: Any, spec: NetworkSpec, m: int, *, name: str = "Y") -> np.ndar
                 "must be one-hot (or probability) columns summing to 1"
             )
     return T
+
+
+def _check_squares(name: str, T: np.ndarray) -> None:
+    limit = math.sqrt(float(np.finfo(T.dtype).max) / T.size)
+    index = np.unravel_index(int(np.argmax(np.abs(T))), T.shape)
+    if abs(float(T[index])) > limit:
+        where = ", ".join(str(int(i)) for i in index)
+        raise ValueError(
+            f"{name}[{where}] is {T[index]:g}: the squared error of targets this large overflows "
+            f"{T.dtype} (loss 'mse' on {T.size} target(s) needs every |{name}| <= {limit:.3g})"
+        )
 
 
 def _one_hot(labels: np.ndarray, classes: int, name: str, dtype: str) -> np.ndarray:
@@ -115,10 +158,14 @@ def _one_hot(labels: np.ndarray, classes: int, name: str, dtype: str) -> np.ndar
     return T
 
 
-def check_params(parameters: Any, spec: NetworkSpec, *, name: str = "parameters") -> None:
+def check_params(
+    parameters: Any, spec: NetworkSpec, *, name: str = "parameters", finite: bool = True
+) -> None:
     """``parameters`` must hold exactly the spec's keys in its shapes and dtype: ``W1, b1, ...,
     WL, bL``, and for a batch-norm layer ``gamma{l}``, ``beta{l}`` (no ``b{l}``) and its state
-    ``running_mean{l}``, ``running_var{l}`` (a variance >= 0)."""
+    ``running_mean{l}``, ``running_var{l}`` (a variance >= 0); with ``finite``, every entry
+    finite (a pass over every entry: the course functions' per-call check leaves it out)."""
+    check_spec(spec)
     if not isinstance(parameters, Mapping):
         raise TypeError(f"{name} must be a dict of arrays, got {type(parameters).__name__}")
     shapes = spec.param_shapes() | spec.buffer_shapes()
@@ -139,8 +186,34 @@ def check_params(parameters: Any, spec: NetworkSpec, *, name: str = "parameters"
             raise TypeError(
                 f"{name}[{key!r}] is {value.dtype} but the spec's dtype is {spec.dtype}"
             )
+        if finite:
+            check_finite(key, value, "the weights", where=f"{name}: ")
         if key.startswith("running_var") and not (value >= 0).all():
             raise ValueError(f"{name}[{key!r}] holds {value.min()}: a variance is >= 0")
+
+
+def check_grads(parameters: Any, grads: Any) -> None:
+    """``grads`` must hold ``d{key}``, shaped like it, for every learned array of ``parameters``
+    (shapes only: cheap enough for every step of the course's update functions)."""
+    for what, given in (("parameters", parameters), ("grads", grads)):
+        if not isinstance(given, Mapping):
+            raise TypeError(f"{what} must be a dict of arrays, got {type(given).__name__}")
+    for key, value in parameters.items():
+        if not isinstance(value, np.ndarray):
+            kind = type(value).__name__
+            raise TypeError(f"parameters[{key!r}] must be a NumPy array, got {kind}")
+        if is_buffer(key):
+            continue
+        grad = grads.get(f"d{key}")
+        if grad is None:
+            raise ValueError(
+                f"grads has no 'd{key}' for parameters[{key!r}] (it holds "
+                f"{', '.join(map(str, grads)) or 'nothing'})"
+            )
+        if not isinstance(grad, np.ndarray) or grad.shape != value.shape:
+            raise ValueError(
+                f"grads['d{key}'] has shape {np.shape(grad)}; parameters[{key!r}] is {value.shape}"
+            )
 
 
 def _refuse_keys(parameters: Mapping, shapes: Mapping, spec: NetworkSpec, name: str) -> None:
@@ -159,14 +232,7 @@ def _refuse_keys(parameters: Mapping, shapes: Mapping, spec: NetworkSpec, name: 
     raise ValueError(f"{name} do not fit the spec (L={spec.L}): {'; '.join(problems)}{state}")
 
 
-def check_positive(name: str, value: Any, *, integer: bool = False) -> None:
-    """A hyperparameter that must be a positive (integer) number."""
-    kind = numbers.Integral if integer else numbers.Real
-    if (
-        not isinstance(value, kind)
-        or isinstance(value, bool)
-        or not math.isfinite(value)
-        or value <= 0
-    ):
-        what = "a positive integer" if integer else "a positive finite number"
-        raise ValueError(f"{name} must be {what}, got {value!r}")
+def check_positive(name: str, value: Any) -> None:
+    """A hyperparameter that must be a positive finite number (a count: ``check_count``)."""
+    if not is_finite_real(value) or value <= 0:
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
