@@ -45,7 +45,7 @@ def test_weights_file_errors_name_the_file(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"nope\.npz"):
         load_weights(tmp_path / "nope.npz")
     (tmp_path / "junk.npz").write_bytes(b"not a zip")
-    with pytest.raises(ValueError, match=r"junk\.npz.*not a readable \.npz"):
+    with pytest.raises(ValueError, match=r"junk\.npz' is not an \.npz archive \(it starts with"):
         load_weights(tmp_path / "junk.npz")
     np.savez(tmp_path / "bare.npz", **initialize_parameters(spec))
     with pytest.raises(ValueError, match="holds no spec"):

@@ -9,12 +9,15 @@ from collections.abc import Callable
 
 import numpy as np
 
+from scratch.spec_rules import check_count, is_finite_real
+
 Array = np.ndarray
 
 
 def planar_flower(m: int = 400, seed: int = 1) -> tuple[Array, Array]:
     """The course's planar "flower": two classes of m/2 points, each on the petals of
     ``r = 4 sin(4 theta)`` with noise on angle and radius; not linearly separable."""
+    m = check_count("m", m, 2)
     rng = np.random.default_rng(seed)
     per_class = m // 2
     X = np.empty((2, 2 * per_class))
@@ -31,6 +34,7 @@ def planar_flower(m: int = 400, seed: int = 1) -> tuple[Array, Array]:
 
 def moons(m: int = 400, noise: float = 0.2, seed: int = 0) -> tuple[Array, Array]:
     """Two interleaving half circles, with Gaussian noise of std ``noise``."""
+    m = check_count("m", m, 2)
     rng = np.random.default_rng(seed)
     outer, inner = m - m // 2, m // 2
     t_out, t_in = np.linspace(0, np.pi, outer), np.linspace(0, np.pi, inner)
@@ -49,6 +53,7 @@ def circles(
     m: int = 400, noise: float = 0.1, factor: float = 0.5, seed: int = 0
 ) -> tuple[Array, Array]:
     """A circle of radius 1 (class 0) around one of radius ``factor`` (class 1), with noise."""
+    m = check_count("m", m, 2)
     rng = np.random.default_rng(seed)
     outer, inner = m - m // 2, m // 2
     t_out = np.linspace(0, 2 * np.pi, outer, endpoint=False)
@@ -66,6 +71,8 @@ def circles(
 
 def spiral(m: int = 300, classes: int = 3, seed: int = 0) -> tuple[Array, Array]:
     """``classes`` interleaved spiral arms of m/classes points each (multi-class, softmax)."""
+    classes = check_count("classes", classes, 1)
+    m = check_count("m", m, classes)
     rng = np.random.default_rng(seed)
     per_class = m // classes
     X = np.empty((2, per_class * classes))
@@ -82,6 +89,7 @@ def spiral(m: int = 300, classes: int = 3, seed: int = 0) -> tuple[Array, Array]
 def blobs(m: int = 200, separation: float = 3.0, seed: int = 0) -> tuple[Array, Array]:
     """Two Gaussian blobs (unit std) whose centres lie ``separation`` apart; linearly
     separable in practice for a large separation, overlapping for a small one."""
+    m = check_count("m", m, 2)
     rng = np.random.default_rng(seed)
     Y = (np.arange(m) >= m // 2).astype(np.int64)[np.newaxis, :]
     X = rng.standard_normal((2, m)) + (Y - 0.5) * separation / np.sqrt(2)
@@ -92,6 +100,7 @@ def housing(m: int = 200, seed: int = 0) -> tuple[Array, Array]:
     """Synthetic house prices, the course's first-lecture regression: four standardised
     features (size, bedrooms, zip-code wealth, walkability) and a price (in $100k) that rises
     with family size (size, bedrooms), school quality (wealth) and walkability, plus noise."""
+    m = check_count("m", m, 1)
     rng = np.random.default_rng(seed)
     size, bedrooms, wealth, walk = X = rng.standard_normal((4, m))
     family = np.maximum(0.8 * size + 0.5 * bedrooms, 0)
@@ -109,27 +118,41 @@ DATASETS: dict[str, Callable[..., tuple[Array, Array]]] = {
 }
 
 
+REAL_OPTIONS = frozenset({"noise", "factor", "separation"})
+
+
 def load_dataset(name: str, **options) -> tuple[Array, Array]:
-    """A built-in data set by name (``DATASETS``), with its generator's options."""
+    """A built-in data set by name (``DATASETS``), with its generator's options; the counts
+    are checked by each generator, the real-valued options (``noise``, ``factor``,
+    ``separation``) here: each a finite number >= 0."""
     try:
         make = DATASETS[name]
     except KeyError:
         raise ValueError(
             f"data set {name!r} is unknown; built-in ones are {', '.join(DATASETS)}"
         ) from None
+    for option in REAL_OPTIONS & options.keys():
+        value = options[option]
+        if not is_finite_real(value) or value < 0:
+            raise ValueError(f"{name}: {option} must be a finite number >= 0, got {value!r}")
     return make(**options)
 
 
 def train_test_split(
     X: Array, Y: Array, test_fraction: float = 0.2, seed: int = 0
 ) -> tuple[Array, Array, Array, Array]:
-    """Shuffle the m columns with ``seed`` and split: ``X_train, Y_train, X_test, Y_test``."""
+    """Shuffle the m columns with ``seed`` and split: ``X_train, Y_train, X_test, Y_test``, each
+    part holding at least one example."""
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction!r}")
     m = X.shape[1]
     if Y.shape[-1] != m:
         raise ValueError(f"X has {m} examples (columns) but Y has shape {Y.shape}")
+    if m < 2:
+        raise ValueError(
+            f"X has {m} example(s); a split needs at least 2, one to train on and one to test"
+        )
     order = np.random.default_rng(seed).permutation(m)
-    n_test = max(1, round(m * test_fraction))
+    n_test = min(max(1, round(m * test_fraction)), m - 1)
     test, train = order[:n_test], order[n_test:]
     return X[:, train], Y[:, train], X[:, test], Y[:, test]

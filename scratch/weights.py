@@ -11,15 +11,15 @@ and ``optimizer``, its name as a 0-d string.
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 
 from scratch._atomic import atomic_write
+from scratch.npz_files import read_npz
 from scratch.optimizers import Optimizer
-from scratch.spec import NetworkSpec
+from scratch.spec import NetworkSpec, SpecError
 from scratch.validation import check_params
 
 SPEC_KEY = "spec"
@@ -51,23 +51,18 @@ def load_weights(
     """Read ``(parameters, spec)`` from a weights file. ``spec`` is needed only for an ``.npz``
     that holds no spec of its own; when both are present they must agree."""
     path = Path(path)
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {key: data[key] for key in data.files}
-    except FileNotFoundError:
-        raise FileNotFoundError(f"weights file {str(path)!r} does not exist") from None
-    except (zipfile.BadZipFile, ValueError, OSError) as err:
-        raise ValueError(f"weights file {str(path)!r} is not a readable .npz ({err})") from None
+    label = f"weights file {str(path)!r}"
+    arrays = _read(path)
     stored = arrays.pop(SPEC_KEY, None)
     arrays.pop(OPTIMIZER_KEY, None)
     arrays = {key: value for key, value in arrays.items() if key not in _state_keys(arrays)}
     if stored is not None:
-        stored = NetworkSpec.from_json(str(stored))
+        stored = _stored_spec(stored, label)
         if spec is not None and stored != spec:
-            raise ValueError(f"weights file {str(path)!r} holds another spec than the one given")
+            raise ValueError(f"{label} holds another spec than the one given")
     spec = spec or stored
     if spec is None:
-        raise ValueError(f"weights file {str(path)!r} holds no spec; pass the one it was made with")
+        raise ValueError(f"{label} holds no spec; pass the one it was made with")
     check_params(arrays, spec, name=f"weights in {path.name}")
     return arrays, spec
 
@@ -75,11 +70,36 @@ def load_weights(
 def load_optimizer_state(path: str | Path) -> tuple[str, dict[str, np.ndarray]]:
     """``(optimizer, state)`` saved with the weights in ``path``: ``("gd", {})`` for a file
     without optimizer state (gradient descent keeps none, and older files hold none)."""
-    with np.load(Path(path), allow_pickle=False) as data:
-        if OPTIMIZER_KEY not in data.files:
-            return "gd", {}
-        arrays = {key: data[key] for key in data.files}
-    return str(arrays[OPTIMIZER_KEY]), {key: arrays[key] for key in _state_keys(arrays)}
+    arrays = _read(Path(path))
+    if OPTIMIZER_KEY not in arrays:
+        return "gd", {}
+    name = _text(arrays[OPTIMIZER_KEY], OPTIMIZER_KEY, f"weights file {str(path)!r}")
+    return name, {key: arrays[key] for key in _state_keys(arrays)}
+
+
+def _read(path: Path) -> dict[str, np.ndarray]:
+    expected = "expected the .npz of weights that save_weights (and nn-train) writes"
+    return read_npz(path, f"weights file {str(path)!r}", expected)
+
+
+def _stored_spec(stored: np.ndarray, label: str) -> NetworkSpec:
+    text = _text(stored, SPEC_KEY, label)
+    try:
+        return NetworkSpec.from_json(text)
+    except RecursionError:
+        raise SpecError(f"{label}: its spec is nested too deeply to be a spec") from None
+    except SpecError as err:
+        raise SpecError(f"{label}: {err}") from None
+
+
+def _text(value: np.ndarray, key: str, label: str) -> str:
+    """A 0-d string array's text."""
+    if value.ndim != 0 or value.dtype.kind != "U":
+        raise ValueError(
+            f"{label}: {key!r} is a {value.dtype} array of shape {value.shape}; "
+            "expected a single string"
+        )
+    return str(value)
 
 
 def _state_keys(arrays: Mapping[str, np.ndarray]) -> list[str]:

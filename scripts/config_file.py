@@ -13,8 +13,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from scratch.spec_files import read_document
 from scripts.errors import UserError
 
 
@@ -37,31 +36,15 @@ def take_config(argv: list[str]) -> tuple[str | None, list[str]]:
 
 def read_settings(path: str | Path, *, what: str = "config file") -> dict[str, Any]:
     """A YAML (or JSON) mapping of settings, or a one-line ``UserError`` saying why not."""
-    path = Path(path)
     try:
-        values = yaml.safe_load(path.read_bytes().decode("utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"{what} {path} does not exist") from None
-    except UnicodeDecodeError as err:
-        raise UserError(f"{what} {path} is not UTF-8 text (byte {err.start})") from None
-    except yaml.YAMLError as err:
-        raise UserError(f"{what} {path} cannot be read: {_yaml_problem(err)}") from None
-    except (OSError, RecursionError) as err:
-        first = (str(err).strip().splitlines() or [type(err).__name__])[0]
-        raise UserError(f"{what} {path} cannot be read: {first}") from None
+        values = read_document(path, f"{what} {path}", f"a {what}", yaml=True)
+    except ValueError as err:
+        raise UserError(str(err)) from None
     if values is None:
         return {}
     if not isinstance(values, dict):
         raise UserError(f"{what} {path} must hold a mapping of setting: value")
     return values
-
-
-def _yaml_problem(err: yaml.YAMLError) -> str:
-    """YAML's own words for what is wrong, and where (line and column, from 1)."""
-    problem = getattr(err, "problem", None) or str(err).strip().splitlines()[0]
-    mark = getattr(err, "problem_mark", None)
-    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-    return f"{problem}{where}"
 
 
 def keys_of(

@@ -26,6 +26,8 @@ from pathlib import Path
 import numpy as np
 
 import scratch
+from scratch.npz_files import read_npz
+from scratch.validation import check_real
 from scripts.errors import UserError
 
 Array = np.ndarray
@@ -80,7 +82,7 @@ def load_data(
     others), examples of any other class dropped. Raises ``UserError`` for anything the user
     can fix: an unknown name, a missing or malformed file, no network for a download."""
     if dataset in scratch.DATASETS:
-        data = _split(dataset, *scratch.load_dataset(dataset), test_fraction)
+        data = _split(dataset, *scratch.load_dataset(dataset), test_fraction, dataset)
     elif dataset in TORCHVISION_SETS:
         data = _torchvision(dataset, Path(data_dir))
     elif dataset == CAT:
@@ -121,10 +123,13 @@ def binary_task(data: Data, positive: Sequence[int], negative: Sequence[int] | N
     return Data(name, *relabel(data.X_train, data.Y_train), *relabel(data.X_test, data.Y_test))
 
 
-def _split(name: str, X: Array, Y: Array, test_fraction: float) -> Data:
+def _split(name: str, X: Array, Y: Array, test_fraction: float, source: str) -> Data:
     if not 0 < test_fraction < 1:
         raise UserError(f"--test-fraction must be between 0 and 1, got {test_fraction}")
-    return Data(name, *scratch.train_test_split(X, Y, test_fraction, seed=SPLIT_SEED))
+    try:
+        return Data(name, *scratch.train_test_split(X, Y, test_fraction, seed=SPLIT_SEED))
+    except ValueError as err:
+        raise UserError(f"{source}: {err}") from None
 
 
 def _images(images: Array, labels: Array) -> tuple[Array, Array]:
@@ -192,29 +197,52 @@ def _read_h5(path: Path, *keys: str) -> list[Array]:
 
 
 def _npz(path: Path, test_fraction: float) -> Data:
+    label = f"data file {path}"
     try:
-        with np.load(path, allow_pickle=False) as file:
-            arrays = {key: file[key] for key in file.files}
-    except FileNotFoundError:
-        raise UserError(f"data file {path} does not exist") from None
+        arrays = read_npz(path, label, "--dataset expects an .npz holding X and Y")
     except (OSError, ValueError) as err:
-        raise UserError(f"data file {path} is not a readable .npz ({err})") from None
+        raise UserError(str(err)) from None
     missing = [key for key in ("X", "Y") if key not in arrays]
     if missing:
         held = ", ".join(arrays) or "nothing"
-        raise UserError(f"data file {path} has no array {missing[0]!r} (it holds {held})")
-    pairs = [("X", "Y")] + ([("X_test", "Y_test")] if "X_test" in arrays else [])
+        raise UserError(f"{label} has no array {missing[0]!r} (it holds {held})")
+    alone = [(x, y) for x, y in (("X_test", "Y_test"), ("Y_test", "X_test")) if x in arrays]
+    for key, partner in alone:
+        if partner not in arrays:
+            raise UserError(f"{label} holds {key} but no {partner}; give both, or neither")
+    pairs = [("X", "Y")] + ([("X_test", "Y_test")] if alone else [])
     for x_key, y_key in pairs:
-        X, Y = arrays[x_key], arrays.get(y_key)
-        if Y is None or X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[1]:
-            shapes = f"{X.shape} and {None if Y is None else Y.shape}"
+        X, Y = arrays[x_key], arrays[y_key]
+        for key in (x_key, y_key):
+            try:
+                check_real(arrays[key], f"{label}: {key}")
+            except TypeError as err:
+                raise UserError(str(err)) from None
+        if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[1] or X.shape[1] < 1:
             raise UserError(
-                f"data file {path}: {x_key} and {y_key} must be (n_x, m) and (1 or n_y, m), "
-                f"one column per example; got {shapes}"
+                f"{label}: {x_key} and {y_key} must be (n_x, m) and (1 or n_y, m), one column "
+                f"per example, with m >= 1; got {X.shape} and {Y.shape}"
             )
     name = path.stem
-    if len(pairs) == 1:
-        return _split(name, arrays["X"], arrays["Y"], test_fraction)
+    if not alone:
+        return _split(name, arrays["X"], arrays["Y"], test_fraction, label)
     if arrays["X_test"].shape[0] != arrays["X"].shape[0]:
-        raise UserError(f"data file {path}: X and X_test have different numbers of features")
+        raise UserError(f"{label}: X and X_test have different numbers of features")
+    _check_test_labels(arrays["Y"], arrays["Y_test"], label)
     return Data(name, arrays["X"], arrays["Y"], arrays["X_test"], arrays["Y_test"])
+
+
+def _check_test_labels(Y: Array, Y_test: Array, label: str) -> None:
+    """Class labels in ``Y_test`` must be classes of ``Y``, and of the same kind (labels or
+    targets)."""
+    labels = Y.dtype.kind in "iub"
+    if labels != (Y_test.dtype.kind in "iub"):
+        raise UserError(
+            f"{label}: Y is {Y.dtype} but Y_test is {Y_test.dtype}; both must be integer "
+            "class labels, or both float targets"
+        )
+    if labels and Y_test.max() > Y.max():
+        raise UserError(
+            f"{label}: Y_test holds class {Y_test.max()}, but Y's classes are 0 .. {Y.max()}; "
+            "a model cannot learn a class it never sees"
+        )

@@ -23,13 +23,14 @@ import yaml
 
 import scratch
 from scratch._atomic import atomic_write_bytes
+from scratch.spec_files import read_document
 from scripts.config_file import read_settings
 from scripts.costs import costs_csv, difference
 from scripts.errors import UserError
 from scripts.plots import plot_costs, plot_decision_boundaries
 from scripts.problem import Params, Problem, read_weights
 from scripts.run_folder import RunFolder
-from scripts.settings import NOT_RESUMED
+from scripts.settings import IMPLS, NOT_RESUMED
 from scripts.training import Outcome
 
 CONFIG = "config.yaml"
@@ -112,13 +113,10 @@ def resume_points(
     to go on from and the optimizer's state. An implementation the run did not train starts
     from the other's. A state of another optimizer than ``optimizer`` is refused."""
     run = Path(run)
-    try:
-        done = json.loads((run / RESULTS).read_text())["implementations"]
-    except (OSError, ValueError, KeyError) as err:
-        raise UserError(f"{run} is not a finished run folder ({RESULTS}: {err})") from None
+    done = _finished(run / RESULTS)
     points = {}
     for impl in impls:
-        source = impl if impl in done else next(iter(done))
+        source = impl if impl in done else next(iter(done))  # done is never empty
         path = run / weights_file(source)
         params, _ = read_weights(path, problem.spec)
         trained_with, state = scratch.weights.load_optimizer_state(path)
@@ -129,7 +127,31 @@ def resume_points(
                 f"{trained_with}, or start a new run from its weights with --weights {path} "
                 f"(the {optimizer} state then starts from zero)"
             )
-        points[impl] = (params, int(done[source]["next_iteration"]), state)
+        points[impl] = (params, done[source], state)
+    return points
+
+
+def _finished(path: Path) -> dict[str, int]:
+    """The iteration each implementation of a finished run's ``results.json`` goes on from,
+    every field checked: a file that lacks one or holds the wrong kind is one line naming it."""
+    try:
+        results = read_document(path, f"{path}", "a run's results", yaml=False)
+    except ValueError as err:
+        raise UserError(f"{err} (not a finished run folder)") from None
+    done = results.get("implementations") if isinstance(results, dict) else None
+    if not isinstance(done, dict) or not done:
+        raise UserError(f"{path} lists no implementations: not a finished run folder")
+    points = {}
+    for impl, entry in done.items():
+        field = f"implementations.{impl}.next_iteration"
+        if impl not in IMPLS[1:]:  # "scratch", "torch": a key names a file to read
+            raise UserError(f"{path}: implementation {impl!r} is none of {', '.join(IMPLS[1:])}")
+        if not isinstance(entry, dict) or "next_iteration" not in entry:
+            raise UserError(f"{path} lacks {field}: not a finished run folder")
+        value = entry["next_iteration"]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise UserError(f"{path}: {field} is {value!r}; expected a whole number >= 0")
+        points[impl] = value
     return points
 
 

@@ -9,6 +9,7 @@ file where a whole one was.
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,14 @@ import torch
 from lightning.pytorch.plugins.io import TorchCheckpointIO
 
 from scratch._atomic import atomic_write
+from scratch.npz_files import ZIP_STARTS, describe_start
 from scratch.settings import TrainingSettings
 from scratch.weights import load_optimizer_state, load_weights, save_weights
 from torch_impl.lightning_module import NetworkModule
 from torch_impl.optimizers import build_optimizer, export_state
 from torch_impl.transfer import export_params
+
+TORCH_STARTS = (*ZIP_STARTS, b"\x80")  # torch.save's zip, or a bare pickle of old torch
 
 
 class AtomicCheckpointIO(TorchCheckpointIO):
@@ -39,11 +43,68 @@ class AtomicCheckpointIO(TorchCheckpointIO):
 def load_checkpoint(checkpoint_path: str | Path) -> NetworkModule:
     """The ``NetworkModule`` of a Lightning checkpoint, on the CPU. A checkpoint written before
     the settings were saved holds only a ``learning_rate``: plain gradient descent."""
-    hyper = torch.load(checkpoint_path, map_location="cpu", weights_only=True).get(
-        NetworkModule.CHECKPOINT_HYPER_PARAMS_KEY, {}
-    )
+    return _module(checkpoint_path, read_checkpoint(checkpoint_path))
+
+
+def read_checkpoint(checkpoint_path: str | Path) -> dict[str, Any]:
+    """The checkpoint's dict, loaded with ``weights_only=True`` (tensors and plain values, never
+    arbitrary objects) and checked for what ``load_checkpoint`` needs: ``state_dict``, the
+    Lightning version and the hyperparameters ``spec`` and ``settings`` (or
+    ``learning_rate``). Anything else is a one-line ``ValueError`` naming the file."""
+    label = f"checkpoint {str(checkpoint_path)!r}"
+    try:
+        saved = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{label} does not exist") from None
+    except OSError as err:
+        raise ValueError(f"{label} cannot be read: {err.strerror or err}") from None
+    except Exception as err:  # torch fails on junk with KeyError, EOFError, RuntimeError, ...
+        refused = isinstance(err, pickle.UnpicklingError) and "weights only" in str(err).lower()
+        if refused and _head(checkpoint_path).startswith(TORCH_STARTS):
+            raise ValueError(
+                f"{label} holds Python objects besides tensors and plain values, which are not "
+                "loaded: it is not a checkpoint of a NetworkModule"
+            ) from None
+        start = describe_start(_head(checkpoint_path))
+        raise ValueError(f"{label} is not a torch checkpoint ({start})") from None
+    if not isinstance(saved, dict):
+        raise ValueError(f"{label} holds a {type(saved).__name__}, not a checkpoint's dict")
+    hyper = saved.get(NetworkModule.CHECKPOINT_HYPER_PARAMS_KEY)
+    needed = {
+        "state_dict": "state_dict" in saved,
+        "pytorch-lightning_version": "pytorch-lightning_version" in saved,
+        NetworkModule.CHECKPOINT_HYPER_PARAMS_KEY: isinstance(hyper, dict),
+    }
+    if isinstance(hyper, dict):
+        needed |= {
+            "hyperparameter 'spec'": "spec" in hyper,
+            "hyperparameter 'settings'": bool({"settings", "learning_rate"} & hyper.keys()),
+        }
+    missing = [name for name, present in needed.items() if not present]
+    if missing:
+        raise ValueError(
+            f"{label} lacks {', '.join(missing)}: it is not a checkpoint of a NetworkModule"
+        )
+    return saved
+
+
+def _module(checkpoint_path: str | Path, saved: dict[str, Any]) -> NetworkModule:
+    hyper = saved[NetworkModule.CHECKPOINT_HYPER_PARAMS_KEY]
     older = {"settings": hyper["learning_rate"]} if "settings" not in hyper else {}
-    return NetworkModule.load_from_checkpoint(checkpoint_path, map_location="cpu", **older)
+    label = f"checkpoint {str(checkpoint_path)!r}"
+    try:
+        return NetworkModule.load_from_checkpoint(
+            checkpoint_path, map_location="cpu", weights_only=True, **older
+        )
+    except (ValueError, TypeError) as err:  # a SpecError among them
+        raise ValueError(f"{label}: {err}") from None
+    except RuntimeError as err:  # load_state_dict: tensors that do not fit the spec
+        raise ValueError(f"{label}: {(str(err).strip().splitlines() or ['?'])[0]}") from None
+
+
+def _head(path: str | Path) -> bytes:
+    with Path(path).open("rb") as fh:
+        return fh.read(64)
 
 
 def save_checkpoint(module: NetworkModule, checkpoint_path: str | Path, **extra: Any) -> None:
@@ -62,8 +123,8 @@ def save_checkpoint(module: NetworkModule, checkpoint_path: str | Path, **extra:
 def checkpoint_to_weights(checkpoint_path: str | Path, weights_path: str | Path) -> None:
     """Lightning checkpoint -> scratch weights file: the parameters in course layout, the spec
     and, from a Trainer's checkpoint of a stateful optimizer, that optimizer's state, exactly."""
-    module = load_checkpoint(checkpoint_path)
-    saved = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
+    saved = read_checkpoint(checkpoint_path)
+    module = _module(checkpoint_path, saved)
     settings, state = module.settings, {}
     if saved.get("optimizer_states"):
         optimizer = build_optimizer(module.net, settings, module.start)
