@@ -11,7 +11,7 @@ import functools
 import sys
 from collections.abc import Callable, Sequence
 
-from scratch import SpecError
+from scratch import InsufficientMemoryError, SpecError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -22,18 +22,28 @@ class UserError(Exception):
     """Something the user asked for cannot be done; the message says what and how to fix it."""
 
 
+class RunError(Exception):
+    """The command started but could not finish (a file it had to write could not be); the
+    message says what failed and what was kept."""
+
+
 def reports_user_errors(prog: str) -> Callable[[Main], Main]:
-    """Wrap a command's ``main(argv) -> exit code`` so that a ``UserError`` or ``SpecError``
-    prints ``prog: error: <message>`` and returns 2, and Ctrl-C returns 130, with no traceback."""
+    """Wrap a command's ``main(argv) -> exit code`` so that a ``UserError``, a ``SpecError`` or
+    a network too large for the machine's memory prints ``prog: error: <message>`` and returns
+    2, a ``RunError`` prints it and returns 1, and Ctrl-C prints ``prog: interrupted`` and
+    returns 130, with no traceback."""
 
     def wrap(main: Main) -> Main:
         @functools.wraps(main)
         def wrapper(argv: Sequence[str] | None = None) -> int:
             try:
                 return main(argv)
-            except (UserError, SpecError) as err:
+            except (UserError, SpecError, InsufficientMemoryError) as err:
                 print(f"{prog}: error: {err}", file=sys.stderr)
                 return EXIT_USAGE
+            except RunError as err:
+                print(f"{prog}: error: {err}", file=sys.stderr)
+                return EXIT_FAILED
             except KeyboardInterrupt:
                 print(f"{prog}: interrupted", file=sys.stderr)
                 return EXIT_INTERRUPTED
