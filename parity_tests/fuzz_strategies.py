@@ -1,0 +1,137 @@
+"""Hypothesis strategies for the fuzz half of issue 11's sweep: malformed layer sizes and spec
+dicts, defective arrays, and config files that no command may accept. Every value drawn is bad
+by construction (one defect planted in something valid), so a test may demand an error."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from sweep_files import SPEC
+
+# Sizes no machine holds (never a size NumPy would really allocate: the check must refuse them
+# before anything is allocated, or NumPy fails at once).
+HUGE = st.sampled_from([10**10, 10**12, 2**40, 2**63, 10**30])
+BAD_COUNT = st.one_of(
+    st.integers(max_value=0),
+    st.booleans(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=4),
+    st.none(),
+    st.lists(st.integers(1, 3), max_size=2),
+)
+_NAMES = {"sigmoid", "tanh", "relu", "leaky_relu", "identity", "softmax", "zeros", "he"}
+_NAMES |= {"small_random", "xavier", "binary_cross_entropy", "cross_entropy", "mse", "gd"}
+_NAMES |= {"float32", "float64", "momentum", "rmsprop", "adam"}
+BAD_NAME = st.text(max_size=12).filter(lambda s: s not in _NAMES)
+# Words a parser cannot take for a number, a bool or null (no digits; not "nan", "inf", "yes").
+_WORDS = {"nan", "inf", "infinity", "true", "false", "yes", "no", "on", "off", "y", "n", "null"}
+WORD = st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8).filter(
+    lambda s: s not in _WORDS and s not in _NAMES
+)
+OUT_OF_UNIT = st.one_of(st.floats(max_value=0.0), st.floats(min_value=1.0, exclude_min=True))
+BAD_PROBABILITY = st.one_of(OUT_OF_UNIT, st.booleans(), st.text())
+NOT_WHOLE = st.floats().filter(lambda v: not (v == v and v % 1 == 0))  # nan, inf, 2.5, ...
+
+
+@st.composite
+def bad_sizes(draw) -> list:
+    """``build_spec`` sizes (input first) with one entry a non-count or too large to hold."""
+    sizes = draw(st.lists(st.integers(1, 5), min_size=2, max_size=4))
+    sizes[-1] = 1
+    at = draw(st.integers(0, len(sizes) - 1))
+    sizes[at] = draw(st.one_of(BAD_COUNT, HUGE))
+    return sizes
+
+
+FIELD_VALUES = {  # a spec dict's field (layer 1's for the layer fields): its bad values
+    "units": st.one_of(BAD_COUNT, HUGE),
+    "activation": BAD_NAME,
+    "negative_slope": st.one_of(st.floats(max_value=0.0, exclude_max=True), st.just(0.2)),
+    "keep_prob": BAD_PROBABILITY,
+    "batch_norm": st.one_of(st.text(), st.integers()),
+    "input_size": st.one_of(BAD_COUNT, HUGE),
+    "init": BAD_NAME,
+    "loss": BAD_NAME,
+    "dtype": BAD_NAME,
+    "seed": st.one_of(st.integers(max_value=-1), st.booleans(), st.floats(), st.text()),
+    "l2": st.one_of(st.floats(max_value=0.0, exclude_max=True), st.just(float("nan")), st.text()),
+}
+LAYER_FIELDS = ("units", "activation", "negative_slope", "keep_prob", "batch_norm")
+
+
+@st.composite
+def bad_spec_dicts(draw) -> tuple[dict, str]:
+    """A spec file's dict with one field made bad, and that field's name. A ``negative_slope``
+    of 0.2 goes on a tanh layer, where it means nothing (cause 15)."""
+    field = draw(st.sampled_from(sorted(FIELD_VALUES)))
+    spec = SPEC.to_dict()
+    target = spec["layers"][0] if field in LAYER_FIELDS else spec
+    target[field] = draw(FIELD_VALUES[field])
+    return spec, field
+
+
+DEFECTS = ("nan", "inf", "complex", "object", "str", "shape", "ndim", "empty")
+
+
+@st.composite
+def bad_inputs(draw) -> tuple[object, str]:
+    """An ``X`` for ``SPEC`` (2 features) with one defect, and the defect's name."""
+    defect = draw(st.sampled_from(DEFECTS))
+    m = draw(st.integers(1, 6))
+    X = draw(hnp.arrays(np.float64, (2, m), elements=st.floats(-3, 3)))
+    if defect in ("nan", "inf"):
+        X[draw(st.integers(0, 1)), draw(st.integers(0, m - 1))] = (
+            np.nan if defect == "nan" else -np.inf
+        )
+    elif defect == "complex":
+        X = X + 1j * draw(st.floats(-1, 1))
+    elif defect in ("object", "str"):
+        X = X.astype(object if defect == "object" else str)
+    elif defect == "shape":
+        X = np.zeros((draw(st.integers(0, 5).filter(lambda n: n != 2)), m))
+    elif defect == "ndim":
+        X = np.zeros(draw(hnp.array_shapes(min_dims=0, max_dims=4).filter(lambda s: len(s) != 2)))
+    else:
+        X = np.zeros((2, 0))
+    return X, defect
+
+
+SHARED_KEYS = ("dataset", "keep_prob", "layers", "seed")  # train's, compare's and gradcheck's
+COUNT_VALUES = st.one_of(st.integers(max_value=0), st.booleans(), NOT_WHOLE, WORD)
+CONFIG_KEYS = {  # a config key: values of the wrong type or out of range
+    "learning_rate": st.one_of(WORD, st.lists(st.floats(), min_size=1), st.floats(max_value=0)),
+    "iterations": COUNT_VALUES,
+    "batch_size": COUNT_VALUES,
+    "seed": st.one_of(st.integers(max_value=-1), st.booleans(), NOT_WHOLE, WORD),
+    "layers": st.one_of(WORD, st.lists(st.integers(max_value=0), min_size=2, max_size=4)),
+    "keep_prob": st.one_of(OUT_OF_UNIT, WORD),
+    "dataset": st.one_of(
+        WORD, st.lists(WORD, min_size=1), st.dictionaries(WORD, st.integers(), min_size=1)
+    ),
+    "optimizer": st.one_of(WORD, st.integers(), st.lists(WORD)),
+    "quiet": st.one_of(WORD, st.integers(2)),
+}
+
+
+@st.composite
+def bad_configs(draw, deepest: int = 100_000, keys: tuple[str, ...] | None = None) -> bytes:
+    """A config file no command may accept: bytes that are not UTF-8, nesting (lists or
+    mappings, up to ``deepest`` deep), or a known key (of ``keys``, default all) holding a
+    value of the wrong type. A key another command owns is not this command's to refuse."""
+    kind = draw(st.sampled_from(["bytes", "deep", "typed"]))
+    if kind == "bytes":
+        data = draw(st.binary(max_size=64))
+        at = draw(st.integers(0, len(data)))
+        return (
+            data[:at] + draw(st.sampled_from([b"\xff", b"\xfe\xff", b"\xc3", b"\x80"])) + data[at:]
+        )
+    if kind == "deep":
+        depth = draw(st.sampled_from([d for d in (1, 2, 50, 1000, 100_000) if d <= deepest]))
+        if draw(st.booleans()):
+            return ("[" * depth + "]" * depth).encode()
+        return ('{"seed": ' * (depth + 1) + "1" + "}" * (depth + 1)).encode()
+    key = draw(st.sampled_from(sorted(keys or CONFIG_KEYS)))
+    return json.dumps({key: draw(CONFIG_KEYS[key])}, allow_nan=True).encode()
