@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -255,3 +256,27 @@ def test_the_updates_share_is_the_update_over_each_sides_step_starred_past_the_w
     slow = {**row, "update_share": {**row["update_share"], "torch": 1.25}}
     *_, starred, footnote = bench_report.update_lines([slow])
     assert "125.0%*" in starred and footnote == bench_report.UPDATE_LOADED
+
+
+@pytest.mark.slow  # compiles the planar net in both dtypes
+def test_the_modes_bench_times_every_mode_of_a_workload_and_the_compile_apart(capsys):
+    from scripts import bench_modes
+
+    assert bench_modes.main(["--quick", "--workloads", "planar"]) == 0
+    out = capsys.readouterr().out
+    compiled = re.findall(r"^planar\s+(float\d\d)((?:\s+-?\d+\.\d+){4})$", out, re.MULTILINE)
+    assert [dtype for dtype, _ in compiled] == ["float64", "float32"]
+    for _, figures in compiled:
+        eager, step, ratio, _ = map(float, figures.split())
+        assert eager > 0 and step > 0 and ratio == pytest.approx(step / eager, abs=0.01)
+    [mixed] = re.findall(r"^planar((?:\s+\d+\.\d+){3})$", out, re.MULTILINE)
+    float32, bf16, ratio = map(float, mixed.split())
+    assert ratio == pytest.approx(bf16 / float32, abs=0.01)
+
+
+def test_the_modes_bench_refuses_an_unknown_workload_in_one_line(capsys):
+    from scripts import bench_modes
+
+    assert bench_modes.main(["--workloads", "imagenet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "no workload imagenet; there are planar" in err

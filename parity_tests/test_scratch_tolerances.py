@@ -4,20 +4,27 @@ by the cost."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from parity_cases import FLOAT64_RTOL
 
-from scratch.parity import compare_all
+import scratch
+from scratch.bands import first_step_outside, mode_tolerance, steps_outside
+from scratch.parity import compare_all, compare_training
 from scratch.tolerances import (
     BATCH_NORM,
     CENTRED_DIFFERENCE,
+    COMPILED,
     CURVE,
     FORWARD,
     GRADIENT,
+    MODES,
     STATE,
     TOLERANCES,
     TRAINED,
+    UNIT_ROUNDOFF,
     centred_difference_tolerance,
     kind_of,
     parse_quantity,
@@ -105,3 +112,56 @@ def test_every_quantity_of_a_pass_through_batch_norm_takes_the_batch_norm_rows()
     }
     assert kind_of("dZ3", batch_norm=True) == GRADIENT + BATCH_NORM
     assert kind_of("running_var1", batch_norm=True) == TRAINED
+
+
+@pytest.mark.parametrize("kind", [FORWARD, GRADIENT, CURVE, TRAINED])
+def test_the_compiled_rows_are_inside_the_contract_and_no_tighter_than_the_eager_ones(kind):
+    for dtype in ("float64", "float32"):
+        row, eager = mode_tolerance(dtype, kind, "compiled", 3), tolerance(dtype, kind)
+        assert row == tolerance(dtype, kind + COMPILED)  # no depth in a compiled row
+        assert row.rtol >= eager.rtol and row.atol >= eager.atol
+    assert tolerance("float64", kind + COMPILED).rtol <= FLOAT64_RTOL
+
+
+@pytest.mark.parametrize("precision", ["bf16-mixed", "16-mixed"])
+@pytest.mark.parametrize("kind", [CURVE, TRAINED])
+def test_a_mixed_precision_band_is_three_unit_roundoffs_a_layer(precision, kind):
+    u = UNIT_ROUNDOFF[precision]
+    for depth in (1, 2, 5):
+        assert mode_tolerance("float32", kind, precision, depth).rtol == 3 * depth * u
+    assert mode_tolerance("float32", kind, None, 5) == tolerance("float32", kind)
+    with pytest.raises(KeyError, match="no tolerance for float64"):
+        mode_tolerance("float64", kind, precision, 2)
+
+
+def test_an_unknown_mode_lists_the_modes():
+    with pytest.raises(KeyError, match=f"no mode 'fp8'; the table has rows for {', '.join(MODES)}"):
+        mode_tolerance("float32", CURVE, "fp8", 1)
+
+
+def _planar_run(depth: int) -> scratch.TrainResult:
+    X, Y = scratch.load_dataset("planar")
+    spec = scratch.build_spec([2, *[3] * (depth - 1), 1], "tanh", dtype="float32")
+    return scratch.train(spec, X, Y, learning_rate=0.5, num_iterations=60)
+
+
+def test_a_curve_in_a_mixed_precision_leaves_its_band_at_the_first_step_outside_it():
+    """Costs 4 of bf16's unit roundoffs off from step 30 on leave the band of a network of one
+    layer (3 u) there, and stay inside that of two layers (6 u); 2.5 u off stays inside both."""
+    u = UNIT_ROUNDOFF["bf16-mixed"]
+    for depth, off, parts in ((1, 4 * u, True), (2, 4 * u, False), (1, 2.5 * u, False)):
+        run = _planar_run(depth)
+        costs = run.costs * np.where(np.arange(60) >= 30, 1 + off, 1.0)
+        verdict = compare_training(run, dataclasses.replace(run, costs=costs), mode="bf16-mixed")
+        assert first_step_outside(verdict) == (30 if parts else None), (depth, off)
+        assert verdict["cost"].kind == CURVE + MODES["bf16-mixed"]
+
+
+def test_the_steps_outside_a_band_are_every_step_that_leaves_it_and_no_other():
+    band = mode_tolerance("float32", CURVE, "bf16-mixed", 1)
+    a = np.full(50, 0.5)
+    b = a.copy()
+    b[[3, 20, 21]] *= 1 + 2 * band.rtol
+    b[40] = np.nan
+    assert list(steps_outside(a, b, band)) == [3, 20, 21, 40]
+    assert steps_outside(a, a, band).size == 0

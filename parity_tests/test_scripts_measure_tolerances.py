@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pytest
 
 from scratch.parity import compare
+from scratch.spec import DTYPES
 from scratch.tolerances import CENTRED_DIFFERENCE, centred_difference_tolerance
 from scripts import measure_tolerances
 from scripts.measure_tolerances import Measured
@@ -45,3 +47,17 @@ def test_a_small_measurement_runs_and_reports_every_row_it_compared(capsys):
         "float64 forward",
         "float64 gradient",
     ]
+
+
+@pytest.mark.slow  # compiles two networks and a run
+def test_a_measurement_of_the_modes_reports_each_modes_rows(capsys):
+    argv = ["--networks", "0", "--centred", "0", "--runs", "0", "--iterations", "60"]
+    argv += ["--compiled", "1", "--compiled-runs", "1", "--mixed-runs", "1", "--seed", "3"]
+    assert measure_tolerances.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "compiled: 1 networks a dtype, 1 runs; bf16-mixed: 1 runs (seed 3)" in out
+    rows = set(re.findall(r"^  (float\d\d [a-z ]+\([a-z0-9-]+\))\s+\d+ compared", out, re.M))
+    passes = {f"{dtype} {kind} (compiled)" for dtype in DTYPES for kind in ("forward", "gradient")}
+    assert passes <= rows
+    assert "float32 curve (bf16-mixed)" in rows and "float32 trained (bf16-mixed)" in rows
+    assert any(row.endswith("curve (compiled)") for row in rows)

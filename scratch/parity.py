@@ -19,9 +19,11 @@ from typing import Any
 
 import numpy as np
 
+from scratch.bands import mode_tolerance
 from scratch.tolerances import (
     ADAPTIVE,
     CURVE,
+    MODES,
     TRAINED,
     Tolerance,
     computation_order,
@@ -199,20 +201,24 @@ def compare_all(
     dtype: str | np.dtype | None = None,
     tol: Tolerance | None = None,
     names: tuple[str, str] = ("scratch", "torch"),
+    mode: str | None = None,
 ) -> Comparisons:
     """``compare`` every key of two dicts (``layer_internals``, parameters) in computation
     order, with ``compare``'s options. Both must hold the same keys; a key on one side only is
     a ``ParityError``. Without ``kind``, the quantities of a network with batch norm fall in
-    the table's batch-norm rows (``kind_of(key, batch_norm=True)``)."""
+    the table's batch-norm rows (``kind_of(key, batch_norm=True)``), and those of a pass in a
+    ``mode`` of the torch side (``"compiled"``) in that mode's rows."""
     only = [(names[0], sorted(a.keys() - b.keys())), (names[1], sorted(b.keys() - a.keys()))]
     if any(keys for _, keys in only):
         listed = "; ".join(f"only {name} has {', '.join(keys)}" for name, keys in only if keys)
         raise ParityError(f"the two sides hold different quantities: {listed}")
     same = {"dtype": dtype, "tol": tol, "names": names}
-    norm = has_batch_norm(a)
+    norm, suffix = has_batch_norm(a), "" if mode is None else MODES[mode]
     return Comparisons(
         tuple(
-            compare(key, a[key], b[key], kind=kind or kind_of(key, batch_norm=norm), **same)
+            compare(
+                key, a[key], b[key], kind=kind or kind_of(key, batch_norm=norm) + suffix, **same
+            )
             for key in sorted(a, key=computation_order)
         )
     )
@@ -224,20 +230,31 @@ def compare_training(
     *,
     tol: Tolerance | None = None,
     names: tuple[str, str] = ("scratch", "torch"),
+    mode: str | None = None,
 ) -> Comparisons:
     """Two runs of the same spec: the cost at every step (``cost[t]``, entry by entry) and the
     learning rate each step used, then the final weights and the optimizer's final state,
     against the spec's dtype's rows of the table, or ``tol`` for all. A run of an adaptive
-    step (RMSprop, Adam: its state holds ``s``) is held to the table's adaptive rows."""
+    step (RMSprop, Adam: its state holds ``s``) is held to the table's adaptive rows; ``b``
+    run in a ``mode`` of the torch side (``"compiled"``, ``"bf16-mixed"``, ...) to that mode's
+    rows (``mode_tolerance``: a mixed precision's band grows with the depth; the optimizer
+    state keeps its plain row). Where a curve leaves its band, ``result["cost"].index`` is the
+    first step outside it (``scratch.bands.first_step_outside``)."""
     same = {"dtype": a.spec.dtype, "names": names}
     per_step = None if tol is None else dataclasses.replace(tol, elementwise=True)
     adaptive = ADAPTIVE if any(key.startswith("s_") for key in a.state) else ""
     curve, trained = CURVE + adaptive, TRAINED + adaptive
+    weights_tol = tol
+    if mode is not None:
+        if tol is None:
+            per_step = mode_tolerance(a.spec.dtype, curve, mode, a.spec.L)
+            weights_tol = mode_tolerance(a.spec.dtype, trained, mode, a.spec.L)
+        curve, trained = curve + MODES[mode], trained + MODES[mode]
     curves = [compare("cost", a.costs, b.costs, kind=curve, tol=per_step, **same)]
     if a.learning_rates is not None and b.learning_rates is not None:
         rates = (a.learning_rates, b.learning_rates)
-        curves.append(compare("learning_rate", *rates, kind=CURVE, tol=per_step, **same))
-    weights = compare_all(a.params, b.params, kind=trained, tol=tol, **same)
+        curves.append(compare("learning_rate", *rates, kind=curve, tol=per_step, **same))
+    weights = compare_all(a.params, b.params, kind=trained, tol=weights_tol, **same)
     state = compare_all(a.state, b.state, tol=tol, **same)
     return Comparisons((*curves, *weights.results, *state.results))
 

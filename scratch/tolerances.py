@@ -37,6 +37,12 @@ STATE = "optimizer state"
 ADAPTIVE = " (adaptive step)"  # the rows of a run of RMSprop or Adam: see below
 BATCH_NORM = " (batch norm)"  # the rows of one pass through a network with batch norm
 CENTRED_DIFFERENCE = "centred difference"
+# The torch side's execution modes (torch_impl.modes): a run in one is held to its own rows.
+COMPILED = " (compiled)"
+MODES = {"compiled": COMPILED, "bf16-mixed": " (bf16-mixed)", "16-mixed": " (16-mixed)"}
+# Mixed precision rounds each product's operands and result to a half type's significand:
+# unit roundoff 2**-8 (bf16, 8 significant bits) and 2**-11 (fp16, 11).
+UNIT_ROUNDOFF = {"bf16-mixed": 2.0**-8, "16-mixed": 2.0**-11}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -121,6 +127,7 @@ EXACT = Tolerance(0.0)
 #   trained rows; one Adam run's bias above a batch-norm layer, its gradient cancelling as
 #   above, walked apart), and 7 of 33 float32 runs parted (without: 16 of 155), the others 95x
 #   and 64x inside. The suite's runs are stable ones, 100x or more inside.
+# the modes' rows (compiled, bf16-mixed, 16-mixed): see scratch.bands, where they are measured.
 TOLERANCES: dict[str, dict[str, Tolerance]] = {
     "float64": {
         FORWARD: Tolerance(1e-12, 1e-14),
@@ -133,6 +140,10 @@ TOLERANCES: dict[str, dict[str, Tolerance]] = {
         CENTRED_DIFFERENCE: Tolerance(1e-6, 1e-7),  # atol per unit of |J|: see above
         FORWARD + BATCH_NORM: Tolerance(1e-11, 1e-12),
         GRADIENT + BATCH_NORM: Tolerance(5e-11, 1e-11),
+        FORWARD + COMPILED: Tolerance(1e-12, 1e-14),
+        GRADIENT + COMPILED: Tolerance(5e-12, 5e-14),
+        CURVE + COMPILED: Tolerance(1e-11, 1e-14, elementwise=True),
+        TRAINED + COMPILED: Tolerance(1e-11, 1e-12),
     },
     "float32": {
         FORWARD: Tolerance(1e-3, 1e-5),
@@ -144,6 +155,15 @@ TOLERANCES: dict[str, dict[str, Tolerance]] = {
         TRAINED + ADAPTIVE: Tolerance(5e-3, 1e-4),
         FORWARD + BATCH_NORM: Tolerance(5e-3, 2e-3),
         GRADIENT + BATCH_NORM: Tolerance(5e-3, 5e-3),
+        FORWARD + COMPILED: Tolerance(1e-3, 1e-5),
+        GRADIENT + COMPILED: Tolerance(1e-3, 1e-5),
+        CURVE + COMPILED: Tolerance(1e-4, 1e-5, elementwise=True),
+        TRAINED + COMPILED: Tolerance(1e-4, 1e-4),
+        # per layer: mode_tolerance multiplies rtol by the network's depth L
+        CURVE + MODES["bf16-mixed"]: Tolerance(3 * UNIT_ROUNDOFF["bf16-mixed"], 1e-5, True),
+        TRAINED + MODES["bf16-mixed"]: Tolerance(3 * UNIT_ROUNDOFF["bf16-mixed"], 1e-3),
+        CURVE + MODES["16-mixed"]: Tolerance(3 * UNIT_ROUNDOFF["16-mixed"], 1e-5, True),
+        TRAINED + MODES["16-mixed"]: Tolerance(3 * UNIT_ROUNDOFF["16-mixed"], 1e-3),
     },
 }
 

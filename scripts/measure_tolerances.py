@@ -4,6 +4,8 @@ Run it after changing the table, torch or NumPy, or the machine:
 
     python scripts/measure_tolerances.py                   # about 40 s on one core
     python scripts/measure_tolerances.py --networks 10000 --centred 300 --runs 100 --seed 1
+    python scripts/measure_tolerances.py --networks 0 --centred 0 --runs 0 --compiled 40 \
+        --compiled-runs 20 --mixed-runs 40           # the modes' rows (compiled, bf16-mixed)
 
 For every row it prints how many comparisons it made, the largest share of the tolerance used by
 one inside it (1 is the bound itself) with the headroom that leaves and the entry that used it
@@ -36,6 +38,7 @@ from scratch.spec import DTYPES, HIDDEN_ACTIVATIONS, INITS, LOSS_OUTPUT, LOSSES
 from scratch.tolerances import CENTRED_DIFFERENCE, centred_difference_tolerance
 from scripts.cli import parse_settings, setting
 from scripts.errors import EXIT_OK, reports_user_errors
+from scripts.measure_modes import measure_compiled_passes, measure_mode_runs
 from scripts.measure_report import Measured
 
 PROG = "measure_tolerances"
@@ -62,6 +65,9 @@ class ToleranceSettings:
     layers: bool = setting(
         False, "hidden layers with dropout and batch norm too (batches of 3 or more examples)"
     )
+    compiled: int = setting(0, "random networks per dtype through the compiled module", kind="seed")
+    compiled_runs: int = setting(0, "random gradient-descent runs, compiled", kind="seed")
+    mixed_runs: int = setting(0, "random float32 runs in bf16-mixed precision", kind="seed")
 
 
 def random_spec(
@@ -217,9 +223,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     measure_passes(rng, args.networks, measured, args.layers)
     measure_centred_differences(rng, args.centred, measured, args.layers)
     measure_runs(rng, args.runs, args.iterations, args.trainer_every, measured, args.layers)
+    measure_compiled_passes(rng, args.compiled, measured)
+    measure_mode_runs(rng, args.compiled_runs, args.iterations, "compiled", measured)
+    measure_mode_runs(rng, args.mixed_runs, args.iterations, "bf16-mixed", measured)
+    modes = (
+        f"; compiled: {args.compiled} networks a dtype, {args.compiled_runs} runs; "
+        f"bf16-mixed: {args.mixed_runs} runs"
+        if args.compiled or args.compiled_runs or args.mixed_runs
+        else ""
+    )
     print(
         f"{args.networks} random networks a dtype, {args.centred} against centred differences, "
-        f"{args.runs} training runs of {args.iterations} steps (seed {args.seed}):"
+        f"{args.runs} training runs of {args.iterations} steps{modes} (seed {args.seed}):"
     )
     measured.report()
     return EXIT_OK

@@ -20,6 +20,7 @@ from scratch.spec import DTYPES, INITS, LOSSES
 from scripts.cli import parse_settings, setting
 
 IMPLS = ("both", "scratch", "torch")
+PRECISIONS = ("bf16-mixed", "16-mixed")  # torch_impl.modes.PRECISIONS, without importing torch
 DEFAULT_HIDDEN_UNITS = 4
 DEFAULT_HIDDEN_ACTIVATION = "tanh"
 SPEC_FIELDS = ("layers", "activation", "init", "loss", "l2", "dtype", "seed")
@@ -106,6 +107,12 @@ class TrainSettings:
     quiet: bool = setting(False, "no progress bars")
     accelerator: str = setting("cpu", "Lightning accelerator: cpu, gpu, auto, ...", metavar="NAME")
     devices: int = setting(1, "Lightning devices", kind="count")
+    compile: bool = setting(False, "torch side: the network compiled by torch.compile (inductor)")
+    precision: str | None = setting(
+        None,
+        "torch side: Lightning's mixed precision of a float32 network (default: the dtype's own)",
+        choices=PRECISIONS,
+    )
 
 
 DEFAULT = {field.name: field.default for field in dataclasses.fields(scratch.TrainingSettings)}

@@ -33,7 +33,7 @@ from scripts.run_files import (
 )
 from scripts.run_folder import RunFolder
 from scripts.settings import TrainSettings
-from scripts.training import Job, Outcome, train
+from scripts.training import Job, Outcome, check_devices, check_modes, train
 
 PROG = "train"
 IMPLEMENTATIONS = {"both": ("scratch", "torch"), "scratch": ("scratch",), "torch": ("torch",)}
@@ -67,7 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         quiet=training.quiet,
         accelerator=training.accelerator,
         devices=training.devices,
+        compile=training.compile,
+        precision=training.precision,
     )
+    check_devices(job, impls)
+    check_modes(job, impls)
     _print_plan(job, problem, impls, starts, run.resume)
     default_name = f"{Path(data.dataset).stem}-{training.impl}"
     with RunFolder(run.runs_dir, run.name, default_name, run.overwrite) as folder:
@@ -141,21 +145,35 @@ def _print_report(
         shown = "".join(f"{_score(name, values[name]):>16}" for name in names)
         print(f"{outcome.impl:<10}{shown}{outcome.seconds:>10.1f}")
     if len(outcomes) == 2 and all(outcome.diverged_at is None for outcome in outcomes):
-        print("\n".join(_parity_lines(*outcomes)))
+        mode = training.precision or ("compiled" if training.compile else None)
+        print("\n".join(_parity_lines(*outcomes, mode)))
 
 
-def _parity_lines(a: Outcome, b: Outcome) -> list[str]:
-    """The verdict of ``scratch.parity`` on the two runs: every cost, then the weights."""
+def _parity_lines(a: Outcome, b: Outcome, mode: str | None = None) -> list[str]:
+    """The verdict of ``scratch.parity`` on the two runs: every cost, then the weights, against
+    the rows of the torch side's ``mode`` (mixed precision's band when both are given)."""
     from scratch import parity
+    from scratch.bands import steps_outside
     from scratch.tolerances import STATE, TRAINED
 
-    verdict = parity.compare_training(a.result, b.result)
+    try:
+        verdict = parity.compare_training(a.result, b.result, mode=mode)
+    except KeyError as err:  # a mode without rows for this run's optimizer
+        return [f"parity: not judged: {err.args[0]}"]
     first = verdict.first_failure
     if first is not None:
-        return [f"parity: the two sides part at {first.message()}"]
+        lines = [f"parity: the two sides part at {first.message()}"]
+        if first.quantity == "cost":
+            steps = steps_outside(a.result.costs, b.result.costs, first.tolerance)
+            last = a.result.start_iteration + steps[-1]
+            lines.append(
+                f"        {len(steps)} of {len(a.result.costs)} costs outside, the last at "
+                f"iteration {last}"
+            )
+        return lines
     costs = verdict["cost"]
     at = a.result.start_iteration + (costs.index[0] if costs.index else 0)
-    head = f"parity ({a.result.spec.dtype}): "
+    head = f"parity ({', '.join([a.result.spec.dtype, *([mode] if mode else [])])}): "
     lines = [
         f"{head}all {len(a.result.costs)} costs agree within {costs.tolerance} "
         f"(max rel diff {costs.max_rel:.1e}, iteration {at})"

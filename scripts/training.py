@@ -1,5 +1,6 @@
-"""Training either implementation for the ``train`` command: its progress bar, its clock, and a
-cost that diverges turned into an outcome that keeps the last good weights."""
+"""Training either implementation for the ``train`` command: its devices checked before anything
+starts, its progress bar, its clock, and a cost that diverges turned into an outcome that keeps
+the last good weights."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ import numpy as np
 from tqdm import tqdm
 
 import scratch
-from scratch import NetworkSpec, TrainingSettings, TrainResult
+from scratch import BatchSchedule, NetworkSpec, TrainingSettings, TrainResult
 from scripts.cores import cores_for
 from scripts.costs import Curve
+from scripts.errors import UserError
 
 Params = dict[str, np.ndarray]
 POSTFIX_EVERY = 100
@@ -31,6 +33,8 @@ class Job:
     quiet: bool
     accelerator: str = "cpu"
     devices: int = 1
+    compile: bool = False
+    precision: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,39 @@ class Outcome:
         return self.result.start_iteration + (
             done if self.diverged_at is None else max(done - 1, 0)
         )
+
+
+def check_devices(job: Job, impls: tuple[str, ...]) -> None:
+    """Refuse, before a run folder is made or a process started, an accelerator or device count
+    the torch side cannot train ``job`` on (``torch_impl.trainer_guards.check_devices``)."""
+    if "torch" not in impls:
+        return
+    from torch_impl.trainer_guards import check_devices
+
+    schedule = BatchSchedule(job.X.shape[1], job.settings.batch_size)
+    try:
+        check_devices(job.accelerator, job.devices, schedule=schedule)
+    except ValueError as err:
+        raise UserError(str(err)) from None
+
+
+def check_modes(job: Job, impls: tuple[str, ...]) -> None:
+    """Refuse, before anything starts, a torch-side mode (``--compile``, ``--precision``) the run
+    cannot take (``torch_impl.modes``), or one given where no torch side trains."""
+    if not (job.compile or job.precision):
+        return
+    if "torch" not in impls:
+        raise UserError(
+            "--compile and --precision are torch-side settings; --impl scratch trains no torch side"
+        )
+    from torch_impl.modes import check_compile, check_precision
+
+    try:
+        check_precision(job.precision, job.spec, job.accelerator)
+        if job.compile:
+            check_compile("cpu" if job.accelerator == "cpu" else "cuda")
+    except ValueError as err:
+        raise UserError(str(err)) from None
 
 
 def train(
@@ -119,6 +156,8 @@ def _torch(
         state=state,
         accelerator=job.accelerator,
         devices=job.devices,
+        compile=job.compile,
+        precision=job.precision,
         progress_bar=not job.quiet,
         default_root_dir=checkpoint.parent,
         checkpoint_path=checkpoint,

@@ -35,6 +35,7 @@ from scratch.validation import as_input, as_targets
 from torch_impl.batchnorm import export_batch_norm
 from torch_impl.dropout import masks_to_torch
 from torch_impl.losses import cost_from_targets
+from torch_impl.modes import check_compile, compiled
 from torch_impl.network import SpecNet, build_module
 from torch_impl.transfer import to_course, to_torch
 
@@ -63,14 +64,26 @@ def capture(
     *,
     masks: Mapping[str, np.ndarray] | None = None,
     training: bool = True,
+    compile: bool = False,
 ) -> Pass:
     """The forward pass of ``SpecNet(spec, params)`` on ``X``, ``Y`` (course layout, checked
     as scratch checks them) in training mode (``masks``: scratch's dropout masks, default those
     of step 0) or, ``training=False``, in eval mode, every ``Z[l]``, ``Z_tilde[l]`` and hidden
-    ``A[l]`` kept with its gradient."""
+    ``A[l]`` kept with its gradient. With ``compile``, the module runs compiled by inductor:
+    dynamo traces the hooks into the graph, so each kept tensor is an output of the compiled
+    graph and its gradient that of the compiled backward."""
     X = as_input(X, spec)
     T = to_torch(as_targets(Y, spec, X.shape[1]), device)
+    if compile and spec.dropout and training:
+        raise ValueError(
+            "layer_internals(compile=True) cannot read the dropout masks D[l] off a compiled "
+            "graph: its backward is one CompiledFunctionBackward node, which keeps no tensor "
+            "of a single operation; use compile=False for a spec with dropout"
+        )
     net = build_module(spec, params).to(device).train(training)
+    if compile:
+        check_compile(device)
+        compiled(net)
     if training and masks is None:
         masks = dropout_masks(spec, X.shape[1], 0)
     Z: dict[int, torch.Tensor] = {}
@@ -108,10 +121,12 @@ def layer_internals(
     *,
     masks: Mapping[str, np.ndarray] | None = None,
     training: bool = True,
+    compile: bool = False,
 ) -> dict[str, np.ndarray]:
     """``scratch.layer_internals`` on the torch side: the same arguments (course layout), the
-    same checks and errors, the same keys in the same order, computed by torch on ``device``."""
-    run = capture(X, Y, params, spec, device, masks=masks, training=training)
+    same checks and errors, the same keys in the same order, computed by torch on ``device``
+    (with ``compile``, by the compiled module: see ``capture``)."""
+    run = capture(X, Y, params, spec, device, masks=masks, training=training, compile=compile)
     applied = {l: _applied_mask(run, l) for l in range(1, spec.L) if training}
     if training:
         run.J.backward()

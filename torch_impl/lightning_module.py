@@ -16,6 +16,7 @@ from scratch.settings import TrainingSettings
 from scratch.spec import NetworkSpec
 from torch_impl.dropout import Masks
 from torch_impl.losses import cost_from_targets
+from torch_impl.modes import compiled
 from torch_impl.network import build_module
 from torch_impl.optimizers import build_optimizer, build_scheduler, export_state
 from torch_impl.record import CostRecord
@@ -34,7 +35,9 @@ class NetworkModule(lightning.LightningModule):
     is kept in ``record`` with the step's learning rate and, with ``log_cost``, logged as
     ``"cost"`` (``self.log``, for loggers and callbacks); Lightning's logging costs as much as the
     rest of its loop, so ``train`` turns it on only for a logger (its progress bar reads
-    ``record``). The spec and the settings (as dicts) are the checkpoint's hyperparameters.
+    ``record``). With ``compile``, ``net`` runs compiled by inductor (``torch_impl.modes``);
+    its parameters and state dict are the same. The spec and the settings (as dicts) are the
+    checkpoint's hyperparameters (a checkpoint holds the network, not how it was run).
     """
 
     def __init__(
@@ -46,6 +49,7 @@ class NetworkModule(lightning.LightningModule):
         start: Optimizer | None = None,
         steps_per_epoch: int = 1,
         log_cost: bool = True,
+        compile: bool = False,
     ):
         super().__init__()
         if not isinstance(spec, NetworkSpec):
@@ -63,6 +67,8 @@ class NetworkModule(lightning.LightningModule):
         )
         self.spec, self.settings, self.steps_per_epoch = spec, settings, steps_per_epoch
         self.net = build_module(spec, params)
+        if compile:
+            compiled(self.net)
         self.start = (
             start if start is not None else settings.build_optimizer(export_params(self.net))
         )

@@ -1,5 +1,5 @@
 """No scratch twin: NumPy and torch in one process, two thread pools on the same cores taking
-turns.
+turns; and torch's threads for a training run, sized to its work.
 
 NumPy's BLAS (OpenBLAS) and torch (OpenMP) each keep a pool of worker threads, one per core,
 and an idle worker spins for a while before it sleeps, in case more work comes. Whatever runs
@@ -20,19 +20,39 @@ timing.
         scratch_side = scratch.layer_internals(X, Y, params, spec)
     with threads.turn("torch"):
         torch_side = torch_impl.layer_internals(X, Y, params, spec)
+
+``sized_to(spec, schedule)`` holds torch, for a training run, to the threads its work pays for.
+A step is a chain of small operations, and each one split over threads waits for all of them at
+its end: beside a process that keeps one core busy, the thread on that core is descheduled for a
+time slice at every split, and a small network's step then takes many times longer. One thread
+per ``WORK_PER_THREAD`` multiply-adds of a step, ``sum_l n[l] n[l-1] batch``, at least one and
+at most torch's count in force (the README's Performance section has the crossover). A count the
+user set is kept as it is: ``OMP_NUM_THREADS`` or ``MKL_NUM_THREADS`` in the environment, or a
+``torch_threads(count)`` block around the run. ``torch.set_num_threads`` alone cannot be told
+apart from torch's default, so that count is a ceiling: a run uses fewer threads when its work
+is too small to share.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+import os
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from typing import Literal
 
 import torch
 from threadpoolctl import ThreadpoolController
 
+from scratch.batches import BatchSchedule
+from scratch.spec import NetworkSpec
+
 Side = Literal["numpy", "torch"]
+WORK_PER_THREAD = 2_000_000  # a step's multiply-adds per thread: a second pays from twice this
+COUNT_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")  # torch reads its count from these
+_CHOSEN: ContextVar[bool] = ContextVar("torch_threads_chosen", default=False)
 
 
 @cache
@@ -51,19 +71,58 @@ def park_blas_workers() -> None:
 
 @contextmanager
 def torch_threads(count: int) -> Iterator[None]:
-    """Torch on ``count`` threads inside the block; the count before is restored after it."""
+    """Torch on ``count`` threads inside the block; the count before is restored after it.
+    A training run inside the block keeps this count (``sized_to``)."""
     before = torch.get_num_threads()
+    chosen = _CHOSEN.set(True)
     torch.set_num_threads(count)
     try:
         yield
     finally:
         torch.set_num_threads(before)
+        _CHOSEN.reset(chosen)
+
+
+def multiply_adds(sizes: Sequence[int], batch: int) -> int:
+    """The multiply-adds of one step's forward products, ``sum_l n[l] n[l-1] batch``."""
+    return sum(n_prev * n for n_prev, n in itertools.pairwise(sizes)) * batch
+
+
+def threads_for(work: int, most: int) -> int:
+    """Threads for a step of ``work`` multiply-adds, at most ``most``: one per
+    ``WORK_PER_THREAD``, ``min(most, max(1, work // WORK_PER_THREAD))``."""
+    return min(most, max(1, work // WORK_PER_THREAD))
+
+
+def user_count() -> bool:
+    """Whether the user set torch's count: in the environment, or by a ``torch_threads``
+    block."""
+    return _CHOSEN.get() or any(os.environ.get(name, "").strip() for name in COUNT_VARIABLES)
+
+
+def run_threads(spec: NetworkSpec, batch: int) -> int:
+    """The threads a training run of ``spec`` on batches of ``batch`` examples takes: the count
+    in force if the user set it (``user_count``), else ``threads_for`` the step's multiply-adds,
+    at most the count in force."""
+    most = torch.get_num_threads()
+    return most if user_count() else threads_for(multiply_adds(spec.sizes, batch), most)
+
+
+@contextmanager
+def sized_to(spec: NetworkSpec, schedule: BatchSchedule) -> Iterator[None]:
+    """Torch on ``run_threads`` threads for a run of ``spec`` on ``schedule``'s batches inside
+    the block; the count before is restored after it."""
+    batch = schedule.m if schedule.full_batch else schedule.batch_size
+    with torch_threads(run_threads(spec, batch)):
+        yield
 
 
 @contextmanager
 def turn(side: Side) -> Iterator[None]:
     """Inside the block, ``side`` ("numpy" or "torch") has every core and the other side's
-    library runs on one thread; the thread counts in force before are restored after it."""
+    library runs on one thread; the thread counts in force before are restored after it. A
+    torch training run inside torch's turn still takes only the threads its work pays for
+    (``sized_to``)."""
     if side == "torch":
         with _controller().limit(limits=1, user_api="blas"):
             park_blas_workers()

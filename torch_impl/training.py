@@ -25,9 +25,12 @@ from scratch.spec import NetworkSpec
 from scratch.training import Callback, TrainResult, prepare_training
 from torch_impl.batches import ScheduledBatches
 from torch_impl.losses import cost_from_targets
+from torch_impl.modes import autocast, check_compile, check_precision, compiled, full_float32
 from torch_impl.network import build_module
 from torch_impl.optimizers import build_optimizer, build_scheduler, export_state
 from torch_impl.record import CostRecord
+from torch_impl.threads import sized_to
+from torch_impl.trainer_guards import check_devices, interrupts_raised
 
 # Lightning's INFO lines ("GPU available: False", "TPU available", tips, "`Trainer.fit` stopped")
 LIGHTNING_LOGGERS = ("lightning.pytorch", "lightning.fabric")
@@ -80,6 +83,8 @@ def train(
     logger: bool | Any = False,
     checkpoint_path: str | Path | None = None,
     sync_batchnorm: bool | None = None,
+    compile: bool = False,
+    precision: str | None = None,
     **fields: Any,
 ) -> TrainResult:
     """Gradient descent on the cost of ``spec`` by a ``lightning.Trainer``: the arguments and
@@ -99,8 +104,12 @@ def train(
     Lightning's bar with the cost (``CostProgressBar``, on stderr), ``verbose`` Lightning's own
     messages. Nothing is written to disk unless asked: ``logger`` (a Lightning logger, or
     ``True`` for its default under ``default_root_dir``) and ``checkpoint_path`` (a Lightning
-    checkpoint of the final module, written atomically). Raises ``DivergenceError`` if a cost is
-    not finite.
+    checkpoint of the final module, written atomically). ``compile`` runs the network compiled
+    by inductor, and ``precision`` is Lightning's mixed precision (``"bf16-mixed"``, or
+    ``"16-mixed"`` on CUDA) of a float32 spec (``torch_impl.modes``); float32 products on CUDA
+    run in full float32 (TF32 off). Raises ``DivergenceError`` if a cost is not finite, a
+    one-line ``ValueError`` before anything starts for an accelerator, devices or a batch split
+    the Trainer cannot run (``check_devices``), and ``KeyboardInterrupt`` on Ctrl-C.
     """
     import lightning  # here, where the Trainer is built: ``import torch_impl`` stays light
     from lightning.pytorch.strategies.launchers import _MultiProcessingLauncher
@@ -111,6 +120,10 @@ def train(
     from torch_impl.lightning_module import NetworkModule
 
     run = prepare_training(spec, X, Y, TrainingSettings.of(settings, **fields), params, state)
+    check_devices(accelerator, devices, strategy, run.schedule)
+    check_precision(precision, spec, accelerator)
+    if compile:
+        check_compile("cpu" if accelerator == "cpu" else "cuda")
     steps = run.settings
     module = NetworkModule(
         spec,
@@ -119,6 +132,7 @@ def train(
         start=run.optimizer,
         steps_per_epoch=run.schedule.steps_per_epoch,
         log_cost=bool(logger),
+        compile=compile,
     )
     data = ArrayDataModule(
         run.X,
@@ -129,9 +143,10 @@ def train(
         spec=spec,
     )
     sync = spec.batch_norm if sync_batchnorm is None else sync_batchnorm
-    with _trainer_context(verbose):
+    with _trainer_context(verbose), full_float32(), sized_to(spec, run.schedule):
         trainer = lightning.Trainer(
             accelerator=accelerator,
+            precision=precision,
             devices=devices,
             strategy=strategy,
             max_steps=steps.num_iterations,
@@ -158,7 +173,8 @@ def train(
                 "back to this one; use strategy='ddp', which runs this script once per process"
             )
         check_sync_batchnorm(spec, trainer, sync)
-        trainer.fit(module, datamodule=data)
+        with interrupts_raised():
+            trainer.fit(module, datamodule=data)
         result = module.record.result(module.optimizer_state())
         if checkpoint_path is not None:
             trainer.save_checkpoint(checkpoint_path)
@@ -187,28 +203,39 @@ def train_plain(
     params: Mapping[str, np.ndarray] | None = None,
     state: Mapping[str, np.ndarray] | None = None,
     callback: Callback | None = None,
+    compile: bool = False,
+    precision: str | None = None,
     **fields: Any,
 ) -> TrainResult:
     """``train`` without Lightning: the same module, cost, optimizer and batches in a plain loop
-    on the CPU (``zero_grad``, ``backward``, ``step``)."""
+    on the CPU (``zero_grad``, ``backward``, ``step``); ``compile`` and ``precision`` (here
+    ``"bf16-mixed"``: the cost under ``torch.autocast``, as Lightning's plugin runs
+    ``training_step``) as ``train`` takes them."""
     run = prepare_training(spec, X, Y, TrainingSettings.of(settings, **fields), params, state)
+    check_precision(precision, spec)
+    if compile:
+        check_compile("cpu")
     steps = run.settings
     net = build_module(spec, run.params)
+    if compile:
+        compiled(net)
     optimizer = build_optimizer(net, steps, run.optimizer)
     scheduler = build_scheduler(optimizer, steps, run.schedule.steps_per_epoch)
     record = CostRecord(net, steps.start_iteration)
     batches = ScheduledBatches(
         run.X, run.T, run.schedule, steps.start_iteration, steps.stop, spec=spec
     )
-    for t, (Xb, Tb, *masks) in enumerate(batches.steps(), start=steps.start_iteration):
-        J = cost_from_targets(net(Xb, *masks), Tb, spec, net.weights)
-        if not record.add(float(J.detach()), optimizer.param_groups[0]["lr"]):
-            break
-        optimizer.zero_grad()
-        J.backward()
-        optimizer.step()
-        if scheduler is not None:
-            scheduler.step()
-        if callback is not None:
-            callback(t, record.costs[-1])
+    with sized_to(spec, run.schedule):
+        for t, (Xb, Tb, *masks) in enumerate(batches.steps(), start=steps.start_iteration):
+            with autocast(precision, "cpu"):
+                J = cost_from_targets(net(Xb, *masks), Tb, spec, net.weights)
+            if not record.add(float(J.detach()), optimizer.param_groups[0]["lr"]):
+                break
+            optimizer.zero_grad()
+            J.backward()
+            optimizer.step()
+            if scheduler is not None:
+                scheduler.step()
+            if callback is not None:
+                callback(t, record.costs[-1])
     return record.result(export_state(optimizer, net, steps.optimizer))

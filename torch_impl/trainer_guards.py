@@ -1,0 +1,75 @@
+"""No scratch twin: the Trainer guarded from outside. ``check_devices`` refuses an accelerator,
+a device count or a batch split the Trainer cannot run before anything starts (no process
+launched, no file written), in one line that names the settings; ``interrupts_raised`` gives
+Ctrl-C inside ``Trainer.fit`` back to the caller, which Lightning turns into ``sys.exit(1)``."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from scratch.batches import BatchSchedule
+from torch_impl.batches import check_shardable
+
+_NO_GPU = "No supported gpu backend found!"
+
+
+def check_devices(
+    accelerator: str | Any,
+    devices: int | str | list[int],
+    strategy: str | Any = "auto",
+    schedule: BatchSchedule | None = None,
+) -> int:
+    """The number of processes ``lightning.Trainer(accelerator=, devices=, strategy=)`` trains
+    in, found without starting them. Raises ``ValueError``, one line naming the settings, where
+    the Trainer would refuse them or, given the batch ``schedule``, where a batch does not split
+    into one equal shard per process."""
+    import lightning
+    from lightning.fabric.utilities.exceptions import MisconfigurationException
+
+    from torch_impl.training import _trainer_context  # its quiet Lightning, as train's Trainer
+
+    where = f"accelerator {accelerator!r}, devices {devices!r}"
+    try:
+        with _trainer_context(verbose=False):
+            processes = lightning.Trainer(
+                accelerator=accelerator,
+                devices=devices,
+                strategy=strategy,
+                logger=False,
+                enable_checkpointing=False,
+                enable_progress_bar=False,
+                enable_model_summary=False,
+            ).world_size
+    except (ValueError, TypeError, ImportError, RuntimeError, MisconfigurationException) as err:
+        reason = " ".join(str(err).split())
+        if reason == _NO_GPU:
+            reason = "there is no GPU here (torch finds neither CUDA nor MPS); use 'cpu'"
+        raise ValueError(f"{where}: {reason}") from None
+    if schedule is not None:
+        try:
+            check_shardable(schedule, processes)
+        except ValueError as err:
+            raise ValueError(f"{where}: {err}") from None
+    return processes
+
+
+@contextmanager
+def interrupts_raised() -> Iterator[None]:
+    """Around ``Trainer.fit``: Lightning catches Ctrl-C, ignores SIGINT from then on and calls
+    ``sys.exit(1)``; here that exit is raised as the ``KeyboardInterrupt`` it was, so no caller
+    takes an interrupted run for a finished one, and SIGINT's handler is put back."""
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        yield
+    except SystemExit as exit_:
+        if isinstance(exit_.__context__, KeyboardInterrupt):
+            raise exit_.__context__ from None
+        raise
+    finally:
+        main = threading.current_thread() is threading.main_thread()
+        if main and handler is not None and signal.getsignal(signal.SIGINT) is not handler:
+            signal.signal(signal.SIGINT, handler)
