@@ -5,11 +5,14 @@ nothing is unpickled."""
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
 import scratch
 from scratch import SpecError, build_spec, initialize_parameters, load_spec, load_weights
+from scratch.documents import MAX_DEPTH, read_document
 
 SPEC = build_spec([2, 3, 1], "tanh")
 DEEP = "[" * 100_000 + "]" * 100_000
@@ -35,6 +38,24 @@ def test_a_bad_spec_file_is_a_spec_error_naming_it(tmp_path, name, content, says
     assert f"spec file {str(path)!r}" in message and says in message, message
 
 
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_the_nesting_rule_is_the_same_whatever_the_recursion_limit(tmp_path, suffix):
+    """torch's compiler raises Python's recursion limit at import: the rule must not move."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(20_000)
+    try:
+        for depth, refused in [(MAX_DEPTH, False), (MAX_DEPTH + 1, True), (700, True)]:
+            path = tmp_path / f"d{depth}{suffix}"
+            path.write_text("[" * depth + "]" * depth)
+            if refused:
+                with pytest.raises(ValueError, match="is nested too deeply to be a test"):
+                    read_document(path, "doc", "a test", yaml=suffix == ".yaml")
+            else:
+                assert read_document(path, "doc", "a test", yaml=suffix == ".yaml") is not None
+    finally:
+        sys.setrecursionlimit(limit)
+
+
 def _weights(path, **arrays):
     np.savez(path, allow_pickle=True, **arrays)
 
@@ -58,7 +79,7 @@ def _weights(path, **arrays):
         ),
         (
             lambda p: _weights(p, spec=np.array(DEEP), **initialize_parameters(SPEC)),
-            "w.npz': its spec is nested too deeply to be a spec",
+            "w.npz': spec is nested too deeply to be a spec",
         ),
         (
             lambda p: _weights(p, spec=np.array(b"{}"), **initialize_parameters(SPEC)),

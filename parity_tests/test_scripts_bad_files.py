@@ -134,7 +134,7 @@ BAD_FILES = {
     "weights spec nested deep": (
         "--weights",
         _weights_with_spec(DEEP),
-        "w.npz': its spec is nested too deeply",
+        "w.npz': spec is nested too deeply",
     ),
     "weights spec not a string": (
         "--weights",

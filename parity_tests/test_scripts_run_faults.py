@@ -180,7 +180,7 @@ def test_ctrl_c_while_the_torch_side_trains_says_interrupted_exits_130_and_leave
     def read() -> None:
         while chunk := os.read(child.stderr.fileno(), 4096):
             err.extend(chunk)
-            if b"it/s" in err or b"s/it" in err:  # Lightning's bar: fit is running
+            if b"cost=" in err:  # the bar after a step: fit is running
                 started.set()
 
     reader = threading.Thread(target=read, daemon=True)

@@ -271,6 +271,22 @@ def test_resuming_4_then_3_iterations_equals_7_in_one_go(tmp_path, impl, extra):
     assert yaml.safe_load((rest / "config.yaml").read_text())["resume"] == first
 
 
+@pytest.mark.parametrize("optimizer", ["gd", "adam"])
+def test_the_same_command_twice_writes_the_same_costs_weights_and_state(tmp_path, optimizer):
+    """Mini-batches and dropout masks drawn from the seed: the files of two runs are equal."""
+    flags = ["--impl", "both", "--iterations", "12", "--batch-size", "64", "--keep-prob", "0.8"]
+    flags += ["--optimizer", optimizer, "--lr", "0.05"]
+    for name in ("one", "two"):
+        assert train(tmp_path, *flags, "--name", name) == 0
+    one, two = run_folder(tmp_path, "one"), run_folder(tmp_path, "two")
+    assert (one / "costs.csv").read_bytes() == (two / "costs.csv").read_bytes()
+    for side in ("scratch", "torch"):
+        with np.load(one / f"weights-{side}.npz") as a, np.load(two / f"weights-{side}.npz") as b:
+            assert sorted(a.files) == sorted(b.files)
+            for key in a.files:
+                np.testing.assert_array_equal(a[key], b[key], err_msg=f"{side}: {key}")
+
+
 def test_a_diverging_cost_stops_says_where_and_keeps_the_last_good_weights(tmp_path, capsys):
     flags = ["--impl", "scratch", "--dataset", "housing", "--lr", "50", "--iterations", "100"]
     assert train(tmp_path, *flags, "--name", "boom") == 1

@@ -32,3 +32,5 @@ def test_the_progress_bar_shows_the_cost_on_stderr_only(planar, capfd):
     out, err = capfd.readouterr()
     assert out == "", f"the bar wrote to stdout:\n{out}"
     assert "cost=" in err and "3/3" in err, err
+    frames = [frame for frame in err.replace("\n", "\r").split("\r") if frame]
+    assert all(frame.startswith("Epoch 0: ") and "/3 " in frame for frame in frames), frames

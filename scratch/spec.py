@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Any
 
+from scratch.documents import parse_json
 from scratch.spec_rules import (
     ACTIVATIONS,
     BUFFERS,
@@ -222,11 +223,9 @@ class NetworkSpec:
     @classmethod
     def from_json(cls, text: str) -> NetworkSpec:
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise SpecError(f"spec: not valid JSON ({err})") from None
-        except RecursionError:
-            raise SpecError("spec: nested too deeply to be a spec") from None
+            data = parse_json(text, "spec", "a spec")
+        except ValueError as err:
+            raise SpecError(str(err)) from None
         return cls.from_dict(data)
 
 

@@ -174,6 +174,7 @@ def check_spec_dict(data: Any) -> list[dict[str, Any]]:
     for i, entry in enumerate(layers, start=1):
         _check_fields(f"layer {i}", entry, LAYER_FIELDS, ("units", "activation"))
         activation = entry["activation"]
+        _choice(f"layer {i}", "activation", activation, ACTIVATIONS)
         if "negative_slope" in entry and activation != "leaky_relu":
             raise SpecError(_stray_slope(f"layer {i}", entry["negative_slope"], activation))
     return list(layers)

@@ -86,8 +86,6 @@ def _stored_spec(stored: np.ndarray, label: str) -> NetworkSpec:
     text = _text(stored, SPEC_KEY, label)
     try:
         return NetworkSpec.from_json(text)
-    except RecursionError:
-        raise SpecError(f"{label}: its spec is nested too deeply to be a spec") from None
     except SpecError as err:
         raise SpecError(f"{label}: {err}") from None
 

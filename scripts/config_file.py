@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from scratch.spec_files import read_document
+from scratch.documents import read_document
 from scripts.errors import UserError
 
 

@@ -20,6 +20,7 @@ from scripts.costs import Curve, aligned, difference, learning_rates
 Array = np.ndarray
 GRID_POINTS = 300
 CMAP = "Spectral"
+LOG_CEILING = 1e200  # matplotlib's log-scale ticks overflow on a span reaching towards 1e308
 STYLES = ({"linestyle": "-", "linewidth": 2.5, "alpha": 0.6}, {"linestyle": "--", "linewidth": 1.2})
 
 
@@ -27,7 +28,7 @@ def plot_costs(curves: Sequence[Curve], path: str | Path, title: str) -> None:
     """The cost per iteration of every curve on one axis, with the learning rate on a second
     scale when a decay changes it; for two curves, a second axis below with ``|difference|`` on
     a log scale (iterations where they are exactly equal have no point there, and the title
-    counts them)."""
+    counts them, as it does those above ``LOG_CEILING``, where a diverging run goes)."""
     diff = difference(curves)
     figure = Figure(figsize=(8, 6.5 if diff is not None else 4.5), layout="constrained")
     axes = figure.subplots(2 if diff is not None else 1, 1, sharex=True, squeeze=False)[:, 0]
@@ -43,13 +44,14 @@ def plot_costs(curves: Sequence[Curve], path: str | Path, title: str) -> None:
         twin.set_ylabel("learning rate", color="tab:gray")
     axes[0].legend()
     if diff is not None:
-        equal = int(np.sum(diff == 0))
-        shown = np.where(diff > 0, diff, np.nan)
+        equal, above = int(np.sum(diff == 0)), int(np.sum(diff > LOG_CEILING))
+        shown = np.where((diff > 0) & (diff <= LOG_CEILING), diff, np.nan)
         axes[1].semilogy(iterations, shown, color="tab:red", marker=".", markersize=2, ls="none")
         axes[1].set(
             ylabel="|difference|",
             title=f"|{curves[0].impl} - {curves[1].impl}|: exactly equal at {equal} of "
-            f"{int(np.sum(~np.isnan(diff)))} iterations",
+            f"{int(np.sum(~np.isnan(diff)))} iterations"
+            + (f"; {above} above {LOG_CEILING:.0e} not drawn" if above else ""),
         )
     axes[-1].set_xlabel("iteration")
     _save(figure, path)

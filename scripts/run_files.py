@@ -23,7 +23,7 @@ import yaml
 
 import scratch
 from scratch._atomic import atomic_write_bytes
-from scratch.spec_files import read_document
+from scratch.documents import read_document
 from scripts.config_file import read_settings
 from scripts.costs import costs_csv, difference
 from scripts.errors import UserError

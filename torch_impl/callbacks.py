@@ -10,7 +10,7 @@ from typing import Any
 
 import lightning
 from lightning.pytorch.callbacks import TQDMProgressBar
-from lightning.pytorch.callbacks.progress.tqdm_progress import Tqdm
+from lightning.pytorch.callbacks.progress.tqdm_progress import Tqdm, convert_inf
 
 from scratch.training import Callback
 
@@ -32,7 +32,7 @@ class CostProgressBar(TQDMProgressBar):
     (so the cost need not be logged), redrawn at most every ``interval`` seconds and at the end
     of an epoch, on stderr like the scratch side's (Lightning's own writes to stdout). Lightning's
     bar redraws after every step, which with the logging it needs cost as much as a small
-    network's step itself."""
+    network's step itself, and leaves a "Training: 0/?" line before the first epoch."""
 
     def __init__(self, interval: float = 0.1):
         super().__init__()
@@ -40,7 +40,8 @@ class CostProgressBar(TQDMProgressBar):
 
     def init_train_tqdm(self) -> Tqdm:
         return Tqdm(
-            desc=self.train_description,
+            desc=f"Epoch {self.trainer.current_epoch}",
+            total=convert_inf(self.total_train_batches),
             position=2 * self.process_position,
             disable=self.is_disabled,
             leave=True,
@@ -49,6 +50,17 @@ class CostProgressBar(TQDMProgressBar):
             smoothing=0,
             bar_format=self.BAR_FORMAT,
         )
+
+    def on_train_epoch_start(self, trainer, *_: Any) -> None:
+        """The epoch's bar drawn once, with its total (Lightning's draws "Training: 0/?" first)."""
+        bar = self.train_progress_bar
+        bar.set_description(f"Epoch {trainer.current_epoch}", refresh=False)
+        bar.reset(total=convert_inf(self.total_train_batches))
+
+    def on_exception(self, trainer, pl_module, exception: BaseException) -> None:
+        """The bar closed where it stopped, before the caller says why (not at exit, after it)."""
+        if self.train_progress_bar is not None:
+            self.train_progress_bar.close()
 
     def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx) -> None:
         bar, done, now = self.train_progress_bar, batch_idx + 1, time.monotonic()
