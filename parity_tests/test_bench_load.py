@@ -34,9 +34,9 @@ def test_a_tiny_run_prints_a_row_per_thread_mode(capsys, monkeypatch):
     cells = [row.split() for row in rows]
     assert [row[:3] for row in cells] == [["planar", "torch", "sized"], ["planar", "torch", "all"]]
     for row in cells:
-        count, idle, busy, ratio = int(row[3]), *map(float, row[4:])
-        assert count >= 1 and idle > 0 and busy > 0 and ratio > 0
-    assert cells[0][3] == "1"  # the planar step is too small to share
+        counts, (idle, busy, ratio) = row[3].split("/"), map(float, row[4:])
+        assert all(int(count) >= 1 for count in counts) and idle > 0 and busy > 0 and ratio > 0
+    assert cells[0][3] == "1/1"  # the planar step is too small to share, idle or busy
 
 
 def test_the_busy_child_spins_inside_the_block_and_is_gone_after_it():

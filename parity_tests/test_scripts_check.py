@@ -199,6 +199,7 @@ def test_usage_mistakes_are_one_line(capsys, argv, message):
     assert code == 2 and message in err and err.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_nn_check_never_writes_into_the_learners_folder(capsys, tmp_path):
     folder = tmp_path / "learners"
     shutil.copytree(LEARNERS, folder)

@@ -247,7 +247,7 @@ def test_a_config_written_before_the_new_parser_still_repeats_its_run(tmp_path):
 
 @pytest.mark.parametrize(
     ("impl", "extra"),
-    [("both", []), ("scratch", ["--batch-size", "128"])],
+    [pytest.param("both", [], marks=pytest.mark.slow), ("scratch", ["--batch-size", "128"])],
     ids=["both-full-batch", "scratch-mini-batches-across-epochs"],
 )
 def test_resuming_4_then_3_iterations_equals_7_in_one_go(tmp_path, impl, extra):
@@ -271,7 +271,7 @@ def test_resuming_4_then_3_iterations_equals_7_in_one_go(tmp_path, impl, extra):
     assert yaml.safe_load((rest / "config.yaml").read_text())["resume"] == first
 
 
-@pytest.mark.parametrize("optimizer", ["gd", "adam"])
+@pytest.mark.parametrize("optimizer", [pytest.param("gd", marks=pytest.mark.slow), "adam"])
 def test_the_same_command_twice_writes_the_same_costs_weights_and_state(tmp_path, optimizer):
     """Mini-batches and dropout masks drawn from the seed: the files of two runs are equal."""
     flags = ["--impl", "both", "--iterations", "12", "--batch-size", "64", "--keep-prob", "0.8"]

@@ -46,6 +46,7 @@ def test_a_constant_learning_rate_adds_no_column(tmp_path):
     assert "learning_rate" not in read_costs(run_folder(tmp_path, "moons-both"))[0]
 
 
+@pytest.mark.slow
 def test_resuming_an_adam_run_with_its_state_equals_the_run_in_one_go(tmp_path):
     common = [*MOONS, "--optimizer", "adam", "--lr", "0.01", "--decay-rate", "0.1"]
     assert train(tmp_path, *common, "--iterations", "12", "--name", "straight") == 0

@@ -13,6 +13,7 @@ import torch_impl
 LIGHTNING = {"lightning", "lightning_fabric", "lightning_utilities", "pytorch_lightning"}
 
 
+@pytest.mark.slow
 def test_importing_torch_impl_never_imports_lightning():
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", "import torch_impl"],

@@ -57,10 +57,49 @@ def test_a_small_run_takes_one_thread_and_restores_the_count(two_threads, name):
     assert torch.get_num_threads() == 2
 
 
-def test_a_large_run_takes_more_threads(two_threads):
-    sizes, m = (1000, 1000, 1), 4  # 4 million multiply-adds a step
-    assert threads.multiply_adds(sizes, m) >= 2 * threads.WORK_PER_THREAD
-    assert counts_during(torch_impl.train_plain, sizes, m) == [2, 2]
+LARGE = (1000, 1000, 1), 4  # 4 million multiply-adds a step: two threads' work
+
+
+def test_a_large_run_takes_more_threads(two_threads, monkeypatch):
+    monkeypatch.setattr(threads, "_cpus", lambda: {0, 1})
+    monkeypatch.setattr(threads, "busy_elsewhere", lambda: 0.0)
+    assert threads.multiply_adds(*LARGE) >= 2 * threads.WORK_PER_THREAD
+    assert counts_during(torch_impl.train_plain, *LARGE) == [2, 2]
+
+
+@pytest.mark.parametrize(("busy", "taken"), [(0.3, 2), (0.9, 1), (1.0, 1), (2.0, 1)])
+def test_a_large_run_leaves_out_the_cores_other_processes_keep_busy(
+    two_threads, monkeypatch, busy, taken
+):
+    monkeypatch.setattr(threads, "_cpus", lambda: {0, 1})
+    monkeypatch.setattr(threads, "busy_elsewhere", lambda: busy)
+    assert counts_during(torch_impl.train_plain, *LARGE) == [taken, taken]
+
+
+def test_a_small_run_never_samples_the_load(two_threads, monkeypatch):
+    def sampled():
+        raise AssertionError("a one-thread run sampled the load")
+
+    monkeypatch.setattr(threads, "busy_elsewhere", sampled)
+    assert counts_during(torch_impl.train_plain, (2, 4, 1), 40) == [1, 1]
+
+
+def test_busy_ticks_are_those_of_this_process_cpus_without_idle_and_iowait(tmp_path):
+    stat = tmp_path / "stat"
+    stat.write_text(
+        "cpu  99 99 99 99 99 99 99 99 0 0\n"  # the sum line, left out
+        "cpu0 10 1 2 500 40 3 4 5 7 0\n"  # user nice system idle iowait irq softirq steal guest
+        "cpu1 20 0 0 500 0 0 0 0 0 0\n"
+        "cpu2 1000 0 0 0 0 0 0 0 0 0\n"
+        "intr 12345\n"
+    )
+    assert threads._busy_ticks({0, 1}, str(stat)) == (10 + 1 + 2 + 3 + 4 + 5) + 20
+    assert threads._busy_ticks({2}, str(stat)) == 1000
+
+
+def test_the_load_reading_is_a_count_of_cores():
+    busy = threads.busy_elsewhere(0.05)
+    assert busy is not None and 0.0 <= busy <= len(threads._cpus()) + 0.5
 
 
 def test_the_batch_not_the_data_set_sizes_a_mini_batch_run(two_threads):

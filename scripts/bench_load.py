@@ -1,6 +1,7 @@
 """Benchmark: the torch side's training steps idle and beside a busy process, with torch's threads
-sized to the work (``torch_impl.threads.sized_to``) and on every core (torch's own default, as
-before the sizing), and the ratio busy / idle of each.
+sized to the work (``torch_impl.threads.sized_to``, which leaves out a core that another process
+keeps busy) and on every core (torch's own default, as before the sizing), and the ratio busy /
+idle of each; the threads column gives the count a row took idle / beside the busy process.
 
     python -m scripts.bench_load                          # planar and cat, both torch sides
     python -m scripts.bench_load --workloads planar mnist --sides lightning --rounds 5
@@ -58,7 +59,7 @@ class Row:
     workload: str
     side: str
     mode: str  # "sized" (to the work) or "all" (torch's default count)
-    threads: int
+    threads: tuple[int, int]  # the count taken idle, and beside the busy process
     idle_ms: float
     busy_ms: float
 
@@ -113,20 +114,20 @@ def measure(settings: LoadSettings) -> list[Row]:
     times: dict[int, dict[bool, list[float]]] = {
         i: {False: [], True: []} for i in range(len(cases))
     }
-    counts: dict[int, int] = {}
+    counts: dict[int, dict[bool, int]] = {i: {} for i in range(len(cases))}
     for _ in range(settings.rounds):
         for busy in (False, True):
             with busy_core() if busy else nullcontext():
                 for i, (data, side, mode) in enumerate(cases):
                     with threads.torch_threads(default) if mode == "all" else nullcontext():
-                        counts[i] = threads.run_threads(data.spec, data.workload.batch)
+                        counts[i][busy] = threads.run_threads(data.spec, data.workload.batch)
                         times[i][busy].append(step_ms(data, side))
     return [
         Row(
             data.workload.name,
             side,
             mode,
-            counts[i],
+            (counts[i][False], counts[i][True]),
             median(times[i][False]),
             median(times[i][True]),
         )
@@ -142,7 +143,7 @@ def format_rows(rows: Sequence[Row], settings: LoadSettings, load: tuple[float, 
         f"{'workload':10} {'side':10} {'threads':10} {'idle':>9} {'busy':>9} {'busy/idle':>9}",
     ]
     for row in rows:
-        threads = f"{row.mode} {row.threads}"
+        threads = f"{row.mode} {row.threads[0]}/{row.threads[1]}"
         lines.append(
             f"{row.workload:10} {row.side:10} {threads:10} {row.idle_ms:9.3f} {row.busy_ms:9.3f} "
             f"{row.ratio:9.2f}"

@@ -30,13 +30,15 @@ at most torch's count in force (the README's Performance section has the crossov
 user set is kept as it is: ``OMP_NUM_THREADS`` or ``MKL_NUM_THREADS`` in the environment, or a
 ``torch_threads(count)`` block around the run. ``torch.set_num_threads`` alone cannot be told
 apart from torch's default, so that count is a ceiling: a run uses fewer threads when its work
-is too small to share.
+is too small to share. A run whose work would take more than one thread first samples the load
+(``busy_elsewhere``, Linux's ``/proc/stat``) and leaves out the cores other processes keep busy.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -52,6 +54,7 @@ from scratch.spec import NetworkSpec
 Side = Literal["numpy", "torch"]
 WORK_PER_THREAD = 2_000_000  # a step's multiply-adds per thread: a second pays from twice this
 COUNT_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")  # torch reads its count from these
+LOAD_SAMPLE_S = 0.1  # how long busy_elsewhere watches the cores (10 of the kernel's ticks)
 _CHOSEN: ContextVar[bool] = ContextVar("torch_threads_chosen", default=False)
 
 
@@ -103,9 +106,47 @@ def user_count() -> bool:
 def run_threads(spec: NetworkSpec, batch: int) -> int:
     """The threads a training run of ``spec`` on batches of ``batch`` examples takes: the count
     in force if the user set it (``user_count``), else ``threads_for`` the step's multiply-adds,
-    at most the count in force."""
+    at most the count in force and, where that is more than one, at most the cores that other
+    processes leave idle (``busy_elsewhere``), and never fewer than one."""
     most = torch.get_num_threads()
-    return most if user_count() else threads_for(multiply_adds(spec.sizes, batch), most)
+    if user_count():
+        return most
+    wanted = threads_for(multiply_adds(spec.sizes, batch), most)
+    busy = busy_elsewhere() if wanted > 1 else None
+    return wanted if busy is None else max(1, min(wanted, round(len(_cpus()) - busy)))
+
+
+def busy_elsewhere(sample_s: float = LOAD_SAMPLE_S) -> float | None:
+    """The cores other processes keep busy, watched for ``sample_s`` seconds: the busy time of
+    this process's CPUs in ``/proc/stat`` less this process's own CPU time, per second of the
+    sample. ``None`` where ``/proc/stat`` cannot be read (not Linux)."""
+    try:
+        start, own, ticks = time.monotonic(), time.process_time(), _busy_ticks(_cpus())
+        time.sleep(sample_s)
+        ticks = _busy_ticks(_cpus()) - ticks
+    except (OSError, ValueError):
+        return None
+    own, elapsed = time.process_time() - own, time.monotonic() - start
+    return max(0.0, (ticks / os.sysconf("SC_CLK_TCK") - own) / elapsed)
+
+
+def _cpus() -> set[int]:
+    """The CPUs this process may run on."""
+    return (
+        os.sched_getaffinity(0)
+        if hasattr(os, "sched_getaffinity")
+        else set(range(os.cpu_count() or 1))
+    )
+
+
+def _busy_ticks(cpus: set[int], stat: str = "/proc/stat") -> int:
+    """The ticks ``cpus`` have spent busy since boot: ``user + nice + system + irq + softirq +
+    steal`` of their ``cpuN`` lines (idle and iowait left out; guest time is in user's)."""
+    with open(stat) as file:
+        lines = [line.split() for line in file if line.startswith("cpu") and line[3].isdigit()]
+    return sum(
+        sum(int(row[k]) for k in (1, 2, 3, 6, 7, 8)) for row in lines if int(row[0][3:]) in cpus
+    )
 
 
 @contextmanager
