@@ -153,6 +153,25 @@ def test_a_bf16_mixed_run_of_another_learning_rate_leaves_its_band_and_says_wher
     assert step is not None and verdict["cost"].where == f"cost[{step}]"
 
 
+def test_the_main_jobs_bf16_run_leaves_its_band_only_as_the_cost_falls_off_its_plateau(tmp_path):
+    """``nn-train --impl both --precision bf16-mixed --dtype float32``: the cost sits near 0.54
+    (a saddle) for 300 steps, then falls to 0.27 within 120; the time of that escape amplifies
+    any difference, and the bf16 run escapes earlier. Inside its band before the fall, outside
+    during it, back inside after it."""
+    from scratch.bands import steps_outside
+    from scratch.tolerances import CURVE
+    from scripts.train import main
+
+    argv = ["--impl", "both", "--precision", "bf16-mixed", "--dtype", "float32", "--quiet"]
+    assert main([*argv, "--iterations", "600", "--runs-dir", str(tmp_path)]) == 0
+    table = np.genfromtxt(tmp_path / "planar-both" / "costs.csv", delimiter=",", names=True)
+    ours, theirs = table["scratch"], table["torch"]
+    outside = steps_outside(ours, theirs, mode_tolerance("float32", CURVE, "bf16-mixed", 2))
+    plateau_left, fallen = np.flatnonzero(ours < 0.54)[0], np.flatnonzero(ours < 0.27)[0]
+    assert outside.size > 0, "the bf16 run kept its band through the fall"
+    assert outside[0] >= plateau_left and outside[-1] <= fallen + 100, (outside, plateau_left)
+
+
 def test_lightnings_bf16_mixed_is_the_plain_loops_autocast_bit_for_bit(bf16_runs):
     _, plain, trainer = bf16_runs
     assert np.array_equal(plain.costs, trainer.costs)

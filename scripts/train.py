@@ -150,8 +150,10 @@ def _print_report(
 
 
 def _parity_lines(a: Outcome, b: Outcome, mode: str | None = None) -> list[str]:
-    """The verdict of ``scratch.parity`` on the two runs: every cost, then the weights, against
-    the rows of the torch side's ``mode`` (mixed precision's band when both are given)."""
+    """The verdict of ``scratch.parity`` on the two runs against the rows of the torch side's
+    ``mode`` (mixed precision's band when both are given): the costs, with where they part and
+    how many steps are outside, then the final weights and the optimizer state, each whether or
+    not the costs parted (a curve can leave its band and come back)."""
     from scratch import parity
     from scratch.bands import steps_outside
     from scratch.tolerances import STATE, TRAINED
@@ -160,33 +162,36 @@ def _parity_lines(a: Outcome, b: Outcome, mode: str | None = None) -> list[str]:
         verdict = parity.compare_training(a.result, b.result, mode=mode)
     except KeyError as err:  # a mode without rows for this run's optimizer
         return [f"parity: not judged: {err.args[0]}"]
-    first = verdict.first_failure
-    if first is not None:
-        lines = [f"parity: the two sides part at {first.message()}"]
-        if first.quantity == "cost":
-            steps = steps_outside(a.result.costs, b.result.costs, first.tolerance)
-            last = a.result.start_iteration + steps[-1]
-            lines.append(
-                f"        {len(steps)} of {len(a.result.costs)} costs outside, the last at "
-                f"iteration {last}"
-            )
-        return lines
-    costs = verdict["cost"]
-    at = a.result.start_iteration + (costs.index[0] if costs.index else 0)
     head = f"parity ({', '.join([a.result.spec.dtype, *([mode] if mode else [])])}): "
-    lines = [
-        f"{head}all {len(a.result.costs)} costs agree within {costs.tolerance} "
-        f"(max rel diff {costs.max_rel:.1e}, iteration {at})"
+    costs, count = verdict["cost"], len(a.result.costs)
+    if costs.ok:
+        at = a.result.start_iteration + (costs.index[0] if costs.index else 0)
+        lines = [
+            f"{head}all {count} costs agree within {costs.tolerance} "
+            f"(max rel diff {costs.max_rel:.1e}, iteration {at})"
+        ]
+    else:
+        lines = [f"{head}the two sides part at {costs.message()}"]
+        if costs.problem == "values":
+            steps = steps_outside(a.result.costs, b.result.costs, costs.tolerance)
+            last = a.result.start_iteration + steps[-1]
+            lines.append(f"{len(steps)} of {count} costs outside, the last at iteration {last}")
+    groups = [("learning rates", [r for r in verdict.results if r.quantity == "learning_rate"])]
+    groups += [
+        (what, [r for r in verdict.results if r.kind.startswith(kind)])
+        for kind, what in ((TRAINED, "final weights"), (STATE, "optimizer state"))
     ]
-    for kind, what in ((TRAINED, "final weights"), (STATE, "optimizer state")):
-        rows = [result for result in verdict.results if result.kind.startswith(kind)]
-        if rows:
+    for what, rows in groups:
+        parted = next((row for row in rows if not row.ok), None)
+        if parted is not None:
+            lines.append(f"{what}: the two sides part at {parted.message()}")
+        elif rows and what != "learning rates":
             worst = max(rows, key=lambda comparison: comparison.max_rel)
             lines.append(
-                f"{' ' * len(head)}{what} agree{'s' * (kind == STATE)} within {worst.tolerance} "
+                f"{what} agree{'s' * (what == 'optimizer state')} within {worst.tolerance} "
                 f"(max rel diff {worst.max_rel:.1e}, {worst.where})"
             )
-    return lines
+    return [lines[0], *(" " * len(head) + line for line in lines[1:])]
 
 
 def _score(name: str, value: float) -> str:
