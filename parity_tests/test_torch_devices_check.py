@@ -1,5 +1,5 @@
-"""``torch_impl.trainer_guards``: an accelerator, a device count or a batch split the Trainer
-cannot run is refused before anything starts, in one line naming the settings; Ctrl-C inside
+"""``torch_impl.trainer_guards``: an accelerator, a device count, a strategy, a batch split or a
+batch norm the Trainer cannot run is refused before anything starts, in one line naming the settings; Ctrl-C inside
 ``Trainer.fit`` reaches ``torch_impl.train``'s caller as ``KeyboardInterrupt``."""
 
 from __future__ import annotations
@@ -42,6 +42,25 @@ def test_a_batch_that_does_not_split_into_one_shard_per_process_is_refused_befor
     with pytest.raises(ValueError, match=r"devices 3: a batch of 320 examples cannot be split"):
         check_devices("cpu", 3, schedule=BatchSchedule(320, None))
     assert check_devices("cpu", 2, schedule=BatchSchedule(320, 64)) == 2
+
+
+def test_batch_norm_over_cpu_processes_and_spawned_workers_are_refused_before_launch():
+    with pytest.raises(ValueError, match=r"^batch norm over 2 processes needs .* GPUs only"):
+        check_devices("cpu", 2, sync_batchnorm=True)
+    assert check_devices("cpu", 2, sync_batchnorm=False) == 2  # each shard its own statistics
+    assert check_devices("cpu", 1, sync_batchnorm=True) == 1
+    with pytest.raises(ValueError, match=r"^strategy 'ddp_spawn' runs the steps in worker"):
+        check_devices("cpu", 2, "ddp_spawn")
+
+
+def test_the_command_refuses_batch_norm_over_cpu_processes_before_any_folder(tmp_path, capsys):
+    from scripts.train import main
+
+    argv = ["--impl", "torch", "--devices", "2", "--batch-norm", "--iterations", "2"]
+    assert main([*argv, "--runs-dir", str(tmp_path / "runs")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("train: error: batch norm over 2 processes") and err.count("\n") == 1
+    assert not (tmp_path / "runs").exists()
 
 
 def test_train_refuses_devices_before_any_process_starts(planar, tmp_path):

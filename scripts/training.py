@@ -77,7 +77,9 @@ def check_devices(job: Job, impls: tuple[str, ...]) -> None:
 
     schedule = BatchSchedule(job.X.shape[1], job.settings.batch_size)
     try:
-        check_devices(job.accelerator, job.devices, schedule=schedule)
+        check_devices(
+            job.accelerator, job.devices, schedule=schedule, sync_batchnorm=job.spec.batch_norm
+        )
     except ValueError as err:
         raise UserError(str(err)) from None
 

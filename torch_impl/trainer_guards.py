@@ -1,5 +1,6 @@
 """No scratch twin: the Trainer guarded from outside. ``check_devices`` refuses an accelerator,
-a device count or a batch split the Trainer cannot run before anything starts (no process
+a device count, a strategy, a batch split or a batch norm the Trainer cannot run before anything
+starts (no process
 launched, no file written), in one line that names the settings; ``interrupts_raised`` gives
 Ctrl-C inside ``Trainer.fit`` back to the caller, which Lightning turns into ``sys.exit(1)``."""
 
@@ -22,20 +23,25 @@ def check_devices(
     devices: int | str | list[int],
     strategy: str | Any = "auto",
     schedule: BatchSchedule | None = None,
+    *,
+    sync_batchnorm: bool = False,
 ) -> int:
     """The number of processes ``lightning.Trainer(accelerator=, devices=, strategy=)`` trains
     in, found without starting them. Raises ``ValueError``, one line naming the settings, where
-    the Trainer would refuse them or, given the batch ``schedule``, where a batch does not split
-    into one equal shard per process."""
+    the Trainer would refuse them; where its strategy would run the steps in spawned workers,
+    whose costs do not come back; given the batch ``schedule``, where a batch does not split
+    into one equal shard per process; and with ``sync_batchnorm`` (a spec with batch norm)
+    where the processes are CPU ones, on which torch's ``nn.SyncBatchNorm`` fails."""
     import lightning
     from lightning.fabric.utilities.exceptions import MisconfigurationException
+    from lightning.pytorch.strategies.launchers import _MultiProcessingLauncher
 
     from torch_impl.training import _trainer_context  # its quiet Lightning, as train's Trainer
 
     where = f"accelerator {accelerator!r}, devices {devices!r}"
     try:
         with _trainer_context(verbose=False):
-            processes = lightning.Trainer(
+            trainer = lightning.Trainer(
                 accelerator=accelerator,
                 devices=devices,
                 strategy=strategy,
@@ -43,17 +49,30 @@ def check_devices(
                 enable_checkpointing=False,
                 enable_progress_bar=False,
                 enable_model_summary=False,
-            ).world_size
+            )
     except (ValueError, TypeError, ImportError, RuntimeError, MisconfigurationException) as err:
         reason = " ".join(str(err).split())
         if reason == _NO_GPU:
             reason = "there is no GPU here (torch finds neither CUDA nor MPS); use 'cpu'"
         raise ValueError(f"{where}: {reason}") from None
+    processes = trainer.world_size
+    if isinstance(trainer.strategy.launcher, _MultiProcessingLauncher):
+        raise ValueError(
+            f"strategy {strategy!r} runs the steps in worker processes whose costs do not come "
+            "back to this one; use strategy='ddp', which runs this script once per process"
+        )
     if schedule is not None:
         try:
             check_shardable(schedule, processes)
         except ValueError as err:
             raise ValueError(f"{where}: {err}") from None
+    if sync_batchnorm and processes > 1 and trainer.strategy.root_device.type == "cpu":
+        raise ValueError(
+            f"batch norm over {processes} processes needs the batch's statistics "
+            "synchronised (sync_batchnorm=True, torch's nn.SyncBatchNorm), which torch runs on "
+            "GPUs only; on CPU processes pass sync_batchnorm=False, and each process then "
+            "normalises its shard by the shard's own statistics: a run of its own, not scratch's"
+        )
     return processes
 
 

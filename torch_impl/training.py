@@ -112,7 +112,6 @@ def train(
     the Trainer cannot run (``check_devices``), and ``KeyboardInterrupt`` on Ctrl-C.
     """
     import lightning  # here, where the Trainer is built: ``import torch_impl`` stays light
-    from lightning.pytorch.strategies.launchers import _MultiProcessingLauncher
 
     from torch_impl.callbacks import CostProgressBar, ReportCost
     from torch_impl.checkpoints import AtomicCheckpointIO
@@ -120,7 +119,10 @@ def train(
     from torch_impl.lightning_module import NetworkModule
 
     run = prepare_training(spec, X, Y, TrainingSettings.of(settings, **fields), params, state)
-    check_devices(accelerator, devices, strategy, run.schedule)
+    sync = spec.batch_norm if sync_batchnorm is None else sync_batchnorm
+    check_devices(
+        accelerator, devices, strategy, run.schedule, sync_batchnorm=sync and spec.batch_norm
+    )
     check_precision(precision, spec, accelerator)
     if compile:
         check_compile("cpu" if accelerator == "cpu" else "cuda")
@@ -142,7 +144,6 @@ def train(
         num_iterations=steps.num_iterations,
         spec=spec,
     )
-    sync = spec.batch_norm if sync_batchnorm is None else sync_batchnorm
     with _trainer_context(verbose), full_float32(), sized_to(spec, run.schedule):
         trainer = lightning.Trainer(
             accelerator=accelerator,
@@ -167,31 +168,12 @@ def train(
                 *([CostProgressBar()] if progress_bar else []),
             ],
         )
-        if isinstance(trainer.strategy.launcher, _MultiProcessingLauncher):
-            raise ValueError(
-                f"strategy {strategy!r} runs the steps in worker processes whose costs do not come "
-                "back to this one; use strategy='ddp', which runs this script once per process"
-            )
-        check_sync_batchnorm(spec, trainer, sync)
         with interrupts_raised():
             trainer.fit(module, datamodule=data)
         result = module.record.result(module.optimizer_state())
         if checkpoint_path is not None:
             trainer.save_checkpoint(checkpoint_path)
     return result
-
-
-def check_sync_batchnorm(spec: NetworkSpec, trainer: Any, sync: bool) -> None:
-    """Batch norm synchronised over CPU processes is refused before the run, with the reason:
-    torch's ``nn.SyncBatchNorm`` would fail on the first forward pass of every process."""
-    device = trainer.strategy.root_device
-    if spec.batch_norm and sync and trainer.world_size > 1 and device.type == "cpu":
-        raise ValueError(
-            f"batch norm over {trainer.world_size} processes needs the batch's statistics "
-            "synchronised (sync_batchnorm=True, torch's nn.SyncBatchNorm), which torch runs on "
-            "GPUs only; on CPU processes pass sync_batchnorm=False, and each process then "
-            "normalises its shard by the shard's own statistics: a run of its own, not scratch's"
-        )
 
 
 def train_plain(
