@@ -36,7 +36,7 @@ import numpy as np
 from scratch.tolerances import MODES, UNIT_ROUNDOFF, Tolerance, tolerance
 
 if TYPE_CHECKING:
-    from scratch.parity import Comparisons
+    from scratch.comparisons import Comparisons
 
 
 def mode_tolerance(dtype: str | np.dtype, kind: str, mode: str | None, depth: int) -> Tolerance:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from scratch.parity import Comparison
+from scratch.comparisons import Comparison
 
 
 class Measured:
