@@ -48,3 +48,11 @@ def test_a_bf16_mixed_run_prints_the_parity_lines_with_its_band(tmp_path, capsys
     out = capsys.readouterr().out
     band = "all 100 costs agree within rtol 2e-02 per entry + atol 1e-05"  # 3 L u, L = 2
     assert f"parity (float32, bf16-mixed): {band}" in out
+
+
+@pytest.mark.slow  # a Trainer run in bf16-mixed
+def test_an_adam_run_in_a_mode_is_not_judged_and_says_why(tmp_path, capsys):
+    flags = ["--precision", "bf16-mixed", "--dtype", "float32", "--optimizer", "adam"]
+    assert train(tmp_path, *flags, "--lr", "0.01", "--iterations", "3") == 0
+    out = capsys.readouterr().out
+    assert "parity: not judged: " in out and "adaptive" in out, out
