@@ -260,9 +260,12 @@ def test_the_updates_share_is_the_update_over_each_sides_step_starred_past_the_w
 
 @pytest.mark.slow  # compiles the planar net in both dtypes
 def test_the_modes_bench_times_every_mode_of_a_workload_and_the_compile_apart(capsys):
+    from torch._inductor import config as inductor
+
     from scripts import bench_modes
 
     assert bench_modes.main(["--quick", "--workloads", "planar"]) == 0
+    assert not inductor.force_disable_caches, "the bench left inductor's caches off"
     out = capsys.readouterr().out
     compiled = re.findall(r"^planar\s+(float\d\d)((?:\s+-?\d+\.\d+){4})$", out, re.MULTILINE)
     assert [dtype for dtype, _ in compiled] == ["float64", "float32"]
