@@ -1,6 +1,7 @@
 """``torch_impl.trainer_guards``: an accelerator, a device count, a strategy, a batch split or a
-batch norm the Trainer cannot run is refused before anything starts, in one line naming the settings; Ctrl-C inside
-``Trainer.fit`` reaches ``torch_impl.train``'s caller as ``KeyboardInterrupt``."""
+batch norm the Trainer cannot run is refused before anything starts, in one line naming the
+settings; Ctrl-C inside ``Trainer.fit`` reaches ``torch_impl.train``'s caller as
+``KeyboardInterrupt``."""
 
 from __future__ import annotations
 
