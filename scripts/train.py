@@ -176,16 +176,17 @@ def _parity_lines(a: Outcome, b: Outcome, mode: str | None = None) -> list[str]:
             steps = steps_outside(a.result.costs, b.result.costs, costs.tolerance)
             last = a.result.start_iteration + steps[-1]
             lines.append(f"{len(steps)} of {count} costs outside, the last at iteration {last}")
-    groups = [("learning rates", [r for r in verdict.results if r.quantity == "learning_rate"])]
-    groups += [
-        (what, [r for r in verdict.results if r.kind.startswith(kind)])
-        for kind, what in ((TRAINED, "final weights"), (STATE, "optimizer state"))
-    ]
-    for what, rows in groups:
+    lines += [
+        f"learning rates: the two sides part at {r.message()}"
+        for r in verdict.failures
+        if r.quantity == "learning_rate"
+    ][:1]
+    for kind, what in ((TRAINED, "final weights"), (STATE, "optimizer state")):
+        rows = [result for result in verdict.results if result.kind.startswith(kind)]
         parted = next((row for row in rows if not row.ok), None)
         if parted is not None:
             lines.append(f"{what}: the two sides part at {parted.message()}")
-        elif rows and what != "learning rates":
+        elif rows:
             worst = max(rows, key=lambda comparison: comparison.max_rel)
             lines.append(
                 f"{what} agree{'s' * (what == 'optimizer state')} within {worst.tolerance} "

@@ -1,8 +1,8 @@
 """No scratch twin: the Trainer guarded from outside. ``check_devices`` refuses an accelerator,
 a device count, a strategy, a batch split or a batch norm the Trainer cannot run before anything
-starts (no process
-launched, no file written), in one line that names the settings; ``interrupts_raised`` gives
-Ctrl-C inside ``Trainer.fit`` back to the caller, which Lightning turns into ``sys.exit(1)``."""
+starts (no process launched, no file written), in one line that names the settings;
+``interrupts_raised`` gives Ctrl-C inside ``Trainer.fit`` back to the caller, which Lightning
+turns into ``sys.exit(1)``."""
 
 from __future__ import annotations
 
