@@ -35,20 +35,18 @@ from scratch.network import (
     linear_backward,
     linear_forward,
 )
-from scratch.optimizer_steps import (
-    update_lr,
-    update_parameters_with_adam,
-    update_parameters_with_momentum,
-    update_parameters_with_rmsprop,
-)
 from scratch.optimizers import (
     OPTIMIZERS,
     Optimizer,
     initialize_adam,
     initialize_velocity,
     schedule_lr_decay,
+    update_lr,
     update_parameters,
+    update_parameters_with_adam,
     update_parameters_with_gd,
+    update_parameters_with_momentum,
+    update_parameters_with_rmsprop,
 )
 from scratch.settings import TrainingSettings
 from scratch.spec import Layer, NetworkSpec, SpecError, build_spec

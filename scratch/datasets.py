@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from scratch.spec_rules import check_count, is_finite_real
+from scratch.rules import check_count, is_finite_real
 
 Array = np.ndarray
 

@@ -14,8 +14,9 @@ For every parameter ``W`` (each ``W[l]`` and ``b[l]``) with gradient ``dW``, at 
 with ``v`` and ``s`` starting at zero (``initialize_velocity``, ``initialize_adam``). The state is
 keyed like ``grads`` (``dW1, db1, ...``). Batch norm's ``gamma`` and ``beta`` are parameters like
 any other; its running statistics are not learned, and every update passes them through. The
-course's one-step functions (``scratch.optimizer_steps``) return new arrays; the training loop's
-``Optimizer`` runs the same kernels in place, into buffers allocated once.
+course's one-step functions (``update_parameters_with_momentum``, ..., at the end) return new
+arrays, each one step of the training loop's ``Optimizer``, which runs the same kernels in place,
+into buffers allocated once.
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from scratch.spec_rules import check_count, is_buffer
+from scratch.rules import check_count
+from scratch.spec import is_buffer
 from scratch.validation import check_grads, check_positive
 
 Array = np.ndarray
 Params = dict[str, Array]
+Given = Mapping[str, Array]
 OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 
 
@@ -233,3 +236,52 @@ def _state(what: str, given: Mapping[str, Array] | None, parameters: Mapping[str
         if shape != value.shape:
             raise ValueError(f"{what}[{key!r}] has shape {shape}; its parameter is {value.shape}")
     return {key: np.array(given[key], dtype=wanted[key].dtype, copy=True) for key in wanted}
+
+
+# The course's one-step functions: new arrays in and out, each one step of ``Optimizer`` from
+# the state it is given, after ``check_step``.
+
+
+def update_parameters_with_momentum(
+    parameters: Given, grads: Given, v: Given, beta: float, learning_rate: float
+) -> tuple[Params, Params]:
+    """One step of gradient descent with momentum; returns new ``(parameters, v)``."""
+    check_step(parameters, grads, learning_rate)
+    state = Optimizer("momentum", parameters, beta1=beta, v=v)
+    return state.step(parameters, grads, learning_rate), state.v
+
+
+def update_parameters_with_rmsprop(
+    parameters: Given, grads: Given, s: Given, beta2: float, learning_rate: float, epsilon=1e-8
+) -> tuple[Params, Params]:
+    """One RMSprop step; returns new ``(parameters, s)``."""
+    check_step(parameters, grads, learning_rate)
+    state = Optimizer("rmsprop", parameters, beta2=beta2, epsilon=epsilon, s=s)
+    return state.step(parameters, grads, learning_rate), state.s
+
+
+def update_parameters_with_adam(
+    parameters: Mapping[str, Array],
+    grads: Mapping[str, Array],
+    v: Mapping[str, Array],
+    s: Mapping[str, Array],
+    t: int,
+    learning_rate: float = 0.01,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    epsilon: float = 1e-8,
+) -> tuple[Params, Params, Params, Params, Params]:
+    """Adam's step number ``t`` (counted from 1); returns new ``(parameters, v, s, v_corrected,
+    s_corrected)``, the bias-corrected moments as the course's assignment returns them."""
+    t = check_count("t", t, 1)  # the step number, from 1
+    check_step(parameters, grads, learning_rate)
+    state = Optimizer(
+        "adam", parameters, beta1=beta1, beta2=beta2, epsilon=epsilon, v=v, s=s, t=t - 1
+    )
+    new = state.step(parameters, grads, learning_rate)
+    return new, state.v, state.s, state.v_hat, state.s_hat
+
+
+def update_lr(learning_rate0: float, epoch_num: int, decay_rate: float) -> float:
+    """The course's decay: ``alpha0 / (1 + decay_rate epoch_num)``."""
+    return schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from scratch.optimizers import OPTIMIZERS, Optimizer, schedule_lr_decay
-from scratch.spec_rules import check_count, is_finite_real, plain_numbers
+from scratch.rules import check_count, is_finite_real, plain_numbers
 from scratch.validation import check_positive
 
 
@@ -29,7 +29,7 @@ class TrainingSettings:
     ``learning_rate / (1 + decay_rate floor(e / decay_interval))``; ``decay_rate=0`` keeps it
     constant, and ``decay_interval=1`` is the plain ``alpha0 / (1 + decay_rate e)``. Checked on
     construction; every count (``num_iterations``, ``batch_size``, ``start_iteration``,
-    ``decay_interval``) by one rule, ``scratch.spec_rules.check_count``: any integer type
+    ``decay_interval``) by one rule, ``scratch.rules.check_count``: any integer type
     (``np.int64(3)`` as well as ``3``), never a bool."""
 
     learning_rate: float

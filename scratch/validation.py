@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from scratch.rules import is_finite_real
 from scratch.spec import NetworkSpec, is_buffer
-from scratch.spec_rules import is_finite_real
 
 
 def check_spec(spec: Any) -> None:

@@ -2,15 +2,20 @@
 a device count, a strategy, a batch split or a batch norm the Trainer cannot run before anything
 starts (no process launched, no file written), in one line that names the settings;
 ``interrupts_raised`` gives Ctrl-C inside ``Trainer.fit`` back to the caller, which Lightning
-turns into ``sys.exit(1)``."""
+turns into ``sys.exit(1)``; ``trainer_context`` puts back what a Trainer changes for the whole
+process and keeps Lightning quiet unless asked."""
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+import torch
 
 from scratch.batches import BatchSchedule
 from torch_impl.batches import check_shardable
@@ -36,11 +41,9 @@ def check_devices(
     from lightning.fabric.utilities.exceptions import MisconfigurationException
     from lightning.pytorch.strategies.launchers import _MultiProcessingLauncher
 
-    from torch_impl.training import _trainer_context  # its quiet Lightning, as train's Trainer
-
     where = f"accelerator {accelerator!r}, devices {devices!r}"
     try:
-        with _trainer_context(verbose=False):
+        with trainer_context(verbose=False):
             trainer = lightning.Trainer(
                 accelerator=accelerator,
                 devices=devices,
@@ -92,3 +95,36 @@ def interrupts_raised() -> Iterator[None]:
         main = threading.current_thread() is threading.main_thread()
         if main and handler is not None and signal.getsignal(signal.SIGINT) is not handler:
             signal.signal(signal.SIGINT, handler)
+
+
+# Lightning's INFO lines ("GPU available: False", "TPU available", tips, "`Trainer.fit` stopped")
+LIGHTNING_LOGGERS = ("lightning.pytorch", "lightning.fabric")
+
+
+@contextmanager
+def trainer_context(verbose: bool) -> Iterator[None]:
+    """What a Trainer changes for the whole process, put back as it was: ``deterministic=True``
+    switches torch's deterministic algorithms on and cuDNN's benchmark off. Unless ``verbose``,
+    Lightning's INFO lines are held back, and a deprecation raised inside Lightning itself on
+    this torch is not shown (it is not the caller's to fix)."""
+    deterministic = torch.are_deterministic_algorithms_enabled()
+    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
+    benchmark = torch.backends.cudnn.benchmark
+    loggers = [logging.getLogger(name) for name in LIGHTNING_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    try:
+        with warnings.catch_warnings():
+            if not verbose:
+                for logger in loggers:
+                    logger.setLevel(logging.WARNING)
+                warnings.filterwarnings("ignore", message=r"`isinstance\(treespec, LeafSpec\)`")
+            # The data are tensors on the device already: loader workers would only add copies,
+            # and with none, the length ScheduledBatches gives the progress bar is exact.
+            warnings.filterwarnings("ignore", ".*does not have many workers.*")
+            warnings.filterwarnings("ignore", ".*`IterableDataset` has `__len__` defined.*")
+            yield
+    finally:
+        torch.use_deterministic_algorithms(deterministic, warn_only=warn_only)
+        torch.backends.cudnn.benchmark = benchmark
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)

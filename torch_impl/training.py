@@ -10,15 +10,11 @@ at fault.
 
 from __future__ import annotations
 
-import logging
-import warnings
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
 
 from scratch.settings import TrainingSettings
 from scratch.spec import NetworkSpec
@@ -30,39 +26,7 @@ from torch_impl.network import build_module
 from torch_impl.optimizers import build_optimizer, build_scheduler, export_state
 from torch_impl.record import CostRecord
 from torch_impl.threads import sized_to
-from torch_impl.trainer_guards import check_devices, interrupts_raised
-
-# Lightning's INFO lines ("GPU available: False", "TPU available", tips, "`Trainer.fit` stopped")
-LIGHTNING_LOGGERS = ("lightning.pytorch", "lightning.fabric")
-
-
-@contextmanager
-def _trainer_context(verbose: bool) -> Iterator[None]:
-    """What a Trainer changes for the whole process, put back as it was: ``deterministic=True``
-    switches torch's deterministic algorithms on and cuDNN's benchmark off. Unless ``verbose``,
-    Lightning's INFO lines are held back, and a deprecation raised inside Lightning itself on
-    this torch is not shown (it is not the caller's to fix)."""
-    deterministic = torch.are_deterministic_algorithms_enabled()
-    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
-    benchmark = torch.backends.cudnn.benchmark
-    loggers = [logging.getLogger(name) for name in LIGHTNING_LOGGERS]
-    levels = [logger.level for logger in loggers]
-    try:
-        with warnings.catch_warnings():
-            if not verbose:
-                for logger in loggers:
-                    logger.setLevel(logging.WARNING)
-                warnings.filterwarnings("ignore", message=r"`isinstance\(treespec, LeafSpec\)`")
-            # The data are tensors on the device already: loader workers would only add copies,
-            # and with none, the length ScheduledBatches gives the progress bar is exact.
-            warnings.filterwarnings("ignore", ".*does not have many workers.*")
-            warnings.filterwarnings("ignore", ".*`IterableDataset` has `__len__` defined.*")
-            yield
-    finally:
-        torch.use_deterministic_algorithms(deterministic, warn_only=warn_only)
-        torch.backends.cudnn.benchmark = benchmark
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
+from torch_impl.trainer_guards import check_devices, interrupts_raised, trainer_context
 
 
 def train(
@@ -144,7 +108,7 @@ def train(
         num_iterations=steps.num_iterations,
         spec=spec,
     )
-    with _trainer_context(verbose), full_float32(), sized_to(spec, run.schedule):
+    with trainer_context(verbose), full_float32(), sized_to(spec, run.schedule):
         trainer = lightning.Trainer(
             accelerator=accelerator,
             precision=precision,

@@ -11,17 +11,14 @@ never pass through float32, and round trips are bit-exact.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
+from torch import nn
 
 from scratch.spec import NetworkSpec
 from scratch.validation import check_params
 from torch_impl.batchnorm import export_batch_norm, load_batch_norm
-
-if TYPE_CHECKING:
-    from torch_impl.network import SpecNet
 
 TORCH_DTYPES: dict[str, torch.dtype] = {"float64": torch.float64, "float32": torch.float32}
 
@@ -41,7 +38,7 @@ def to_course(tensor: torch.Tensor) -> np.ndarray:
     return np.ascontiguousarray(tensor.detach().cpu().numpy().T)
 
 
-def load_params(module: SpecNet, params: Mapping[str, np.ndarray]) -> None:
+def load_params(module: nn.Module, params: Mapping[str, np.ndarray]) -> None:
     """Copy a course parameters dict into ``module``: ``W{l}`` -> ``linears[l-1].weight``,
     ``b{l}`` (n[l], 1) -> ``linears[l-1].bias`` (n[l],), and a batch-norm layer's ``gamma{l}``,
     ``beta{l}``, ``running_mean{l}``, ``running_var{l}`` -> its ``nn.BatchNorm1d``. The dict is
@@ -56,7 +53,7 @@ def load_params(module: SpecNet, params: Mapping[str, np.ndarray]) -> None:
         load_batch_norm(norm, params, l)
 
 
-def export_params(module: SpecNet) -> dict[str, np.ndarray]:
+def export_params(module: nn.Module) -> dict[str, np.ndarray]:
     """The module's weights as a course parameters dict ``W1, b1, ..., WL, bL`` (fresh arrays),
     in ``scratch.initialize_parameters``' order: a batch-norm layer's ``gamma{l}``, ``beta{l}``
     in place of ``b{l}``, and the running statistics after every layer's parameters."""
