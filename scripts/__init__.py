@@ -1,16 +1,15 @@
-"""The commands a user runs, each a file that also works as ``python -m scripts.<name>``:
+"""The commands a user runs, one module each, each also ``python scripts/<name>.py`` and
+``python -m scripts.<name>``:
 
-- ``train.py``: train either implementation or both from the same weights; a run folder per run;
-- ``compare.py``: one forward and backward pass on each side, compared layer by layer;
-- ``gradcheck.py``: the scratch gradients against centred differences;
-- ``check.py``: a learner's own course functions against autograd (its ``check_*`` modules);
-- ``measure_tolerances.py`` and ``bench.py``: for maintainers, the tolerance table and timings.
+- ``train`` (``nn-train``): train either side or both from the same weights, a run folder each;
+- ``compare`` (``nn-compare``): one forward and backward pass on each side, layer by layer;
+- ``gradcheck`` (``nn-gradcheck``): the scratch gradients against centred differences;
+- ``check`` (``nn-check``): a learner's own course functions against autograd;
+- ``bench`` and ``measure_tolerances``: for maintainers, the timings and the tolerance table.
 
-What they share: ``cli`` (settings dataclasses made flags by jsonargparse; with ``cli_types``,
-``cli_errors`` and ``config_file``), ``settings`` (every command's settings), ``network_spec``
-(the spec the settings describe), ``data`` (the data sources), ``problem`` (data, spec and
-weights checked against each other), ``errors`` (one-line failures and exit codes), ``cores``
-(one side's turn at the cores); for ``train``: ``training``, ``costs``, ``plots``,
-``run_folder`` and ``run_files``; for ``bench``, its ``bench_*`` modules; for
-``measure_tolerances``, ``measure_report``.
+Each parses, calls and prints. What they share sits in sub-packages named by job: ``cli`` (the
+parser, the settings, config files, errors and exit codes), ``inputs`` (data, spec and weights),
+``runs`` (a training run and its folder), ``learner`` (a learner's file in a process of its own),
+``benchmarks`` and ``measure`` (the parts of ``bench`` and ``measure_tolerances``). The library
+code they call is ``scratch``'s and ``torch_impl``'s: nothing here computes a formula.
 """

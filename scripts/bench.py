@@ -5,16 +5,15 @@ and the scratch step's GFLOP/s against this machine's own matmul rate.
     python scripts/bench.py --quick                # shrunken sizes, one round: a smoke run
     python scripts/bench.py --workloads cat wide --dtypes float32 --rounds 3 --json
     python scripts/bench.py --workloads mnist mnist-adam wide wide-adam   # gd beside Adam
+    python scripts/bench.py load --quick           # each side idle and beside a busy process
+    python scripts/bench.py modes --quick          # the torch side compiled and bf16-mixed
 
 The workloads are four networks trained by gradient descent (planar, cat, mnist, wide) and mnist
 and wide trained by Adam (``mnist-adam``, ``wide-adam``); for these the report also gives the
 update's share of a step on each side, the optimizer's update timed alone.
 
-This file is the command; each part of the benchmark is a module of its own: ``bench_workloads``
-(the networks, their data and FLOPs), ``bench_timing`` (how a step, its products, its update and
-the matmul rate are timed), ``bench_updates`` (the optimizer's update alone), ``bench_memory``
-(peak memory, one process per side), ``bench_figures`` (medians, ratios, standard errors,
-targets), ``bench_report`` (the tables) and ``bench_environment`` (versions, BLAS, threads, load).
+This file is the command; the parts of the benchmark, and the ``load`` and ``modes``
+benchmarks, are the modules of ``scripts/benchmarks/``, whose README holds the figures.
 """
 
 from __future__ import annotations
@@ -30,12 +29,12 @@ from typing import Any
 if __package__ in (None, ""):  # run as a file: make the repository root importable instead
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from scripts.bench_environment import environment
-from scripts.bench_figures import check_targets, results_table
-from scripts.bench_memory import peak_memory
-from scripts.bench_report import format_report
-from scripts.bench_timing import measure_steps
-from scripts.bench_workloads import (
+from scripts.benchmarks.environment import environment
+from scripts.benchmarks.figures import check_targets, results_table
+from scripts.benchmarks.memory import peak_memory
+from scripts.benchmarks.report import format_report
+from scripts.benchmarks.timing import measure_steps
+from scripts.benchmarks.workloads import (
     DTYPES,
     MATMUL_SHAPE,
     MEMORY_WORKLOADS,
@@ -43,8 +42,8 @@ from scripts.bench_workloads import (
     WORKLOADS,
     workload_table,
 )
-from scripts.cli import parse_settings, setting
-from scripts.errors import reports_user_errors
+from scripts.cli.errors import reports_user_errors
+from scripts.cli.parser import parse_settings, setting
 
 PROG = "bench"
 ROUNDS, QUICK_ROUNDS = 5, 1
@@ -116,9 +115,24 @@ def build_report(settings: BenchSettings) -> dict[str, Any]:
     }
 
 
-@reports_user_errors(PROG)
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark and print its report (a table, or JSON); returns the exit code."""
+    """Run the benchmark ``argv`` names (``load``, ``modes``, or by default the step times) and
+    print its report; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["load"]:
+        from scripts.benchmarks import load
+
+        return load.main(argv[1:])
+    if argv[:1] == ["modes"]:
+        from scripts.benchmarks import modes
+
+        return modes.main(argv[1:])
+    return steps(argv)
+
+
+@reports_user_errors(PROG)
+def steps(argv: Sequence[str]) -> int:
+    """The step times: print their report (a table, or JSON); returns the exit code."""
     settings = parse_args(argv)
     report = build_report(settings)
     print(json.dumps(report, indent=2) if settings.json else format_report(report))

@@ -23,10 +23,10 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a file: make the repository root importable instead
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from scripts.check_loading import Source
-from scripts.check_weeks import WEEKS, detect_week
-from scripts.cli import build_parser, parse_settings, setting
-from scripts.errors import UserError, reports_user_errors
+from scratch.course.catalogue import WEEKS, detect_week
+from scripts.cli.errors import EXIT_FAILED, EXIT_OK, UserError, reports_user_errors
+from scripts.cli.parser import build_parser, parse_settings, setting
+from scripts.learner.loading import Source
 
 PROG = "nn-check"
 
@@ -64,22 +64,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = with_solution_flag(list(sys.argv[1:] if argv is None else argv))
     [options] = parse_settings(PROG, __doc__.split("\n\n")[0], argv, [CheckSettings])
     source = source_of(options)
-    from scripts.check_report import render
-    from scripts.check_run import check_week
-    from scripts.check_runner import Learner
+    from scratch.grading.weeks import check_week
+    from scripts.learner.report import render
+    from scripts.learner.runner import Learner
+    from torch_impl import course as autograd
 
     with Learner(source, options.time_limit) as learner:
         loaded = learner.load()
         week, note = options.week, None
         if week is None:
             week, note = detect_week({name: p for name, (p, _) in loaded.functions.items()})
-        report = check_week(learner, loaded, week, options.only, _progress())
+        report = check_week(learner, loaded, week, autograd, options.only, _progress())
     if sys.stderr.isatty():
         print("\r\033[K", end="", file=sys.stderr, flush=True)
     if note:
         report.notes.insert(0, note)
-    print(json.dumps(report.to_json(), indent=1) if options.json else render(report))
-    return report.exit_code
+    code = EXIT_OK if report.passed else EXIT_FAILED
+    print(json.dumps(report.to_json(exit_code=code), indent=1) if options.json else render(report))
+    return code
 
 
 def _progress():

@@ -18,9 +18,9 @@ if __package__ in (None, ""):  # run as a file: make the repository root importa
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import scratch
-from scripts import settings
-from scripts.errors import EXIT_FAILED, EXIT_OK, reports_user_errors
-from scripts.problem import load_problem
+from scripts.cli import settings
+from scripts.cli.errors import EXIT_FAILED, EXIT_OK, reports_user_errors
+from scripts.inputs.problem import load_problem
 
 PROG = "compare"
 ROW_ORDER = ("Z", "Z_norm", "Z_tilde", "A", "D", "dZ", "dA", "dW", "db", "dgamma", "dbeta")

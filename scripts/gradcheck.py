@@ -23,9 +23,9 @@ import scratch
 from scratch import NetworkSpec, parity
 from scratch.gradcheck import DEFAULT_EPSILON
 from scratch.tolerances import CENTRED_DIFFERENCE, Tolerance, centred_difference_tolerance
-from scripts import settings
-from scripts.errors import EXIT_FAILED, EXIT_OK, reports_user_errors
-from scripts.problem import Params, load_problem
+from scripts.cli import settings
+from scripts.cli.errors import EXIT_FAILED, EXIT_OK, reports_user_errors
+from scripts.inputs.problem import Params, load_problem
 
 PROG = "gradcheck"
 KINKED = ("relu", "leaky_relu")

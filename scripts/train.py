@@ -19,11 +19,12 @@ if __package__ in (None, ""):  # run as a file: make the repository root importa
 
 
 from scratch import BatchSchedule, TrainingSettings
-from scripts import settings
-from scripts.costs import cost_table
-from scripts.errors import EXIT_FAILED, EXIT_OK, UserError, reports_user_errors
-from scripts.problem import Params, Problem, evaluate, load_problem
-from scripts.run_files import (
+from scripts.cli import settings
+from scripts.cli.errors import EXIT_FAILED, EXIT_OK, UserError, reports_user_errors
+from scripts.cli.settings import TrainSettings
+from scripts.inputs.problem import Params, Problem, evaluate, load_problem
+from scripts.runs.costs import cost_table
+from scripts.runs.files import (
     CHECKPOINT,
     resume_points,
     resumed_settings,
@@ -31,9 +32,8 @@ from scripts.run_files import (
     write_config,
     write_results,
 )
-from scripts.run_folder import RunFolder
-from scripts.settings import TrainSettings
-from scripts.training import Job, Outcome, check_devices, check_modes, train
+from scripts.runs.folder import RunFolder
+from scripts.runs.training import Job, Outcome, check_devices, check_modes, train
 
 PROG = "train"
 IMPLEMENTATIONS = {"both": ("scratch", "torch"), "scratch": ("scratch",), "torch": ("torch",)}

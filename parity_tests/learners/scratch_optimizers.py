@@ -1,6 +1,6 @@
 """The project's own scratch optimizers, already in the course's signatures."""
 
-from scratch import (  # noqa: F401
+from scratch.course.optimization import (  # noqa: F401
     initialize_adam,
     initialize_velocity,
     update_parameters_with_adam,

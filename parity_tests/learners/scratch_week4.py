@@ -1,6 +1,6 @@
 """The project's own scratch functions in the course's signatures: week 4, the L-layer network."""
 
-from scripts.check_reference import (  # noqa: F401
+from scratch.course.deep import (  # noqa: F401
     L_model_backward,
     L_model_forward,
     compute_cost,

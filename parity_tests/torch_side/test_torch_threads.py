@@ -1,0 +1,135 @@
+"""torch_impl.threads: a training run takes the threads its work pays for, keeps a count the
+user set, and puts torch's count back after it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import scratch
+import torch_impl
+from scripts.runs.cores import cores_for
+from torch_impl import threads
+
+TRAINERS = {"train_plain": torch_impl.train_plain, "train": torch_impl.train}
+
+
+@pytest.fixture
+def two_threads(monkeypatch):
+    """Torch on two threads, set as ``torch.set_num_threads`` does (no ``torch_threads`` block),
+    and no thread count in the environment."""
+    for name in threads.COUNT_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    yield
+    torch.set_num_threads(before)
+
+
+def counts_during(trainer, sizes, m, **fields) -> list[int]:
+    """Torch's thread count at every step of a two-step run of ``sizes`` on ``m`` examples."""
+    spec = scratch.build_spec(sizes, "tanh", seed=1)
+    rng = np.random.default_rng(0)
+    X, Y = rng.standard_normal((sizes[0], m)), rng.integers(0, 2, (1, m))
+    seen = []
+    record = lambda t, cost: seen.append(torch.get_num_threads())  # noqa: E731
+    trainer(spec, X, Y, learning_rate=0.1, num_iterations=2, callback=record, **fields)
+    return seen
+
+
+def test_multiply_adds_of_a_step():
+    assert threads.multiply_adds((2, 4, 1), 400) == (2 * 4 + 4 * 1) * 400
+
+
+def test_small_work_takes_one_thread_and_large_work_more():
+    per_thread = threads.WORK_PER_THREAD
+    assert threads.threads_for(4800, most=2) == 1  # the planar step
+    assert threads.threads_for(2 * per_thread - 1, most=2) == 1
+    assert threads.threads_for(2 * per_thread, most=2) == 2
+    assert threads.threads_for(3 * per_thread, most=4) == 3
+    assert threads.threads_for(100 * per_thread, most=2) == 2  # never above the count in force
+
+
+@pytest.mark.parametrize("name", TRAINERS)
+def test_a_small_run_takes_one_thread_and_restores_the_count(two_threads, name):
+    assert counts_during(TRAINERS[name], (2, 4, 1), 40) == [1, 1]
+    assert torch.get_num_threads() == 2
+
+
+LARGE = (1000, 1000, 1), 4  # 4 million multiply-adds a step: two threads' work
+
+
+def test_a_large_run_takes_more_threads(two_threads, monkeypatch):
+    monkeypatch.setattr(threads, "_cpus", lambda: {0, 1})
+    monkeypatch.setattr(threads, "busy_elsewhere", lambda: 0.0)
+    assert threads.multiply_adds(*LARGE) >= 2 * threads.WORK_PER_THREAD
+    assert counts_during(torch_impl.train_plain, *LARGE) == [2, 2]
+
+
+@pytest.mark.parametrize(("busy", "taken"), [(0.3, 2), (0.9, 1), (1.0, 1), (2.0, 1)])
+def test_a_large_run_leaves_out_the_cores_other_processes_keep_busy(
+    two_threads, monkeypatch, busy, taken
+):
+    monkeypatch.setattr(threads, "_cpus", lambda: {0, 1})
+    monkeypatch.setattr(threads, "busy_elsewhere", lambda: busy)
+    assert counts_during(torch_impl.train_plain, *LARGE) == [taken, taken]
+
+
+def test_a_small_run_never_samples_the_load(two_threads, monkeypatch):
+    def sampled():
+        raise AssertionError("a one-thread run sampled the load")
+
+    monkeypatch.setattr(threads, "busy_elsewhere", sampled)
+    assert counts_during(torch_impl.train_plain, (2, 4, 1), 40) == [1, 1]
+
+
+def test_busy_ticks_are_those_of_this_process_cpus_without_idle_and_iowait(tmp_path):
+    stat = tmp_path / "stat"
+    stat.write_text(
+        "cpu  99 99 99 99 99 99 99 99 0 0\n"  # the sum line, left out
+        "cpu0 10 1 2 500 40 3 4 5 7 0\n"  # user nice system idle iowait irq softirq steal guest
+        "cpu1 20 0 0 500 0 0 0 0 0 0\n"
+        "cpu2 1000 0 0 0 0 0 0 0 0 0\n"
+        "intr 12345\n"
+    )
+    assert threads._busy_ticks({0, 1}, str(stat)) == (10 + 1 + 2 + 3 + 4 + 5) + 20
+    assert threads._busy_ticks({2}, str(stat)) == 1000
+
+
+def test_the_load_reading_is_a_count_of_cores():
+    busy = threads.busy_elsewhere(0.05)
+    assert busy is not None and 0.0 <= busy <= len(threads._cpus()) + 0.5
+
+
+def test_the_batch_not_the_data_set_sizes_a_mini_batch_run(two_threads):
+    sizes, m = (1000, 1000, 1), 64  # full batch: 64 million; batches of 1: 1 million
+    assert counts_during(torch_impl.train_plain, sizes, m, batch_size=1) == [1, 1]
+
+
+def test_the_command_gives_torch_its_turn_and_the_run_sizes_it(two_threads):
+    with cores_for("torch"):  # nn-train's turn for the torch side
+        assert counts_during(torch_impl.train_plain, (2, 4, 1), 40) == [1, 1]
+        assert torch.get_num_threads() == 2
+
+
+def test_a_count_in_the_environment_is_kept(two_threads, monkeypatch):
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    assert counts_during(torch_impl.train_plain, (2, 4, 1), 40) == [2, 2]
+
+
+def test_a_torch_threads_block_is_kept(two_threads):
+    with threads.torch_threads(2):
+        assert counts_during(torch_impl.train_plain, (2, 4, 1), 40) == [2, 2]
+    assert not threads.user_count()
+
+
+def test_the_count_is_restored_when_the_run_fails(two_threads):
+    def fail(t, cost):
+        raise RuntimeError("stop")
+
+    spec = scratch.build_spec((2, 4, 1), "tanh", seed=1)
+    X, Y = scratch.load_dataset("planar", m=40)
+    with pytest.raises(RuntimeError, match="stop"):
+        torch_impl.train_plain(spec, X, Y, learning_rate=0.1, num_iterations=2, callback=fail)
+    assert torch.get_num_threads() == 2

@@ -1,0 +1,212 @@
+"""The course's functions nn-check knows, week by week: their names and signatures, the order
+they are checked in (bottom-up: a function before those that call it), the project's own of each
+in the assignment's signature (``REFERENCE``), and how a learner's file tells its week."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
+
+from scratch.course import deep, logistic_regression, optimization, planar
+
+
+@dataclass(frozen=True)
+class Week:
+    """``checked``: the functions nn-check checks, in the order it checks them; ``distinctive``:
+    names only this week's assignment defines; ``unchecked``: this week's functions nn-check
+    recognises and does not check, with the reason."""
+
+    key: str
+    title: str
+    checked: tuple[str, ...]
+    distinctive: tuple[str, ...]
+    unchecked: tuple[tuple[str, str], ...] = ()
+
+
+class NothingToCheckError(ValueError):
+    """A file, a week or a choice of functions that leaves nothing to check; the message says
+    why and what to give instead."""
+
+
+WEEKS = {
+    "2": Week(
+        "2",
+        "logistic regression",
+        ("sigmoid", "initialize_with_zeros", "propagate", "optimize", "predict"),
+        ("initialize_with_zeros", "propagate", "optimize"),
+        (("model", "it trains on the learner's own data set"),),
+    ),
+    "3": Week(
+        "3",
+        "the planar network",
+        (
+            "layer_sizes",
+            "initialize_parameters",
+            "forward_propagation",
+            "compute_cost",
+            "backward_propagation",
+            "update_parameters",
+            "predict",
+        ),
+        ("layer_sizes", "forward_propagation", "backward_propagation", "nn_model"),
+        (("nn_model", "it draws its own initial weights"),),
+    ),
+    "4": Week(
+        "4",
+        "the L-layer network",
+        (
+            "initialize_parameters",
+            "initialize_parameters_deep",
+            "linear_forward",
+            "linear_activation_forward",
+            "L_model_forward",
+            "compute_cost",
+            "linear_backward",
+            "linear_activation_backward",
+            "L_model_backward",
+            "update_parameters",
+        ),
+        (
+            "initialize_parameters_deep",
+            "linear_forward",
+            "linear_activation_forward",
+            "L_model_forward",
+            "linear_backward",
+            "linear_activation_backward",
+            "L_model_backward",
+            "L_layer_model",
+            "two_layer_model",
+        ),
+        (
+            ("two_layer_model", "it draws its own initial weights"),
+            ("L_layer_model", "it draws its own initial weights"),
+        ),
+    ),
+    "optimizers": Week(
+        "optimizers",
+        "the optimizers (the second course's optimization methods)",
+        (
+            "update_parameters_with_gd",
+            "initialize_velocity",
+            "update_parameters_with_momentum",
+            "initialize_adam",
+            "update_parameters_with_adam",
+        ),
+        (
+            "update_parameters_with_gd",
+            "initialize_velocity",
+            "update_parameters_with_momentum",
+            "initialize_adam",
+            "update_parameters_with_adam",
+            "random_mini_batches",
+        ),
+        (
+            ("random_mini_batches", "its shuffle is the course's global NumPy seed"),
+            ("update_lr", "not yet"),
+            ("schedule_lr_decay", "not yet"),
+        ),
+    ),
+}
+
+
+def _own(week: str, module: ModuleType) -> dict[str, Callable]:
+    return {name: getattr(module, name) for name in WEEKS[week].checked}
+
+
+# The project's own function of each name, week by week: what nn-check runs in place of a
+# learner's wrong one while it checks the functions that call it.
+REFERENCE: dict[str, dict[str, Callable]] = {
+    "2": _own("2", logistic_regression),
+    "3": _own("3", planar),
+    "4": _own("4", deep),
+    "optimizers": _own("optimizers", optimization),
+}
+
+# functions of later assignments, recognised and not yet checked
+LATER = (
+    "forward_propagation_with_dropout",
+    "backward_propagation_with_dropout",
+    "compute_cost_with_regularization",
+    "backward_propagation_with_regularization",
+    "batchnorm_forward",
+    "batchnorm_backward",
+)
+
+SIGNATURES = {
+    "sigmoid": "sigmoid(z)",
+    "initialize_with_zeros": "initialize_with_zeros(dim) -> (w, b)",
+    "propagate": "propagate(w, b, X, Y) -> (grads, cost)",
+    "optimize": "optimize(w, b, X, Y, num_iterations, learning_rate, print_cost) -> "
+    "(params, grads, costs)",
+    "layer_sizes": "layer_sizes(X, Y) -> (n_x, n_h, n_y)",
+    "initialize_parameters": "initialize_parameters(n_x, n_h, n_y) -> parameters",
+    "forward_propagation": "forward_propagation(X, parameters) -> (A2, cache)",
+    "backward_propagation": "backward_propagation(parameters, cache, X, Y) -> grads",
+    "initialize_parameters_deep": "initialize_parameters_deep(layer_dims) -> parameters",
+    "linear_forward": "linear_forward(A, W, b) -> (Z, cache)",
+    "linear_activation_forward": "linear_activation_forward(A_prev, W, b, activation) -> "
+    "(A, cache)",
+    "L_model_forward": "L_model_forward(X, parameters) -> (AL, caches)",
+    "compute_cost": "compute_cost(AL, Y) -> cost",
+    "linear_backward": "linear_backward(dZ, cache) -> (dA_prev, dW, db)",
+    "linear_activation_backward": "linear_activation_backward(dA, cache, activation) -> "
+    "(dA_prev, dW, db)",
+    "L_model_backward": "L_model_backward(AL, Y, caches) -> grads",
+    "update_parameters": "update_parameters(parameters, grads, learning_rate) -> parameters",
+    "update_parameters_with_gd": "update_parameters_with_gd(parameters, grads, learning_rate)",
+    "initialize_velocity": "initialize_velocity(parameters) -> v",
+    "update_parameters_with_momentum": "update_parameters_with_momentum(parameters, grads, v, "
+    "beta, learning_rate) -> (parameters, v)",
+    "initialize_adam": "initialize_adam(parameters) -> (v, s)",
+    "update_parameters_with_adam": "update_parameters_with_adam(parameters, grads, v, s, t, "
+    "learning_rate, beta1, beta2, epsilon) -> (parameters, v, s, v_corrected, s_corrected)",
+}
+
+ALL_NAMES = (
+    tuple(
+        dict.fromkeys(
+            name
+            for week in WEEKS.values()
+            for name in (*week.checked, *week.distinctive, *(n for n, _ in week.unchecked))
+        )
+    )
+    + LATER
+)
+
+
+def signature_of(week: str, name: str) -> str:
+    if name == "predict":
+        return "predict(w, b, X)" if week == "2" else "predict(parameters, X)"
+    return SIGNATURES.get(name, name)
+
+
+def detect_week(defined: dict[str, tuple[str, ...]]) -> tuple[str, str | None]:
+    """The week a file's functions (name -> parameter names) belong to, and a note when the
+    choice was not clear-cut. ``NothingToCheckError`` when nothing tells."""
+    counts = {key: sum(name in defined for name in week.distinctive) for key, week in WEEKS.items()}
+    best = max(counts, key=counts.get)
+    if counts[best] == 0:
+        return _by_shared_names(defined)
+    others = [key for key, count in counts.items() if count and key != best]
+    note = None
+    if others:
+        listed = ", ".join(f"week {key}" for key in others)
+        note = f"it also defines functions of {listed}: give --week to choose"
+    return best, note
+
+
+def _by_shared_names(defined: dict[str, tuple[str, ...]]) -> tuple[str, str | None]:
+    if "sigmoid" in defined and len(defined.get("predict", ("", "", ""))) == 3:
+        return "2", None
+    if len(defined.get("predict", ())) == 2 or len(defined.get("compute_cost", ())) == 3:
+        return "3", None
+    shared = sorted(set(defined) & {"compute_cost", "update_parameters", "initialize_parameters"})
+    if shared:
+        raise NothingToCheckError(
+            f"{', '.join(shared)} belong to weeks 3 and 4 alike: give --week 3 or --week 4"
+        )
+    known = ", ".join(WEEKS["4"].checked[:4])
+    raise NothingToCheckError(
+        f"the file defines none of the course's functions ({known}, ...): nothing to check"
+    )

@@ -1,0 +1,196 @@
+"""nn-check's calls for the optimizers (the second course's "Optimization methods"): gradient
+descent, the velocity and Adam's moments at zero, one step of momentum, one of Adam. The torch
+side is ``torch.optim``'s own SGD and Adam, seeded with the case's state (``check_oracle``);
+Adam's bias-corrected moments, which torch keeps no state for, are scratch's.
+
+Each case starts mid-run: ``v`` and ``s`` are not zero and Adam's step is t = 2, so a missing
+``(1 - beta)`` or bias correction shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from functools import partial
+
+import numpy as np
+
+import scratch
+from scratch.grading.cases import Case, Cases
+from scratch.grading.deep import update_parameters
+from scratch.grading.layout import entry, unpack
+from scratch.grading.trial import Call, Expect
+from scratch.tolerances import ADAPTIVE, EXACT, TRAINED
+
+Array = np.ndarray
+Params = dict[str, Array]
+CASES = ("course", "one example", "deep and wide")
+BETA, RATE, BETA1, BETA2, EPSILON, T = 0.9, 0.01, 0.9, 0.999, 1e-8, 2
+
+
+def _state(case: Case) -> tuple[Params, Params, Params]:
+    rng = np.random.default_rng(len(case.name))
+    grads = {f"d{key}": case.oracle()[f"d{key}"] for key in case.params}
+    v = {key: rng.normal(0, 0.1, value.shape) for key, value in grads.items()}
+    s = {key: value**2 + rng.random(value.shape) * 0.01 for key, value in grads.items()}
+    return grads, v, s
+
+
+def _zeros(names: Sequence[str], case: Case) -> list[Expect]:
+    return [
+        Expect(f"{name}_d{key}", f"{name}['d{key}']", np.zeros_like(value), tol=EXACT, cast=True)
+        for name in names
+        for key, value in case.params.items()
+    ]
+
+
+def _read(names: Sequence[str], keys: Sequence[str], function: str, value: object) -> dict:
+    parts = unpack(value, names, function) if len(names) > 1 else (value,)
+    return {
+        f"{name}['{key}']": entry(part, key, name)
+        for name, part in zip(names, parts, strict=False)
+        for key in keys
+    }
+
+
+def initialize_velocity(cases: Cases, parameters: tuple) -> Iterator[Call]:
+    for case in (case for case in cases if case.name in CASES):
+        read = partial(_read, ("v",), [f"d{k}" for k in case.params], "initialize_velocity")
+        yield Call(case, (case.params,), read, _zeros(("v",), case))
+
+
+def initialize_adam(cases: Cases, parameters: tuple) -> Iterator[Call]:
+    for case in (case for case in cases if case.name in CASES):
+        read = partial(_read, ("v", "s"), [f"d{k}" for k in case.params], "initialize_adam")
+        yield Call(case, (case.params,), read, _zeros(("v", "s"), case))
+
+
+def _layer_expects(case: Case, parts: dict[str, tuple[str, Params]], new: Params, kind: str):
+    """Per layer in the course's order: each state part (its referee name, the shown name,
+    its values), then the layer's W and b."""
+    expect = []
+    L = len(case.params) // 2
+    for l in range(1, L + 1):
+        for shown, (name, values) in parts.items():
+            for key in (f"dW{l}", f"db{l}"):
+                optional = "corrected" in shown
+                expect.append(
+                    Expect(f"{name}_{key}", f"{shown}['{key}']", values[key], l, optional=optional)
+                )
+        for key in (f"W{l}", f"b{l}"):
+            expect.append(Expect(key, f"parameters['{key}']", new[key], l, kind=kind))
+    return expect
+
+
+def update_parameters_with_momentum(cases: Cases, parameters: tuple) -> Iterator[Call]:
+    for case in (case for case in cases if case.name in CASES):
+        grads, v, _ = _state(case)
+        new, v_new = case.truth.momentum(case.params, grads, v, BETA, RATE)
+        expect = _layer_expects(case, {"v": ("v", v_new)}, new, TRAINED)
+        yield Call(
+            case,
+            (case.params, grads, v, BETA, RATE),
+            partial(_read_momentum, list(case.params), list(v)),
+            expect,
+            {**case.params, **grads},
+            partial(_momentum_mistakes, case.params, grads, v),
+            before=dict(case.params),
+            updates=frozenset({"parameters", "v"}),
+            learning_rate=RATE,
+        )
+
+
+def _read_momentum(keys: list[str], grad_keys: list[str], value: object) -> dict:
+    parameters, v = unpack(value, ("parameters", "v"), "update_parameters_with_momentum")
+    return {**_read(("parameters",), keys, "", parameters), **_read(("v",), grad_keys, "", v)}
+
+
+def _momentum_mistakes(params: Params, grads: Params, v: Params) -> list:
+    def run(velocity: dict, step: dict) -> dict:
+        out = {f"v_{key}": value for key, value in velocity.items()}
+        return out | {key: params[key] - RATE * step[f"d{key}"] for key in params}
+
+    plain = {key: BETA * v[key] + grads[key] for key in v}
+    swapped = {key: (1 - BETA) * v[key] + BETA * grads[key] for key in v}
+    right = {key: BETA * v[key] + (1 - BETA) * grads[key] for key in v}
+    return [
+        ("the (1 - beta) is missing: v = beta v + (1 - beta) dW", run(plain, plain)),
+        ("beta and 1 - beta swapped: v = beta v + (1 - beta) dW", run(swapped, swapped)),
+        ("W updated with dW, not with the velocity: W = W - learning_rate v", run(right, grads)),
+    ]
+
+
+def update_parameters_with_adam(cases: Cases, parameters: tuple) -> Iterator[Call]:
+    for case in (case for case in cases if case.name in CASES):
+        grads, v, s = _state(case)
+        new, v_new, s_new = case.truth.adam(
+            case.params, grads, v, s, T, RATE, BETA1, BETA2, EPSILON
+        )
+        *_, v_hat, s_hat = scratch.update_parameters_with_adam(
+            case.params, grads, v, s, T, RATE, BETA1, BETA2, EPSILON
+        )
+        parts = {
+            "v": ("v", v_new),
+            "v_corrected": ("v", v_hat),
+            "s": ("s", s_new),
+            "s_corrected": ("s", s_hat),
+        }
+        yield Call(
+            case,
+            (case.params, grads, v, s, T, RATE, BETA1, BETA2, EPSILON),
+            partial(_read_adam, list(case.params), list(v)),
+            _layer_expects(case, parts, new, TRAINED + ADAPTIVE),
+            {**case.params, **grads},
+            partial(_adam_mistakes, case.params, grads, v_hat, s_hat, s),
+            before=dict(case.params),
+            updates=frozenset({"parameters", "v", "s"}),
+            learning_rate=RATE,
+        )
+
+
+def _read_adam(keys: list[str], grad_keys: list[str], value: object) -> dict:
+    names = ("parameters", "v", "s", "v_corrected", "s_corrected")
+    count = len(value) if isinstance(value, tuple | list) and len(value) in (3, 5) else 5
+    parts = unpack(value, names[:count], "update_parameters_with_adam")
+    out = _read(("parameters",), keys, "", parts[0])
+    for name, part in zip(names[1:count], parts[1:], strict=True):
+        out |= _read((name,), grad_keys, "", part)
+    return out
+
+
+def _adam_mistakes(params: Params, grads: Params, v_hat: Params, s_hat: Params, s: Params):
+    def update(v: Params, s: Params, inside: bool = False) -> dict:
+        denominator = {k: np.sqrt(s[k] + EPSILON) if inside else np.sqrt(s[k]) + EPSILON for k in s}
+        return {key: params[key] - RATE * v[f"d{key}"] / denominator[f"d{key}"] for key in params}
+
+    v_raw = {k: value * (1 - BETA1**T) for k, value in v_hat.items()}
+    s_raw = {k: value * (1 - BETA2**T) for k, value in s_hat.items()}
+    s_plain = {k: BETA2 * s[k] + (1 - BETA2) * grads[k] for k in s}
+    with np.errstate(invalid="ignore"):
+        unsquared = update(v_hat, {k: value / (1 - BETA2**T) for k, value in s_plain.items()})
+    return [
+        (
+            "no bias correction in the update: W = W - learning_rate v_corrected / "
+            "(sqrt(s_corrected) + epsilon)",
+            update(v_raw, s_raw),
+        ),
+        (
+            "epsilon inside the square root: the course adds it to sqrt(s_corrected)",
+            update(v_hat, s_hat, inside=True),
+        ),
+        (
+            "s averages dW, not dW ** 2",
+            {**{f"s_{k}": value for k, value in s_plain.items()}, **unsquared},
+        ),
+    ]
+
+
+CHECKS = {
+    function.__name__: function
+    for function in (
+        initialize_velocity,
+        update_parameters_with_momentum,
+        initialize_adam,
+        update_parameters_with_adam,
+    )
+}
+CHECKS["update_parameters_with_gd"] = partial(update_parameters, rate=RATE)

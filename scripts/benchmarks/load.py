@@ -1,0 +1,161 @@
+"""Benchmark: the torch side's training steps idle and beside a busy process, with torch's threads
+sized to the work (``torch_impl.threads.sized_to``, which leaves out a core that another process
+keeps busy) and on every core (torch's own default, as before the sizing), and the ratio busy /
+idle of each; the threads column gives the count a row took idle / beside the busy process.
+
+    python scripts/bench.py load                       # planar and cat, both torch sides
+    python scripts/bench.py load --workloads planar mnist --sides lightning --rounds 5
+    python scripts/bench.py load --quick               # shrunken sizes, one round: a smoke run
+
+The busy process is a child spinning a pure-Python loop, which keeps one core busy. Each round
+times every row idle, then starts the child and times every row again beside it; a row's figure
+is the median over the rounds of the mean step after the workload's warm-up steps (a mean, so
+that the steps stalled by the busy core count).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, replace
+from statistics import median
+
+from scripts.benchmarks.workloads import DTYPES, WORKLOADS, WorkloadData, workload_table
+from scripts.cli.errors import reports_user_errors
+from scripts.cli.parser import parse_settings, setting
+
+PROG = "bench load"
+SIDES = ("torch", "lightning")  # the plain loop and the Trainer (nn-train --impl torch)
+MODES = ("sized", "all")
+ROUNDS, QUICK_ROUNDS = 3, 1
+# a pure-Python busy loop that ends itself if this process dies without ending it
+SPIN = "import os\nparent = os.getppid()\nwhile os.getppid() == parent:\n    pass\n"
+SPIN_START_S = 0.2  # the child's interpreter starting, before the busy figures are taken
+
+
+@dataclass(frozen=True)
+class LoadSettings:
+    """What to time."""
+
+    workloads: list[str] = setting(
+        ["planar", "cat"], "workloads to time", choices=tuple(WORKLOADS), metavar="NAME"
+    )
+    dtype: str = setting("float64", "dtype of the networks", choices=DTYPES)
+    sides: list[str] = setting(list(SIDES), "torch sides to time", choices=SIDES)
+    rounds: int | None = setting(
+        None, f"rounds (default {ROUNDS}; {QUICK_ROUNDS} with --quick)", kind="count"
+    )
+    quick: bool = setting(False, "shrunken sizes and one round: a smoke run")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One workload, side and thread mode: ms per step idle and beside the busy process."""
+
+    workload: str
+    side: str
+    mode: str  # "sized" (to the work) or "all" (torch's default count)
+    threads: tuple[int, int]  # the count taken idle, and beside the busy process
+    idle_ms: float
+    busy_ms: float
+
+    @property
+    def ratio(self) -> float:
+        return self.busy_ms / self.idle_ms
+
+
+def parse_args(argv: Sequence[str] | None) -> LoadSettings:
+    (settings,) = parse_settings(
+        prog=PROG, description=__doc__.split("\n\n")[0], argv=argv, groups=(LoadSettings,)
+    )
+    if settings.rounds is None:
+        settings = replace(settings, rounds=QUICK_ROUNDS if settings.quick else ROUNDS)
+    return settings
+
+
+@contextmanager
+def busy_core() -> Iterator[subprocess.Popen]:
+    """A child process spinning on one core for the duration of the block; ended after it."""
+    child = subprocess.Popen([sys.executable, "-c", SPIN])
+    try:
+        time.sleep(SPIN_START_S)
+        yield child
+    finally:
+        child.kill()
+        child.wait()
+
+
+def step_ms(data: WorkloadData, side: str) -> float:
+    """Mean ms per step of one run of ``side`` on ``data``, after the warm-up steps."""
+    stamps: list[float] = []
+    data.train(side, data.workload.steps, lambda t, cost: stamps.append(time.perf_counter()))
+    timed = stamps[data.workload.warmup :]
+    return 1e3 * (timed[-1] - timed[0]) / (len(timed) - 1)
+
+
+def measure(settings: LoadSettings) -> list[Row]:
+    """Every row of the table ``settings`` asks for."""
+    import torch
+
+    from torch_impl import threads
+
+    default = torch.get_num_threads()  # torch's count before any sizing: the old behaviour
+    table = workload_table(settings.quick)
+    cases = [
+        (WorkloadData.build(table[name], settings.dtype), side, mode)
+        for name in settings.workloads
+        for side in settings.sides
+        for mode in MODES
+    ]
+    times: dict[int, dict[bool, list[float]]] = {
+        i: {False: [], True: []} for i in range(len(cases))
+    }
+    counts: dict[int, dict[bool, int]] = {i: {} for i in range(len(cases))}
+    for _ in range(settings.rounds):
+        for busy in (False, True):
+            with busy_core() if busy else nullcontext():
+                for i, (data, side, mode) in enumerate(cases):
+                    with threads.torch_threads(default) if mode == "all" else nullcontext():
+                        counts[i][busy] = threads.run_threads(data.spec, data.workload.batch)
+                        times[i][busy].append(step_ms(data, side))
+    return [
+        Row(
+            data.workload.name,
+            side,
+            mode,
+            (counts[i][False], counts[i][True]),
+            median(times[i][False]),
+            median(times[i][True]),
+        )
+        for i, (data, side, mode) in enumerate(cases)
+    ]
+
+
+def format_rows(rows: Sequence[Row], settings: LoadSettings, load: tuple[float, float]) -> str:
+    lines = [
+        f"ms per step, idle and beside a process spinning on one core ({settings.dtype}, "
+        f"{os.cpu_count()} cores, {settings.rounds} rounds, load {load[0]:.1f} at the start and "
+        f"{load[1]:.1f} at the end)",
+        f"{'workload':10} {'side':10} {'threads':10} {'idle':>9} {'busy':>9} {'busy/idle':>9}",
+    ]
+    for row in rows:
+        threads = f"{row.mode} {row.threads[0]}/{row.threads[1]}"
+        lines.append(
+            f"{row.workload:10} {row.side:10} {threads:10} {row.idle_ms:9.3f} {row.busy_ms:9.3f} "
+            f"{row.ratio:9.2f}"
+        )
+    return "\n".join(lines)
+
+
+@reports_user_errors(PROG)
+def main(argv: Sequence[str] | None = None) -> int:
+    """Time the rows and print the table; returns the exit code."""
+    settings = parse_args(argv)
+    start = os.getloadavg()[0]
+    rows = measure(settings)
+    print(format_rows(rows, settings, (start, os.getloadavg()[0])))
+    return 0

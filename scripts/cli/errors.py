@@ -1,0 +1,55 @@
+"""How a command fails: a mistake the user can fix is one line on stderr and a non-zero exit.
+
+Exit codes: 0 success; 1 the command ran but its verdict is bad (the cost diverged, the two
+implementations disagree, the gradient check failed); 2 it could not run (bad flags, config, spec
+or data); 130 interrupted with Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Sequence
+
+from scratch import InsufficientMemoryError, SpecError
+from scratch.course.catalogue import NothingToCheckError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+Main = Callable[[Sequence[str] | None], int]
+
+
+class UserError(Exception):
+    """Something the user asked for cannot be done; the message says what and how to fix it."""
+
+
+class RunError(Exception):
+    """The command started but could not finish (a file it had to write could not be); the
+    message says what failed and what was kept."""
+
+
+def reports_user_errors(prog: str) -> Callable[[Main], Main]:
+    """Wrap a command's ``main(argv) -> exit code`` so that a ``UserError``, a ``SpecError``, a
+    learner's file with nothing to check (``NothingToCheckError``) or a network too large for
+    the machine's memory prints ``prog: error: <message>`` and returns 2, a ``RunError`` prints
+    it and returns 1, and Ctrl-C prints ``prog: interrupted`` and returns 130, with no
+    traceback."""
+
+    def wrap(main: Main) -> Main:
+        @functools.wraps(main)
+        def wrapper(argv: Sequence[str] | None = None) -> int:
+            try:
+                return main(argv)
+            except (UserError, SpecError, InsufficientMemoryError, NothingToCheckError) as err:
+                print(f"{prog}: error: {err}", file=sys.stderr)
+                return EXIT_USAGE
+            except RunError as err:
+                print(f"{prog}: error: {err}", file=sys.stderr)
+                return EXIT_FAILED
+            except KeyboardInterrupt:
+                print(f"{prog}: interrupted", file=sys.stderr)
+                return EXIT_INTERRUPTED
+
+        return wrapper
+
+    return wrap

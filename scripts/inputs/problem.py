@@ -1,0 +1,87 @@
+"""What every command works on: the data, the spec and the starting weights, checked against
+each other once, so that any mismatch is one line for the user instead of a traceback later."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+import scratch
+from scratch import NetworkSpec
+from scripts.cli.errors import UserError
+from scripts.cli.settings import DataSettings, NetworkSettings
+from scripts.inputs.data import Data, load_data
+from scripts.inputs.network import resolve_spec
+
+Params = dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """``params``: the starting weights, from ``--weights`` or else ``initialize_parameters``."""
+
+    data: Data
+    spec: NetworkSpec
+    params: Params
+
+
+def load_problem(data_settings: DataSettings, network: NetworkSettings) -> Problem:
+    """Load the data, resolve the spec and the starting weights, and check that they fit."""
+    data = load_data(
+        data_settings.dataset,
+        data_dir=data_settings.data_dir,
+        test_fraction=data_settings.test_fraction,
+        positive=data_settings.positive,
+        negative=data_settings.negative,
+    )
+    stored = read_weights(network.weights) if network.weights else None
+    spec = resolve_spec(network, data, stored[1] if stored else None)
+    check_fits(spec, data)
+    if stored is None:
+        return Problem(data, spec, scratch.initialize_parameters(spec))
+    params, stored_spec = stored
+    if stored_spec != spec:
+        raise UserError(
+            f"{network.weights} holds weights of {stored_spec.describe()}; "
+            f"the settings describe {spec.describe()}"
+        )
+    return Problem(data, spec, params)
+
+
+def read_weights(path: str | Path, spec: NetworkSpec | None = None) -> tuple[Params, NetworkSpec]:
+    """``scratch.load_weights``, its errors made user errors."""
+    try:
+        return scratch.load_weights(path, spec)
+    except (OSError, ValueError, TypeError) as err:
+        raise UserError(str(err)) from None
+
+
+def check_fits(spec: NetworkSpec, data: Data) -> None:
+    """The spec's input size must be the data's number of features, and the labels must suit
+    the spec's loss and output layer."""
+    if spec.input_size != data.n_x:
+        raise UserError(
+            f"the spec's input size is {spec.input_size} but {data.name} has {data.n_x} features "
+            f"per example; make the first of --layers {data.n_x}"
+        )
+    for X, Y, part in ((data.X_train, data.Y_train, "train"), (data.X_test, data.Y_test, "test")):
+        try:
+            scratch.as_input(X, spec)
+            scratch.as_targets(Y, spec, X.shape[1])
+        except (ValueError, TypeError) as err:
+            raise UserError(f"{data.name} ({part} set) does not fit the spec: {err}") from None
+
+
+def evaluate(problem: Problem, params: Params) -> dict[str, float]:
+    """``train_accuracy`` and ``test_accuracy`` of ``params``; ``train_cost`` and ``test_cost``
+    for a regression (loss ``mse``)."""
+    spec, data = problem.spec, problem.data
+    parts = {"train": (data.X_train, data.Y_train), "test": (data.X_test, data.Y_test)}
+    if spec.loss != "mse":
+        return {
+            f"{part}_accuracy": scratch.accuracy(X, Y, params, spec)
+            for part, (X, Y) in parts.items()
+        }
+    return {f"{part}_cost": scratch.cost_of(X, Y, params, spec) for part, (X, Y) in parts.items()}
