@@ -29,8 +29,10 @@ def torch_dtype(spec: NetworkSpec) -> torch.dtype:
 
 
 def to_torch(array: np.ndarray, device: torch.device | str | None = None) -> torch.Tensor:
-    """Course layout (n, m) -> torch layout (m, n): a contiguous copy, same dtype, on ``device``."""
-    return torch.from_numpy(np.ascontiguousarray(array.T)).to(device)
+    """Course layout (n, m) -> torch layout (m, n): a copy with standard strides, same dtype, on
+    ``device``. (``np.ascontiguousarray`` of the transpose would be a view of ``array`` itself
+    when n or m is 1, with a stride torch's oneDNN kernels mishandle.)"""
+    return torch.from_numpy(np.array(array.T, order="C")).to(device)
 
 
 def to_course(tensor: torch.Tensor) -> np.ndarray:

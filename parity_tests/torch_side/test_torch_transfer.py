@@ -35,3 +35,14 @@ def test_loading_params_that_do_not_fit_the_spec_names_the_layer(planar):
     net = torch_impl.build_module(spec)
     with pytest.raises(ValueError, match=r"params\['W2'\] has shape \(4, 1\); layer 2"):
         torch_impl.load_params(net, {**params, "W2": params["W2"].T.copy()})
+
+
+@pytest.mark.parametrize("shape", [(1, 5), (3, 1), (1, 1), (3, 4)])
+def test_data_crosses_as_a_copy_with_standard_strides(shape):
+    X = np.arange(float(np.prod(shape))).reshape(shape)
+    tensor = torch_impl.to_torch(X)
+
+    assert tensor.shape == shape[::-1] and tensor.dtype == torch.float64
+    assert tensor.stride() == (shape[0], 1), "the strides of a fresh (m, n) array"
+    assert not np.shares_memory(tensor.numpy(), X), "a copy, never a view of the caller's array"
+    assert np.array_equal(torch_impl.to_course(tensor), X)
