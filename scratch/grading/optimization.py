@@ -94,7 +94,6 @@ def update_parameters_with_momentum(cases: Cases, parameters: tuple) -> Iterator
             {**case.params, **grads},
             partial(_momentum_mistakes, case.params, grads, v),
             before=dict(case.params),
-            updates=frozenset({"parameters", "v"}),
             learning_rate=RATE,
         )
 
@@ -142,7 +141,6 @@ def update_parameters_with_adam(cases: Cases, parameters: tuple) -> Iterator[Cal
             {**case.params, **grads},
             partial(_adam_mistakes, case.params, grads, v_hat, s_hat, s),
             before=dict(case.params),
-            updates=frozenset({"parameters", "v", "s"}),
             learning_rate=RATE,
         )
 
@@ -165,9 +163,34 @@ def _adam_mistakes(params: Params, grads: Params, v_hat: Params, s_hat: Params, 
     v_raw = {k: value * (1 - BETA1**T) for k, value in v_hat.items()}
     s_raw = {k: value * (1 - BETA2**T) for k, value in s_hat.items()}
     s_plain = {k: BETA2 * s[k] + (1 - BETA2) * grads[k] for k in s}
+    no_power = {
+        "v": {k: value / (1 - BETA1) for k, value in v_raw.items()},
+        "s": {k: value / (1 - BETA2) for k, value in s_raw.items()},
+    }
+    power_outside = {
+        "v": {k: value / (1 - BETA1) ** T for k, value in v_raw.items()},
+        "s": {k: value / (1 - BETA2) ** T for k, value in s_raw.items()},
+    }
     with np.errstate(invalid="ignore"):
         unsquared = update(v_hat, {k: value / (1 - BETA2**T) for k, value in s_plain.items()})
+
+    def corrected(state: dict) -> dict:
+        named = {
+            f"{part}_{k}": value for part, values in state.items() for k, value in values.items()
+        }
+        return named | update(state["v"], state["s"])
+
     return [
+        (
+            f"the bias correction without the power t: v_corrected = v / (1 - beta1 ** t), "
+            f"not / (1 - beta1) (here t = {T})",
+            corrected(no_power),
+        ),
+        (
+            "the bias correction's power outside: v_corrected = v / (1 - beta1 ** t), not "
+            "/ (1 - beta1) ** t",
+            corrected(power_outside),
+        ),
         (
             "no bias correction in the update: W = W - learning_rate v_corrected / "
             "(sqrt(s_corrected) + epsilon)",
