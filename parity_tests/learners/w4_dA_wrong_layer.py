@@ -1,7 +1,6 @@
 """week 4, L_model_backward: every hidden layer's step gets the dA the output layer passed
 back (grads["dA" + str(L - 1)]), not its own."""
 
-import numpy as np
 from week4_correct import linear_backward
 
 

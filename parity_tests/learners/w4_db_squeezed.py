@@ -4,7 +4,7 @@ import numpy as np
 
 
 def linear_backward(dZ, cache):
-    A_prev, W, b = cache
+    A_prev, W, _ = cache
     m = A_prev.shape[1]
     dW = np.dot(dZ, A_prev.T) / m
     db = np.squeeze(np.sum(dZ, axis=1, keepdims=True)) / m
