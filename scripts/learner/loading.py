@@ -30,6 +30,7 @@ from typing import Any
 
 import scratch
 from scratch.course.catalogue import ALL_NAMES
+from scratch.course.helpers import MODULES
 from scratch.grading.outcomes import Failure
 from scripts.learner.imports import CourseImports
 from scripts.learner.notebooks import NotANotebookError, code_cells, get_ipython, python_of
@@ -148,13 +149,14 @@ def _is_definition(node: ast.stmt) -> bool:
 
 
 def course_functions(module: Any) -> dict[str, tuple[tuple[str, ...], frozenset[str]]]:
-    """The course's functions a module defines: name -> (parameter names, the course functions
-    its code calls, nested functions included, that are the module's own or missing; one its
-    globals take from a helper module of the learner's is that module's business)."""
+    """The course's functions a module defines (``_learners_own``): name -> (parameter names,
+    the course functions its code calls, nested functions included, that are the module's own
+    or missing; one its globals take from a helper module of the learner's is that module's
+    business)."""
     found = {}
     for name in ALL_NAMES:
         function = getattr(module, name, None)
-        if not callable(function):
+        if not callable(function) or not _learners_own(function, module):
             continue
         try:
             parameters = tuple(inspect.signature(function).parameters)
@@ -169,6 +171,18 @@ def course_functions(module: Any) -> dict[str, tuple[tuple[str, ...], frozenset[
         }
         found[name] = (parameters, frozenset(calls))
     return found
+
+
+def _learners_own(function: Any, module: Any) -> bool:
+    """Defined in the learner's file, or in a module of theirs; not one a course helper
+    (the course's file or nn-check's stand-in) provides, as ``opt_utils`` its
+    ``forward_propagation``."""
+    source = getattr(function, "__module__", None) or ""
+    return source == module.__name__ or (
+        bool(source)
+        and source.split(".")[0] not in MODULES
+        and not source.startswith(("scratch", "scripts"))
+    )
 
 
 def _names_in(code: types.CodeType) -> set[str]:
