@@ -58,6 +58,7 @@ def serve(fd: int) -> None:
         store.update(arrays)
         given: dict[int, int] = {}
         args = replace(args, Shared, partial(shared_copy, store, given))
+        send(sock, "taken")  # the parent's clock for the call starts here
         result = call(module, REFERENCE, name, args, substitutes)
         result.value = replace(result.value, np.ndarray, partial(shared_key, store, given))
         send(sock, result)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import scratch
+from scratch.course import helpers
 from scratch.course.catalogue import ALL_NAMES
 from scratch.course.helpers import MODULES
 from scratch.grading.outcomes import Failure
@@ -179,9 +180,7 @@ def _learners_own(function: Any, module: Any) -> bool:
     ``forward_propagation``."""
     source = getattr(function, "__module__", None) or ""
     return source == module.__name__ or (
-        bool(source)
-        and source.split(".")[0] not in MODULES
-        and not source.startswith(("scratch", "scripts"))
+        bool(source) and source.split(".")[0] not in MODULES and source != helpers.__name__
     )
 
 

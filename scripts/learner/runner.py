@@ -36,6 +36,7 @@ from scripts.learner.wire import WireError, receive, send
 SHARE_BYTES = 1 << 20  # an array this large travels to the child once, and back as a reference
 STARTUP = 60.0  # seconds for a fresh interpreter to import NumPy and say it is ready
 GRACE = 1.0  # seconds a child that closed its connection gets to end by itself
+TRANSFER = 30.0  # seconds a call's arguments may take to reach the child and be read there
 # no bytecode written; plt.show() draws nothing; one BLAS thread, which leaves the cores to
 # the oracle between calls and spends nothing spinning while it waits for the next call
 CHILD_ENVIRONMENT = {
@@ -93,16 +94,18 @@ class Learner:
                 return Stopped(f"the file did not load again: {restarted.failure.one_line()}")
         arrays: dict[int, np.ndarray] = {}
         args = replace(args, np.ndarray, lambda array: self._share(array, arrays))
-        deadline = time.monotonic() + self.time_limit
         too_long = (
             f"stopped after {self.time_limit:g} s, the time limit (--time-limit): a loop over "
             "the examples? The course's functions work on whole matrices"
         )
-        try:
-            send(self._sock, (name, args, substitutes, arrays), self.time_limit)
+        try:  # the time limit is the function's: it starts once the child has its arguments
+            send(self._sock, (name, args, substitutes, arrays), TRANSFER)
         except WireError:
-            return self._stop(too_long)
-        reply = self._reply(deadline, too_long, Result)
+            return self._stop("it did not take its arguments")
+        taken = self._reply(time.monotonic() + TRANSFER, "it did not take its arguments", str)
+        if isinstance(taken, Stopped):
+            return taken
+        reply = self._reply(time.monotonic() + self.time_limit, too_long, Result)
         if isinstance(reply, Result):
             try:
                 reply.value = replace(reply.value, Shared, lambda shared: self._held[shared.key])
