@@ -34,7 +34,8 @@ from scripts.learner.wire import WireError, receive, send
 def serve(fd: int) -> None:
     """The child's loop on the socket ``fd``: say it is ready, receive the ``Source`` (as a
     dict), load it, reply ``Loaded``, then answer each ``(name, args, substitutes, arrays)``
-    (``arrays``: the large ones sent for the first time) with a ``Result``, until the parent
+    (``arrays``: the large ones sent for the first time) with ``"taken"`` once it holds them,
+    then a ``Result``, until the parent
     sends ``None`` or goes away. A process the learner's code forks stops at once."""
     sys.dont_write_bytecode = True
     from scratch.course.catalogue import REFERENCE  # before the learner's folder shadows names
