@@ -4,12 +4,14 @@ quantity it returns is compared with the torch side's (float64) through the proj
 in the order the network computes them, and the first difference is named: the function, the
 layer, the quantity, the worst entry, both values, and the likely mistake.
 
+    nn-check my_assignment.ipynb               # a notebook as it is: its definitions run
     nn-check my_week4.py                       # the week is told from the names defined
     nn-check my_week3.py --week 3 --json       # for graders and CI
-    nn-check notebook_export.py --definitions-only --provide-helpers
+    nn-check notebook_export.py --definitions-only
 
 Exit code 0 when every function checked is right, 1 when one is wrong or raised, 2 when the
-file cannot be loaded.
+file cannot be loaded; with ``--json`` the report is one JSON document whatever happened (a file
+that cannot be loaded too: its ``error`` and ``exit_code`` inside).
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a file: make the repository root importable instead
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from scratch.course.catalogue import WEEKS, detect_week
-from scripts.cli.errors import EXIT_FAILED, EXIT_OK, UserError, reports_user_errors
+from scratch.course.catalogue import WEEKS, NothingToCheckError, detect_week
+from scripts.cli.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UserError, reports_user_errors
 from scripts.cli.parser import build_parser, parse_settings, setting
 from scripts.learner.loading import Source
 
@@ -37,7 +39,8 @@ class CheckSettings:
 
     solution: str | None = setting(
         None,
-        "the learner's .py file, or a module importable from here (the flag may be left out)",
+        "the learner's notebook (.ipynb) or .py file, or a module importable from here (the "
+        "flag may be left out)",
         metavar="FILE",
     )
     week: str | None = setting(
@@ -45,15 +48,15 @@ class CheckSettings:
     )
     json: bool = setting(False, "print the report as JSON, for graders and CI")
     time_limit: float = setting(
-        10.0, "seconds a learner function (or loading the file) may take", kind="rate"
-    )
-    provide_helpers: bool = setting(
-        False,
-        "stand in for the course's helper modules (dnn_utils, planar_utils, testCases, ...) "
-        "that are not beside the file",
+        10.0, "seconds a learner function (or loading the file) may take", kind="seconds"
     )
     definitions_only: bool = setting(
-        False, "run only the file's imports and definitions, not its top-level code"
+        False, "run only a .py file's imports and definitions, not its top-level code"
+    )
+    run_cells: bool = setting(
+        False,
+        "run all of a notebook's code cells (its test calls and plots), not only its imports "
+        "and definitions",
     )
     only: list[str] | None = setting(None, "check only these functions", metavar="NAME")
 
@@ -62,26 +65,53 @@ class CheckSettings:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``nn-check``; returns its exit code."""
     argv = with_solution_flag(list(sys.argv[1:] if argv is None else argv))
+    try:
+        return _check(argv)
+    except (UserError, NothingToCheckError) as err:
+        if _wants_json(argv):
+            print(json.dumps(failed_report(argv, str(err)), indent=1))
+        raise
+
+
+def _check(argv: list[str]) -> int:
     [options] = parse_settings(PROG, __doc__.split("\n\n")[0], argv, [CheckSettings])
     source = source_of(options)
     from scratch.grading.weeks import check_week
     from scripts.learner.report import render
     from scripts.learner.runner import Learner
-    from torch_impl import course as autograd
 
     with Learner(source, options.time_limit) as learner:
         loaded = learner.load()
+        from torch_impl import course as autograd  # after the load: a load that fails is quick
+
         week, note = options.week, None
         if week is None:
             week, note = detect_week({name: p for name, (p, _) in loaded.functions.items()})
         report = check_week(learner, loaded, week, autograd, options.only, _progress())
     if sys.stderr.isatty():
         print("\r\033[K", end="", file=sys.stderr, flush=True)
-    if note:
-        report.notes.insert(0, note)
+    report.notes[:0] = [*loaded.notes, *([note] if note else [])]
     code = EXIT_OK if report.passed else EXIT_FAILED
     print(json.dumps(report.to_json(exit_code=code), indent=1) if options.json else render(report))
     return code
+
+
+def _wants_json(argv: Sequence[str]) -> bool:
+    """``--json`` was given (and not turned off by a later ``--json false``)."""
+    wanted = False
+    for i, item in enumerate(argv):
+        if item == "--json":
+            following = argv[i + 1].lower() if i + 1 < len(argv) else ""
+            wanted = following not in ("false", "0", "no")
+        elif item.startswith("--json="):
+            wanted = item.split("=", 1)[1].lower() in ("true", "1", "yes")
+    return wanted
+
+
+def failed_report(argv: Sequence[str], error: str) -> dict:
+    """The JSON report of a check that could not run: the file, the exit code (2), the reason."""
+    solution = argv[argv.index("--solution") + 1] if "--solution" in argv[:-1] else None
+    return {"solution": solution, "exit_code": EXIT_USAGE, "error": error, "functions": []}
 
 
 def _progress():
@@ -116,14 +146,18 @@ def source_of(options: CheckSettings) -> Source:
     if target is None:
         raise UserError("give the learner's file: nn-check solution.py")
     path = Path(target)
-    is_file = path.suffix == ".py" or path.exists()
+    is_file = path.suffix in (".py", ".ipynb") or path.exists()
     if is_file and not path.is_file():
         raise UserError(f"{target} is not a file")
     if not is_file and not all(part.isidentifier() for part in target.split(".")):
-        raise UserError(f"{target} is neither a .py file nor a module name")
-    if options.definitions_only and not is_file:
-        raise UserError("--definitions-only reads a .py file; give the file's path")
-    return Source(target, is_file, options.definitions_only, options.provide_helpers)
+        raise UserError(f"{target} is neither a .py file, a notebook nor a module name")
+    notebook = is_file and path.suffix == ".ipynb"
+    if options.definitions_only and not (is_file and not notebook):
+        what = "a notebook's default" if notebook else "for a .py file; give the file's path"
+        raise UserError(f"--definitions-only is {what}")
+    if options.run_cells and not notebook:
+        raise UserError("--run-cells is for a notebook (.ipynb); a .py file runs as a whole")
+    return Source(target, is_file, options.definitions_only or (notebook and not options.run_cells))
 
 
 if __name__ == "__main__":

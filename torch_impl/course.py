@@ -10,7 +10,9 @@
 - one step of gradient descent, momentum or Adam: ``torch.optim``'s own classes, seeded with the
   course's state as ``torch_impl.optimizers`` maps it (momentum's ``SGD(momentum=beta,
   dampening=beta)``, Adam's ``step = t - 1`` before the course's step t);
-- a run of gradient descent: ``torch_impl.train_plain``.
+- a run of gradient descent: ``torch_impl.train_plain``;
+- the learning rate of an epoch under the course's decay: torch's ``LambdaLR``, as the torch
+  side builds it (``torch_impl.optimizers.build_scheduler``), stepped once an epoch.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from torch.nn import functional
 
 import torch_impl
 from scratch import NetworkSpec
+from scratch.settings import TrainingSettings
+from torch_impl.optimizers import build_scheduler
 from torch_impl.threads import torch_threads
 
 Array = np.ndarray
@@ -120,3 +124,21 @@ def descent_run(
         )
     costs = np.append(before.costs, last["cost"])
     return final.params, last, costs
+
+
+def decayed_rate(
+    learning_rate0: float, epoch_num: int, decay_rate: float, time_interval: int = 1
+) -> float:
+    """The learning rate of epoch ``epoch_num``: torch's scheduler, stepped that many epochs."""
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=learning_rate0)
+    settings = TrainingSettings(
+        learning_rate=learning_rate0,
+        num_iterations=max(epoch_num, 1),
+        decay_rate=decay_rate,
+        decay_interval=time_interval,
+    )
+    scheduler = build_scheduler(optimizer, settings, steps_per_epoch=1)
+    for _ in range(epoch_num):
+        optimizer.step()
+        scheduler.step()
+    return optimizer.param_groups[0]["lr"]

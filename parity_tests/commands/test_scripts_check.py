@@ -44,29 +44,56 @@ def test_a_file_that_does_not_parse_is_one_line_and_exit_code_2(capsys, tmp_path
     assert "broken.py cannot be read: SyntaxError: expected ':' (broken.py line 4:" in err
 
 
-@pytest.mark.slow  # three runs of nn-check
-def test_a_missing_course_helper_names_the_module_and_the_stand_in(capsys):
-    code, out, err = run(capsys, learner("missing_helper"))
-    assert code == 2 and err.count("\n") == 1
-    assert "imports dnn_utils (missing_helper.py line 5:" in err
-    assert "(sigmoid, relu, sigmoid_backward, relu_backward)" in err
-    assert "--provide-helpers" in err
-    code, out, _ = run(capsys, learner("missing_helper"), "--provide-helpers")
+def test_a_course_helper_not_beside_the_file_is_nn_checks_stand_in_said_in_one_line(capsys):
+    code, out, _ = run(capsys, learner("missing_helper"))
     assert code == 0
+    assert (
+        "note: nn-check's own stand-in for dnn_utils (the course's file is not beside yours)" in out
+    )
     assert "ok           linear_activation_forward" in out
 
 
-def test_a_missing_package_is_named_with_its_install(capsys, tmp_path):
-    (tmp_path / "sol.py").write_text("import not_a_package_here\n")
+def test_a_package_not_installed_stops_only_the_function_that_uses_it(capsys, tmp_path):
+    """skimage and cv2: packages of the course's world that the project does not install."""
+    (tmp_path / "sol.py").write_text(
+        "import numpy as np\nimport skimage.transform\nfrom not_a_package_here import helper\n\n\n"
+        "def linear_forward(A, W, b):\n    return W @ A + b, (A, W, b)\n\n\n"
+        "def linear_backward(dZ, cache):\n    return skimage.transform.resize(dZ)\n"
+    )
+    code, out, _ = run(capsys, str(tmp_path / "sol.py"), "--json")
+    found = functions(out)
+    assert code == 1 and found["linear_forward"]["status"] == "ok"
+    message = found["linear_backward"]["failure"]["message"]
+    assert message.startswith(
+        "ModuleNotFoundError: skimage.transform.resize is used, and skimage is not installed "
+        "(pip install scikit-image) (sol.py line 11:"
+    )
+    assert json.loads(out)["notes"][0] == (
+        "imports skimage, not_a_package_here, not here (pip install scikit-image): let through, "
+        "and named where a function uses it"
+    )
+
+
+def test_a_package_the_files_top_level_code_needs_is_named_with_its_pip_name(capsys, tmp_path):
+    (tmp_path / "sol.py").write_text("import cv2\n\ncv2.imread('cat.png')\n")
     code, _, err = run(capsys, str(tmp_path / "sol.py"))
-    assert code == 2 and "imports not_a_package_here, which is not installed" in err
+    assert code == 2 and err.count("\n") == 1
+    assert (
+        "sol.py needs cv2 (sol.py line 3: cv2.imread('cat.png')): cv2 is not installed "
+        "(pip install opencv-python)" in err
+    )
+    (tmp_path / "mine.py").write_text("from opt_utils_v2 import thing\n\nthing()\n")
+    code, _, err = run(capsys, str(tmp_path / "mine.py"))
+    assert code == 2 and "opt_utils_v2 is neither installed nor beside the file" in err
+    assert "pip install" not in err
 
 
-def test_a_notebook_export_loads_with_definitions_only(capsys):
-    code, _, err = run(capsys, learner("notebook_export"))
-    assert code == 2 and "get_ipython() is IPython's; --definitions-only skips it" in err
-    code, out, _ = run(capsys, learner("notebook_export"), "--definitions-only")
+def test_a_notebook_export_loads_as_it_is_and_with_definitions_only(capsys):
+    code, out, _ = run(capsys, learner("notebook_export"))
     assert code == 0 and "ok           sigmoid" in out
+    assert "loading the file printed 1 line (the first: 'sigmoid([0, 2]) = [0.5" in out
+    code, out, _ = run(capsys, learner("notebook_export"), "--definitions-only")
+    assert code == 0 and "ok           sigmoid" in out and "printed" not in out
 
 
 def test_a_function_that_raises_or_exits_is_an_error_at_the_learners_line(capsys):
@@ -186,7 +213,7 @@ def test_the_solution_may_come_first_or_after_the_flags():
     [
         ([], "give the learner's file: nn-check solution.py"),
         (["no/such/file.py"], "no/such/file.py is not a file"),
-        (["not a module"], "is neither a .py file nor a module name"),
+        (["not a module"], "is neither a .py file, a notebook nor a module name"),
         (["--week", "5", "x.py"], "week must be one of 2, 3, 4, optimizers"),
         (
             ["--only", "propagate", str(LEARNERS / "w4_cache_order.py")],

@@ -3,6 +3,8 @@
 from scratch.course.optimization import (  # noqa: F401
     initialize_adam,
     initialize_velocity,
+    schedule_lr_decay,
+    update_lr,
     update_parameters_with_adam,
     update_parameters_with_gd,
     update_parameters_with_momentum,

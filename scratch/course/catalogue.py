@@ -92,6 +92,8 @@ WEEKS = {
             "update_parameters_with_momentum",
             "initialize_adam",
             "update_parameters_with_adam",
+            "update_lr",
+            "schedule_lr_decay",
         ),
         (
             "update_parameters_with_gd",
@@ -100,12 +102,10 @@ WEEKS = {
             "initialize_adam",
             "update_parameters_with_adam",
             "random_mini_batches",
+            "update_lr",
+            "schedule_lr_decay",
         ),
-        (
-            ("random_mini_batches", "its shuffle is the course's global NumPy seed"),
-            ("update_lr", "not yet"),
-            ("schedule_lr_decay", "not yet"),
-        ),
+        (("random_mini_batches", "its shuffle is the course's global NumPy seed"),),
     ),
 }
 
@@ -159,6 +159,9 @@ SIGNATURES = {
     "update_parameters_with_momentum": "update_parameters_with_momentum(parameters, grads, v, "
     "beta, learning_rate) -> (parameters, v)",
     "initialize_adam": "initialize_adam(parameters) -> (v, s)",
+    "update_lr": "update_lr(learning_rate0, epoch_num, decay_rate) -> learning_rate",
+    "schedule_lr_decay": "schedule_lr_decay(learning_rate0, epoch_num, decay_rate, "
+    "time_interval=1000) -> learning_rate",
     "update_parameters_with_adam": "update_parameters_with_adam(parameters, grads, v, s, t, "
     "learning_rate, beta1, beta2, epsilon) -> (parameters, v, s, v_corrected, s_corrected)",
 }

@@ -61,13 +61,24 @@ def backward_layer(dA: Array, Z: Array, A: Array, A_prev: Array, W: Array, actua
 
 
 def bias_sums(dZ: Array, l: int) -> Mistakes:
-    """``db[l]`` summed over every entry, or over axis 0 (the units), with and without
-    keepdims."""
+    """``db[l]`` squeezed (``np.squeeze`` leaves ``(n,)``, or ``()`` for one unit), summed over
+    every entry, or over axis 0 (the units), with and without keepdims."""
     m = dZ.shape[1]
     right = "the course sums each unit's row: np.sum(dZ, axis=1, keepdims=True) / m"
     every = np.sum(dZ) / m
     across = np.sum(dZ, axis=0) / m
+    squeezed = np.squeeze(np.sum(dZ, axis=1, keepdims=True) / m)
+    squeeze = (
+        f"db squeezed: np.squeeze leaves shape {squeezed.shape}, which the course does not "
+        f"allow (db{l} keeps its column, {(dZ.shape[0], 1)}); {right}"
+    )
+    if dZ.shape[0] == 1:  # one unit: its row is every entry, and a squeeze gives the same number
+        squeeze = (
+            f"db summed over every entry or squeezed (np.sum(dZ) / m, np.squeeze): shape (), "
+            f"which the course does not allow (db{l} keeps its column, (1, 1)); {right}"
+        )
     return [
+        (squeeze, {f"db{l}": squeezed}),
         (f"db summed over every entry: np.sum(dZ) / m; {right}", {f"db{l}": every}),
         (f"db summed over every entry: np.sum(dZ) / m; {right}", {f"db{l}": every.reshape(1, 1)}),
         (f"db summed over axis 0 (the units); {right}", {f"db{l}": across}),
@@ -140,15 +151,18 @@ def activation_swaps(Z: Array, actual: str, l: int) -> Mistakes:
     ]
 
 
-def backprop(caches: list, dZL: Array, hidden: str, output_dZ: Array | None = None) -> dict:
-    """The backward pass of ``L_model_backward`` from ``dZ[L]`` with ``hidden``'s derivative
-    in the hidden layers; ``caches``: ``(A_prev, W, Z)`` per layer."""
+def backprop(
+    caches: list, dZL: Array, hidden: Sequence[str], output_dZ: Array | None = None
+) -> dict:
+    """The backward pass of ``L_model_backward`` from ``dZ[L]`` with ``hidden[l - 1]``'s
+    derivative in hidden layer l (``"kink"``: ReLU's with 1 at 0); ``caches``: ``(A_prev, W,
+    Z)`` per layer."""
     L, out = len(caches), {}
     dZ = dZL if output_dZ is None else output_dZ
     for l in range(L, 0, -1):
         A_prev, W, Z = caches[l - 1]
         if l < L:
-            dA = out[f"dA{l}"]
-            dZ = dA * ACTIVATION_TABLE[hidden].derivative(Z) if hidden != "kink" else dA * (Z >= 0)
+            dA, g = out[f"dA{l}"], hidden[l - 1]
+            dZ = dA * (Z >= 0) if g == "kink" else dA * ACTIVATION_TABLE[g].derivative(Z)
         out.update(layer_backward(dZ, A_prev, W, l))
     return out

@@ -58,6 +58,11 @@ class Truth(Protocol):
         epsilon: float,
     ) -> tuple[Params, Params, Params]: ...
 
+    def decayed_rate(
+        self, learning_rate0: float, epoch_num: int, decay_rate: float, time_interval: int = 1
+    ) -> float:
+        """The learning rate of epoch ``epoch_num`` under the course's decay."""
+
     def descent_run(
         self, X: Array, Y: Array, params: Params, spec: NetworkSpec, iterations: int, rate: float
     ) -> tuple[Params, dict, Array]:

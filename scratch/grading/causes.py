@@ -163,6 +163,24 @@ def _wrong_W(key: str, yours: Array, l: int, inputs: dict[str, Array]) -> str | 
     return None
 
 
+def _wrong_layers_dA(shapes: list[tuple[int, ...]], inputs: dict[str, Array]) -> str | None:
+    """Two layers' gradient shapes in one exception, where the inputs hold each layer's dA:
+    a layer's backward step given another layer's dA."""
+    layers = {}
+    for shape in shapes:
+        found = [int(name[2:]) for name in inputs if re.fullmatch(r"dA\d+", name)]
+        found = [l for l in found if np.shape(inputs[f"dA{l}"]) == shape]
+        if len(found) == 1:
+            layers[shape] = found[0]
+    if len(set(layers.values())) < 2:
+        return None
+    (one, k), (other, j) = list(layers.items())[:2]
+    return (
+        f"dA from the wrong layer: {one} is layer {k}'s dA{k}, {other} layer {j}'s dA{j}; layer "
+        "l's backward step takes the dA of its own output (grads['dA' + str(l)])"
+    )
+
+
 def _shape_cause(key: str, yours: Array, exact: Array, call: Any) -> str:
     mine, theirs = yours.shape, exact.shape
     m = call.case.m
@@ -208,6 +226,9 @@ def explain_exception(failure: Failure, call: Any) -> str | None:
         if layer == 0 and key[-2] in "Wb":
             return "there is no layer 0's W or b: the layers count from 1 (W1, b1, ...)"
     shapes = [tuple(int(n) for n in match.split(",")) for match in SHAPES.findall(failure.message)]
+    wrong_layer = _wrong_layers_dA(shapes, call.inputs)
+    if wrong_layer:
+        return wrong_layer
     named = [
         f"{shape} is {names}" for shape in shapes if (names := named_shape(shape, call.inputs))
     ]

@@ -249,6 +249,8 @@ def L_model_backward(cases: Cases, parameters: tuple) -> Iterator[Call]:
         inputs = {"AL": o[f"A{L}"], "Y": case.Y}
         for l in range(1, L + 1):
             inputs[f"W{l}"], inputs[f"dZ{l}"] = case.params[f"W{l}"], o[f"dZ{l}"]
+            if l < L:
+                inputs[f"dA{l}"] = o[f"dA{l}"]
         yield Call(
             case,
             (o[f"A{L}"], case.Y, caches),
@@ -270,22 +272,36 @@ def _read_grads(L: int, value: object) -> dict:
 
 
 def _model_mistakes(case: Case) -> list:
+    """The wrong derivative in every hidden layer, in one of them only (one branch of the
+    loop), at the output, or in both branches swapped."""
     o, L = case.oracle(), case.L
     caches = [(case.A(l - 1), case.params[f"W{l}"], o[f"Z{l}"]) for l in range(1, L + 1)]
-    dZL = o[f"dZ{L}"]
+    dZL, relu = o[f"dZ{L}"], ["relu"] * (L - 1)
     out = []
-    for hidden in ("sigmoid", "tanh"):
+    for g in ("sigmoid", "tanh"):
         cause = (
-            f"the hidden layers' derivative is {hidden}': they are ReLU layers "
-            "(linear_activation_backward(..., 'relu'))"
+            f"the hidden layers' derivative is {g}': they are ReLU layers "
+            f"(linear_activation_backward(..., 'relu'), relu_backward, not {g}_backward)"
         )
-        out.append((cause, mistakes.backprop(caches, dZL, hidden)))
-    out.append((mistakes.KINK, mistakes.backprop(caches, dZL, "kink")))
+        out.append((cause, mistakes.backprop(caches, dZL, [g] * (L - 1))))
+        for l in range(1, L) if L > 2 else ():
+            cause = (
+                f"layer {l}'s derivative is {g}' (one branch of the loop): every hidden layer "
+                "is a ReLU layer (linear_activation_backward(..., 'relu'))"
+            )
+            out.append((cause, mistakes.backprop(caches, dZL, [*relu[: l - 1], g, *relu[l:]])))
+    out.append((mistakes.KINK, mistakes.backprop(caches, dZL, ["kink"] * (L - 1))))
     if not case.saturated:
         dAL = case.truth.output_dA(o[f"A{L}"], case.Y)
         relu_out = dAL * (o[f"Z{L}"] > 0)
         cause = "the output layer's derivative is relu': it is the sigmoid layer"
-        out.append((cause, mistakes.backprop(caches, dZL, "relu", output_dZ=relu_out)))
+        out.append((cause, mistakes.backprop(caches, dZL, relu, output_dZ=relu_out)))
+        cause = (
+            "the two branches swapped: the output layer's derivative is relu' and the hidden "
+            "layers' sigmoid' (the output is the sigmoid layer, the hidden ones ReLU)"
+        )
+        swapped = ["sigmoid"] * (L - 1)
+        out.append((cause, mistakes.backprop(caches, dZL, swapped, output_dZ=relu_out)))
     return out
 
 
@@ -313,7 +329,6 @@ def update_parameters(
             expect,
             {**params, **grads},
             before=dict(params),
-            updates=frozenset({"parameters"}),
             learning_rate=rate,
         )
 

@@ -12,11 +12,6 @@ from scratch import parity
 from scratch.grading.cases import Case
 from scratch.grading.outcomes import Change, Output
 
-IN_PLACE = (
-    "an input modified in place: the caller's array changes too; work on a copy (the course's "
-    "relu_backward starts with dZ = np.array(dA, copy=True))"
-)
-
 
 class LayoutError(Exception):
     """The learner's return value is not in the course's layout; ``cause``: the likely why."""
@@ -29,7 +24,7 @@ class LayoutError(Exception):
 @dataclass
 class Finding:
     """Where a function parts from the torch side. ``kind``: ``values``, ``shape``, ``dtype``,
-    ``layout``, ``in place`` (wrong), ``raised`` or ``stopped`` (an error)."""
+    ``layout`` (wrong), ``raised`` or ``stopped`` (an error)."""
 
     case: str
     about: str
@@ -90,20 +85,6 @@ class Finding:
             max_rel=result.max_rel,
             message=message,
             **same,
-        )
-
-    @classmethod
-    def changed(cls, case: Case, change: Change) -> Finding:
-        if change.how == "in place":
-            at = f"{change.path}[{', '.join(map(str, change.index))}]"
-            message = (
-                f"it modified its argument {change.path} in place: {at} was "
-                f"{change.before:.6g}, is now {change.after:.6g}"
-            )
-        else:
-            message = f"it changed its argument: {change.path} {change.how}"
-        return cls(
-            case.name, case.about, "in place", quantity=change.path, message=message, cause=IN_PLACE
         )
 
 
@@ -168,6 +149,22 @@ class Verdict:
         out = dataclasses.asdict(self)
         out.pop("warnings"), out.pop("_fragile")
         return {key: value for key, value in out.items() if value not in (None, "", [], {})}
+
+
+def in_place_note(change: Change) -> str:
+    """A note on an argument the learner's function changed: what changed, and why it can
+    bite (a right result is still right; the caller's array is not what it was)."""
+    root = change.path.split("[", 1)[0]
+    copy = f"copy.deepcopy({root})" if "[" in change.path else f"np.array({root}, copy=True)"
+    if change.how == "in place":
+        at = f"{change.path}[{', '.join(map(str, change.index))}]"
+        what = f"{change.path} in place ({at} was {change.before:.6g}, is now {change.after:.6g})"
+    else:
+        what = f"{change.path}: {change.how}"
+    return (
+        f"it changes its argument {what}: the caller's copy changes too, which bites where the "
+        f"caller uses it again; {copy} first keeps it as it was"
+    )
 
 
 def _explained(warning: str) -> str:

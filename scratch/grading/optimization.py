@@ -1,5 +1,7 @@
 """nn-check's calls for the optimizers (the second course's "Optimization methods"): gradient
-descent, the velocity and Adam's moments at zero, one step of momentum, one of Adam. The torch
+descent, the velocity and Adam's moments at zero, one step of momentum, one of Adam, and the
+learning-rate decay (``update_lr``, ``schedule_lr_decay``: torch's scheduler's rate of an
+epoch). The torch
 side is ``torch.optim``'s own SGD and Adam, seeded with the case's state (``check_oracle``);
 Adam's bias-corrected moments, which torch keeps no state for, are scratch's.
 
@@ -15,9 +17,9 @@ from functools import partial
 import numpy as np
 
 import scratch
-from scratch.grading.cases import Case, Cases
+from scratch.grading.cases import Case, Cases, plain
 from scratch.grading.deep import update_parameters
-from scratch.grading.layout import entry, unpack
+from scratch.grading.layout import entry, scalar, unpack
 from scratch.grading.trial import Call, Expect
 from scratch.tolerances import ADAPTIVE, EXACT, TRAINED
 
@@ -94,7 +96,6 @@ def update_parameters_with_momentum(cases: Cases, parameters: tuple) -> Iterator
             {**case.params, **grads},
             partial(_momentum_mistakes, case.params, grads, v),
             before=dict(case.params),
-            updates=frozenset({"parameters", "v"}),
             learning_rate=RATE,
         )
 
@@ -142,7 +143,6 @@ def update_parameters_with_adam(cases: Cases, parameters: tuple) -> Iterator[Cal
             {**case.params, **grads},
             partial(_adam_mistakes, case.params, grads, v_hat, s_hat, s),
             before=dict(case.params),
-            updates=frozenset({"parameters", "v", "s"}),
             learning_rate=RATE,
         )
 
@@ -165,9 +165,34 @@ def _adam_mistakes(params: Params, grads: Params, v_hat: Params, s_hat: Params, 
     v_raw = {k: value * (1 - BETA1**T) for k, value in v_hat.items()}
     s_raw = {k: value * (1 - BETA2**T) for k, value in s_hat.items()}
     s_plain = {k: BETA2 * s[k] + (1 - BETA2) * grads[k] for k in s}
+    no_power = {
+        "v": {k: value / (1 - BETA1) for k, value in v_raw.items()},
+        "s": {k: value / (1 - BETA2) for k, value in s_raw.items()},
+    }
+    power_outside = {
+        "v": {k: value / (1 - BETA1) ** T for k, value in v_raw.items()},
+        "s": {k: value / (1 - BETA2) ** T for k, value in s_raw.items()},
+    }
     with np.errstate(invalid="ignore"):
         unsquared = update(v_hat, {k: value / (1 - BETA2**T) for k, value in s_plain.items()})
+
+    def corrected(state: dict) -> dict:
+        named = {
+            f"{part}_{k}": value for part, values in state.items() for k, value in values.items()
+        }
+        return named | update(state["v"], state["s"])
+
     return [
+        (
+            f"the bias correction without the power t: v_corrected = v / (1 - beta1 ** t), "
+            f"not / (1 - beta1) (here t = {T})",
+            corrected(no_power),
+        ),
+        (
+            "the bias correction's power outside: v_corrected = v / (1 - beta1 ** t), not "
+            "/ (1 - beta1) ** t",
+            corrected(power_outside),
+        ),
         (
             "no bias correction in the update: W = W - learning_rate v_corrected / "
             "(sqrt(s_corrected) + epsilon)",
@@ -184,9 +209,55 @@ def _adam_mistakes(params: Params, grads: Params, v_hat: Params, s_hat: Params, 
     ]
 
 
+# (learning_rate0, epoch_num, decay_rate, time_interval): the notebook's tests first
+DECAYS = ((0.5, 2, 1, 1), (0.5, 10, 0.3, 1), (0.5, 100, 1, 10), (0.3, 1500, 0.25, 1000))
+DECAY = "learning_rate = learning_rate0 / (1 + decay_rate * epoch_num)"
+SCHEDULED = "learning_rate0 / (1 + decay_rate * floor(epoch_num / time_interval))"
+
+
+def update_lr(cases: Cases, parameters: tuple) -> Iterator[Call]:
+    for rate, epoch, decay, _ in DECAYS[:2]:
+        yield _decay_call(cases, (rate, epoch, decay), (rate, epoch, decay, 1), DECAY)
+
+
+def schedule_lr_decay(cases: Cases, parameters: tuple) -> Iterator[Call]:
+    for rate, epoch, decay, interval in DECAYS:
+        yield _decay_call(
+            cases, (rate, epoch, decay, interval), (rate, epoch, decay, interval), SCHEDULED
+        )
+
+
+def _decay_call(cases: Cases, args: tuple, full: tuple, formula: str) -> Call:
+    rate, epoch, decay, interval = full
+    exact = cases.truth.decayed_rate(*full)
+    label = f"learning_rate0 = {rate}, epoch {epoch}, decay_rate {decay}, interval {interval}"
+    wrong = [
+        (
+            "the floor is missing: decay_rate * floor(epoch_num / time_interval)",
+            rate / (1 + decay * epoch / interval),
+        ),
+        (
+            f"the decay multiplies: the course divides, {formula}",
+            rate * (1 + decay * (epoch // interval)),
+        ),
+        ("the 1 + is missing from the denominator", rate / (decay * (epoch // interval) or 1.0)),
+    ]
+    mistakes = [(cause, {"learning_rate": np.asarray(value)}) for cause, value in wrong]
+    expect = [
+        Expect("learning_rate", "learning_rate", np.asarray(exact), cast=True, formula=formula)
+    ]
+    return Call(plain("decay", label), args, _read_rate, expect, mistakes=lambda: mistakes)
+
+
+def _read_rate(value: object) -> dict:
+    return {"learning_rate": scalar(value, "learning_rate")}
+
+
 CHECKS = {
     function.__name__: function
     for function in (
+        update_lr,
+        schedule_lr_decay,
         initialize_velocity,
         update_parameters_with_momentum,
         initialize_adam,

@@ -78,11 +78,13 @@ class Result:
 @dataclass
 class Loaded:
     """The file loaded: its course functions (name -> parameter names, the course functions
-    each calls), or the ``Failure`` that stopped it."""
+    each calls), or the ``Failure`` that stopped it; ``notes``: what loading it took (nn-check's
+    stand-ins for the course's helpers, packages that are not installed, cells left out)."""
 
     functions: dict[str, tuple[tuple[str, ...], frozenset[str]]] = field(default_factory=dict)
     failure: Failure | None = None
     output: Output = field(default_factory=Output)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

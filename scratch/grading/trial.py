@@ -20,7 +20,7 @@ from scratch import parity
 from scratch.course.catalogue import signature_of
 from scratch.grading.cases import Case
 from scratch.grading.causes import SHAPES, explain_exception, likely_cause, shape_of
-from scratch.grading.findings import Finding, LayoutError, Verdict
+from scratch.grading.findings import Finding, LayoutError, Verdict, in_place_note
 from scratch.grading.outcomes import Result, Stopped
 from scratch.tolerances import Tolerance
 
@@ -67,8 +67,7 @@ class Call:
     keyed by ``Expect.shown``, or a ``LayoutError`` when it is not the course's layout); what it
     must return; and for the likely cause: the arrays it was given (``inputs``), the values a
     known mistake would give (``mistakes()``: ``(cause, {key: value})`` pairs), the values
-    before an update (``before``) and the arguments an update may change in place
-    (``updates``)."""
+    before an update (``before``)."""
 
     case: Case
     args: tuple
@@ -77,7 +76,6 @@ class Call:
     inputs: dict[str, Array] = field(default_factory=dict)
     mistakes: Callable[[], list[tuple[str, dict[str, Array]]]] = list
     before: dict[str, Array] = field(default_factory=dict)
-    updates: frozenset[str] = frozenset()
     learning_rate: float | None = None
     label: str = ""
 
@@ -91,6 +89,7 @@ class Trial:
         self.signature = signature_of(week, name)
         self.substitutes = tuple((week, key) for key in substitutes)
         self.verdict = Verdict(name, substituted=list(substitutes))
+        self.changed: set[str] = set()  # the arguments a note already names
 
     def run(self, calls: Iterable[Call]) -> Verdict:
         """The calls in order, up to the first wrong quantity. After an exception about shapes
@@ -138,7 +137,8 @@ class Trial:
             found = self._compare(call, expect, got[expect.shown])
             if found is not None:
                 return found
-        return self._changes(call, result)
+        self._changes(call, result)
+        return None
 
     def _compare(self, call: Call, expect: Expect, yours: Any) -> Finding | None:
         case = call.case
@@ -174,14 +174,10 @@ class Trial:
             return None
         return Finding.of(case, expect, result, likely_cause(expect, mine, result, call))
 
-    def _changes(self, call: Call, result: Result) -> Finding | None:
+    def _changes(self, call: Call, result: Result) -> None:
+        """Every argument the call changed is a note, whatever the function: the values it
+        returned are what is judged."""
         for change in result.changes:
-            root = change.path.split("[", 1)[0]
-            if root in call.updates:
-                self.verdict.note(
-                    f"it changes its argument {root} in place ({change.path}); the course's "
-                    f"current version works on a copy: copy.deepcopy({root})"
-                )
-                continue
-            return Finding.changed(call.case, change)
-        return None
+            if change.path not in self.changed:
+                self.changed.add(change.path)
+                self.verdict.note(in_place_note(change))

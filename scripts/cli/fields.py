@@ -19,6 +19,8 @@ FinitePositive = restricted_number_type("FinitePositive", float, [(">", 0), ("<"
 FiniteNonNegative = restricted_number_type("FiniteNonNegative", float, [(">=", 0), ("<", INF)])
 Decay = restricted_number_type("Decay", float, [(">=", 0), ("<", 1)])
 Keep = restricted_number_type("Keep", float, [(">", 0), ("<=", 1)])
+MAX_SECONDS = 86400.0  # a day: a wait any clock and select() can hold
+Seconds = restricted_number_type("Seconds", float, [(">", 0), ("<=", MAX_SECONDS)])
 # kind -> (jsonargparse type, what one value means, what several mean)
 KINDS: dict[str, tuple[Any, str, str]] = {
     "count": (PositiveInt, "a positive integer", "positive integers"),
@@ -29,6 +31,7 @@ KINDS: dict[str, tuple[Any, str, str]] = {
     "fraction": (OpenUnitInterval, "a number between 0 and 1", "numbers between 0 and 1"),
     "decay": (Decay, "a number in [0, 1)", "numbers in [0, 1)"),
     "keep": (Keep, "a number in (0, 1]", "numbers in (0, 1]"),
+    "seconds": (Seconds, "a number of seconds in (0, 86400]", "numbers of seconds in (0, 86400]"),
 }
 PLAIN: dict[Any, tuple[str, str]] = {
     int: ("an integer", "integers"),
@@ -45,6 +48,7 @@ METAVARS = {
     "fraction": "X",
     "decay": "X",
     "keep": "P",
+    "seconds": "S",
 }
 UNIONS = (Union, types.UnionType)
 

@@ -1,6 +1,7 @@
 """The learner's side of nn-check: a child process that loads the learner's file and runs its
 functions on request, so that a function that raises, prints, hangs or exits cannot take the
-tool down with it (``scripts.learner.runner`` is the parent's side).
+tool down with it (``scripts.learner.runner`` is the parent's side). What it sends back is
+plain data (``scripts.learner.wire``), never a pickle.
 
 Each call gets the arguments the parent sent, is timed by the parent, and reports besides its
 value what it printed, what NumPy warned, and which of its arguments it changed (an array
@@ -13,40 +14,44 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
-import pickle
+import os
+import socket
 import sys
 import warnings
 from collections.abc import Iterator
 from functools import partial
-from multiprocessing.connection import Connection
 from typing import Any
 
 import numpy as np
 
 from scratch.course.catalogue import ALL_NAMES
-from scratch.grading.outcomes import Change, Loaded, Opaque, Output, Result
-from scripts.learner.loading import failure_of, folder_of, load
-from scripts.learner.transfer import Shared, portable, replace, shared_copy, shared_key
+from scratch.grading.outcomes import Change, Loaded, Output, Result
+from scripts.learner.loading import Source, failure_of, folder_of, load
+from scripts.learner.transfer import RECORDS, Shared, portable, replace, shared_copy, shared_key
+from scripts.learner.wire import WireError, receive, send
 
 
 def serve(fd: int) -> None:
-    """The child's loop on the socket ``fd``: receive the ``Source``, load it, reply
-    ``Loaded``, then answer each ``(name, args, substitutes, arrays)`` (``arrays``: the large
-    ones sent for the first time) with a ``Result``, until the parent sends ``None`` or goes
-    away."""
+    """The child's loop on the socket ``fd``: say it is ready, receive the ``Source`` (as a
+    dict), load it, reply ``Loaded``, then answer each ``(name, args, substitutes, arrays)``
+    (``arrays``: the large ones sent for the first time) with ``"taken"`` once it holds them,
+    then a ``Result``, until the parent
+    sends ``None`` or goes away. A process the learner's code forks stops at once."""
     sys.dont_write_bytecode = True
     from scratch.course.catalogue import REFERENCE  # before the learner's folder shadows names
 
-    conn = Connection(fd)
+    sock = socket.socket(fileno=fd)
+    os.register_at_fork(after_in_child=lambda: os._exit(0))
+    send(sock, "ready")
     loaded = Loaded()
     with captured(loaded.output):
-        module, loaded.failure, loaded.functions = load(conn.recv())
-    conn.send(loaded)
+        module, loaded.failure, loaded.functions = load(Source(**_receive(sock)), loaded.notes)
+    send(sock, loaded)
     store: dict[int, np.ndarray] = {}
     while module is not None:
         try:
-            request = conn.recv()
-        except EOFError:
+            request = _receive(sock)
+        except (EOFError, WireError):
             return
         if request is None:
             return
@@ -54,13 +59,14 @@ def serve(fd: int) -> None:
         store.update(arrays)
         given: dict[int, int] = {}
         args = replace(args, Shared, partial(shared_copy, store, given))
+        send(sock, "taken")  # the parent's clock for the call starts here
         result = call(module, REFERENCE, name, args, substitutes)
         result.value = replace(result.value, np.ndarray, partial(shared_key, store, given))
-        try:
-            conn.send(result)
-        except (pickle.PicklingError, TypeError, AttributeError) as err:  # an odd object array
-            result.value = Opaque(type(result.value).__name__, f"not picklable: {err}"[:80])
-            conn.send(result)
+        send(sock, result)
+
+
+def _receive(sock: socket.socket) -> Any:
+    return receive(sock, None, RECORDS)
 
 
 @contextlib.contextmanager

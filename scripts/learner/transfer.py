@@ -1,5 +1,6 @@
 """What travels between nn-check and its child process (``scripts.learner.child``): a learner's
-return value made portable, and large arrays sent once.
+return value made plain data (``portable``; ``scripts.learner.wire`` carries it), and large arrays
+sent once.
 
 An array of a megabyte or more (the assignment's 12288 x 209 inputs) goes to the child once and
 is named by a ``Shared`` key after that; each call gets a fresh copy of it, so the stored one
@@ -14,9 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from scratch.grading.outcomes import Opaque
+from scratch.grading.outcomes import Change, Failure, Loaded, Opaque, Output, Result, Stopped
 
 MAX_DEPTH = 6
+MAX_ITEMS = 10_000  # items in one list or dict
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,12 @@ class Shared:
     value that is that very array, unchanged, travels back as this too."""
 
     key: int
+
+
+# the records a message may hold (``scripts.learner.wire``): the outcomes, and ``Shared``
+RECORDS = {
+    cls.__name__: cls for cls in (Change, Failure, Loaded, Opaque, Output, Result, Stopped, Shared)
+}
 
 
 def replace(value: Any, kind: type, how: Any) -> Any:
@@ -57,13 +65,31 @@ def shared_key(store: dict, given: dict[int, int], array: np.ndarray) -> Any:
 
 
 def portable(value: Any, depth: int = 0) -> Any:
-    """``value`` as the parent can read it: numbers, arrays, strings and containers of them;
-    anything else an ``Opaque``."""
-    if isinstance(value, np.ndarray | np.generic | int | float | complex | str | type(None)):
+    """``value`` as plain data that travels (``scripts.learner.wire``): numbers, NumPy arrays
+    and scalars of numbers, strings, and lists, tuples and dicts of them, each of its exact
+    built-in type (a subclass of one is converted); anything else an ``Opaque``. Runs in the
+    learner's process, where their objects' methods may run."""
+    if value is None or type(value) in (bool, int, float, complex, str):
         return value
+    if isinstance(value, np.ndarray | np.generic):
+        if value.dtype.kind in "biufc":
+            return np.asarray(value) if isinstance(value, np.ndarray) else value
+        return Opaque(f"array of dtype {value.dtype}", repr(value)[:80])
+    for kind in (bool, int, float, complex, str):
+        if isinstance(value, kind):
+            return kind(value)
     if depth < MAX_DEPTH and isinstance(value, list | tuple):
-        items = [portable(item, depth + 1) for item in value]
+        items = [portable(item, depth + 1) for item in value[:MAX_ITEMS]]
+        if len(value) > MAX_ITEMS:
+            return Opaque(type(value).__name__, f"{len(value)} items, more than nn-check reads")
         return items if isinstance(value, list) else tuple(items)
     if depth < MAX_DEPTH and isinstance(value, dict):
-        return {key: portable(item, depth + 1) for key, item in value.items()}
+        if len(value) > MAX_ITEMS:
+            return Opaque(type(value).__name__, f"{len(value)} items, more than nn-check reads")
+        return {_key(key): portable(item, depth + 1) for key, item in value.items()}
     return Opaque(type(value).__name__, repr(value)[:80])
+
+
+def _key(key: Any) -> Any:
+    plain = portable(key, MAX_DEPTH)
+    return plain if not isinstance(plain, np.ndarray) else Opaque("ndarray", repr(key)[:80])
