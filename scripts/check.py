@@ -17,52 +17,26 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a file: make the repository root importable instead
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from scratch.course.catalogue import WEEKS, detect_week
+from scratch.course.catalogue import detect_week
+from scripts.cli import settings
 from scripts.cli.errors import EXIT_FAILED, EXIT_OK, UserError, reports_user_errors
-from scripts.cli.parser import build_parser, parse_settings, setting
+from scripts.cli.parser import build_parser
+from scripts.cli.settings import CheckSettings
 from scripts.learner.loading import Source
 
 PROG = "nn-check"
-
-
-@dataclass(frozen=True)
-class CheckSettings:
-    """The check."""
-
-    solution: str | None = setting(
-        None,
-        "the learner's .py file, or a module importable from here (the flag may be left out)",
-        metavar="FILE",
-    )
-    week: str | None = setting(
-        None, "the assignment (default: told from the functions defined)", choices=tuple(WEEKS)
-    )
-    json: bool = setting(False, "print the report as JSON, for graders and CI")
-    time_limit: float = setting(
-        10.0, "seconds a learner function (or loading the file) may take", kind="rate"
-    )
-    provide_helpers: bool = setting(
-        False,
-        "stand in for the course's helper modules (dnn_utils, planar_utils, testCases, ...) "
-        "that are not beside the file",
-    )
-    definitions_only: bool = setting(
-        False, "run only the file's imports and definitions, not its top-level code"
-    )
-    only: list[str] | None = setting(None, "check only these functions", metavar="NAME")
 
 
 @reports_user_errors(PROG)
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``nn-check``; returns its exit code."""
     argv = with_solution_flag(list(sys.argv[1:] if argv is None else argv))
-    [options] = parse_settings(PROG, __doc__.split("\n\n")[0], argv, [CheckSettings])
+    [options] = settings.parse(PROG, __doc__, argv)
     source = source_of(options)
     from scratch.grading.weeks import check_week
     from scripts.learner.report import render

@@ -37,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from scratch import parity
     from torch_impl import threads
 
-    data, network, extras = settings.parse(PROG, __doc__, argv, settings.COMPARE)
+    data, network, extras = settings.parse(PROG, __doc__, argv)
     problem = load_problem(data, network)
     spec, X, Y = problem.spec, problem.data.X_train, problem.data.Y_train
     print(f"data: {problem.data.describe()}")

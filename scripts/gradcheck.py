@@ -36,7 +36,7 @@ ROUND_OFF = "round-off"
 @reports_user_errors(PROG)
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``gradcheck`` command; returns its exit code."""
-    data, network, extras = settings.parse(PROG, __doc__, argv, settings.GRADCHECK)
+    data, network, extras = settings.parse(PROG, __doc__, argv)
     problem = load_problem(data, network)
     spec, params = problem.spec, problem.params
     X, Y = problem.data.X_train, problem.data.Y_train

@@ -21,9 +21,9 @@ from scripts.cli.errors import UserError
 REPO = Path(__file__).resolve().parents[2]
 
 
-def parse(*argv: str, groups: tuple[type, ...] = settings.TRAIN) -> SimpleNamespace:
-    """Every setting of ``groups`` as one namespace."""
-    parsed = settings.parse("train", "test", list(argv), groups)
+def parse(*argv: str, prog: str = "train") -> SimpleNamespace:
+    """Every setting of the command ``prog`` as one namespace."""
+    parsed = settings.parse(prog, "test", list(argv))
     return SimpleNamespace(
         **{k: v for group in parsed for k, v in dataclasses.asdict(group).items()}
     )
@@ -74,9 +74,9 @@ def test_an_activation_is_one_name_or_one_per_hidden_layer_from_flags_and_files(
 def test_one_config_file_serves_every_command(tmp_path):
     path = write(tmp_path, "dataset: moons\nlr: 0.5\niterations: 4\nexplain: true\nexamples: 9\n")
     assert parse("--config", path).learning_rate == 0.5
-    assert parse("--config", path, groups=settings.COMPARE).explain is True
-    assert parse("--config", path, groups=settings.GRADCHECK).examples == 9
-    assert parse("--config", path, groups=settings.GRADCHECK).dataset == "moons"
+    assert parse("--config", path, prog="compare").explain is True
+    assert parse("--config", path, prog="gradcheck").examples == 9
+    assert parse("--config", path, prog="gradcheck").dataset == "moons"
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from scripts.inputs.network import resolve_spec
 
 
 def parse(*argv: str) -> NetworkSettings:
-    _, network, *_ = settings.parse("train", "test", list(argv), settings.TRAIN)
+    _, network, *_ = settings.parse("train", "test", list(argv))
     return network
 
 
