@@ -18,17 +18,20 @@ benchmarks, are the modules of ``scripts/benchmarks/``, whose README holds the f
 
 from __future__ import annotations
 
-import json
-import os
 import sys
-from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 if __package__ in (None, ""):  # run as a file: make the repository root importable instead
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
+    import scripts  # noqa: F401  (first: Ctrl-C is one line from here on, see its docstring)
 
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from scripts import PROGS
 from scripts.benchmarks.environment import environment
 from scripts.benchmarks.figures import check_targets, results_table
 from scripts.benchmarks.memory import peak_memory
@@ -44,7 +47,7 @@ from scripts.cli import settings as cli
 from scripts.cli.errors import reports_user_errors
 from scripts.cli.settings import BENCH_QUICK_ROUNDS, BENCH_ROUNDS, BenchSettings
 
-PROG = "bench"
+PROG = PROGS["bench"]
 
 
 def parse_args(argv: Sequence[str] | None) -> BenchSettings:

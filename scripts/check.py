@@ -14,22 +14,25 @@ file cannot be loaded.
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a file: make the repository root importable instead
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
+    import scripts  # noqa: F401  (first: Ctrl-C is one line from here on, see its docstring)
+
+import json
+from collections.abc import Sequence
 
 from scratch.course.catalogue import detect_week
+from scripts import PROGS
 from scripts.cli import settings
 from scripts.cli.errors import EXIT_FAILED, EXIT_OK, UserError, reports_user_errors
 from scripts.cli.parser import build_parser
 from scripts.cli.settings import CheckSettings
 from scripts.learner.loading import Source
 
-PROG = "nn-check"
+PROG = PROGS["check"]
 
 
 @reports_user_errors(PROG)

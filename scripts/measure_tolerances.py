@@ -18,22 +18,25 @@ to 0 on one side only; the suite's runs avoid both.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a file: make the repository root importable instead
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
+    import scripts  # noqa: F401  (first: Ctrl-C is one line from here on, see its docstring)
+
+from collections.abc import Sequence
 
 import numpy as np
 import torch
 
+from scripts import PROGS
 from scripts.cli import settings
 from scripts.cli.errors import EXIT_OK, reports_user_errors
 from scripts.measure.dense import measure_centred_differences, measure_passes, measure_runs
 from scripts.measure.modes import measure_compiled_passes, measure_mode_runs
 from scripts.measure.report import Measured
 
-PROG = "measure_tolerances"
+PROG = PROGS["measure_tolerances"]
 
 
 @reports_user_errors(PROG)

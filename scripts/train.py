@@ -10,15 +10,17 @@ and keep the run (settings, costs, weights, checkpoint, plots) in a folder of it
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a file: make the repository root importable instead
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
+    import scripts  # noqa: F401  (first: Ctrl-C is one line from here on, see its docstring)
 
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from scratch import TrainingSettings
+from scripts import PROGS
 from scripts.cli import settings
 from scripts.cli.errors import EXIT_FAILED, EXIT_OK, UserError, reports_user_errors
 from scripts.cli.settings import TrainSettings
@@ -29,7 +31,7 @@ from scripts.runs.folder import RunFolder
 from scripts.runs.resumed import FinishedRun, resumed_run
 from scripts.runs.training import Outcome, check_devices, check_modes, train
 
-PROG = "train"
+PROG = PROGS["train"]
 IMPLEMENTATIONS = {"both": ("scratch", "torch"), "scratch": ("scratch",), "torch": ("torch",)}
 
 
