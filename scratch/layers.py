@@ -264,13 +264,15 @@ def check_linear(A_prev: object, W: object, b: object) -> None:
             raise ValueError(f"b has shape {b.shape}; W {W.shape} needs (n[l], 1) = ({n}, 1)")
 
 
-def check_linear_backward(dZ: object, cache: object, l2: object) -> LinearCache:
-    """``cache`` an ``(A_prev, W, b)`` that ``check_linear`` accepts, ``dZ`` (n[l], m) of the
-    ``Z`` it gives, ``l2`` a finite number >= 0; returns the cache as a ``LinearCache``."""
+def check_linear_backward(
+    dZ: object, cache: object, l2: object, name: str = "the linear cache"
+) -> LinearCache:
+    """``cache`` (called ``name``) an ``(A_prev, W, b)`` that ``check_linear`` accepts, ``dZ``
+    (n[l], m) of the ``Z`` it gives, ``l2`` a finite number >= 0; returns the cache as a
+    ``LinearCache``."""
     if not isinstance(cache, tuple | list) or len(cache) != 3:
         raise TypeError(
-            f"the linear cache must be (A_prev, W, b), as linear_forward returns it; got "
-            f"{kind_of(cache)}"
+            f"{name} must be (A_prev, W, b), as linear_forward returns it; got {kind_of(cache)}"
         )
     A_prev, W, b = cache
     check_linear(A_prev, W, b)

@@ -261,23 +261,23 @@ class NetworkSpec:
 
 def spec_differences(a: NetworkSpec, b: NetworkSpec) -> list[tuple[str, Any, Any]]:
     """Where ``b`` differs from ``a``, as ``(field, a's value, b's value)`` in the file format's
-    names: ``layers`` (the sizes ``n[0], ..., n[L]``) where the layers differ in number or
-    units, else ``layer l <field>`` per layer, then the spec's own fields (``dtype``, ...)."""
+    names: ``layers`` (the sizes ``n[0], ..., n[L]``), the spec's own fields (``loss``,
+    ``dtype``, ...), then, for layers of the same sizes, ``layer l <field>``."""
     out: list[tuple[str, Any, Any]] = []
     if a.sizes != b.sizes:
         out.append(("layers", list(a.sizes), list(b.sizes)))
-    else:
+    out += [
+        (name, getattr(a, name), getattr(b, name))
+        for name in SPEC_FIELDS[2:]
+        if getattr(a, name) != getattr(b, name)
+    ]
+    if a.sizes == b.sizes:
         for l, (mine, theirs) in enumerate(zip(a.layers, b.layers, strict=True), start=1):
             out += [
                 (f"layer {l} {name}", getattr(mine, name), getattr(theirs, name))
                 for name in LAYER_FIELDS[1:]
                 if getattr(mine, name) != getattr(theirs, name)
             ]
-    out += [
-        (name, getattr(a, name), getattr(b, name))
-        for name in SPEC_FIELDS[2:]
-        if getattr(a, name) != getattr(b, name)
-    ]
     return out
 
 

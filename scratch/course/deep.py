@@ -91,7 +91,7 @@ def _layer_cache(cache: tuple, activation: str, name: str = "cache") -> LayerCac
             f"activation {activation!r} is unknown; choose one of {', '.join(ACTIVATION_TABLE)}"
         )
     Z = check_array(f"{name}'s Z", Z)
-    linear = check_linear_backward(Z, linear_cache, 0.0)
+    linear = check_linear_backward(Z, linear_cache, 0.0, f"{name}'s linear cache")
     return LayerCache(linear, ActivationCache(Z, ACTIVATION_TABLE[activation].forward(Z)))
 
 

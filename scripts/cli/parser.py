@@ -191,8 +191,9 @@ def _merged(
     parser: OneLineParser, sources: list[tuple[str, dict[str, Any]]]
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The defaults, then ``sources`` (lowest first), as one dict of every setting; and where
-    each setting given came from. Of two settings that give one thing (``instead_of``), the
-    highest source holding either decides, and the other goes back to its default."""
+    each setting given came from. Of two settings that give one thing (``instead_of``), a source
+    may hold one (both is refused), the highest source holding either decides, and the other
+    goes back to its default."""
     actions = _settings(parser)
     merged = {dest: plain(action.default) for dest, action in actions.items()}
     given: dict[str, str] = {}
@@ -204,17 +205,20 @@ def _merged(
         other, what = action.instead_of or (None, None)
         if other is None:
             continue
-        for source, values in reversed(sources):
-            held = [name for name in (other, dest) if values.get(name) is not None]
+        holding = [
+            (source, [name for name in (other, dest) if values.get(name) is not None])
+            for source, values in sources
+        ]
+        for source, held in holding:
             if len(held) == 2:
                 shown = " and ".join(flag_of(name) for name in held)
                 where = "" if source == FLAGS else f"{source}: "
                 raise UserError(f"{where}{shown} both give {what}; give one")
-            if held:
-                loser = dest if held == [other] else other
-                merged[loser] = plain(actions[loser].default)
-                given.pop(loser, None)
-                break
+        winner = next((held[0] for _, held in reversed(holding) if held), None)
+        if winner is not None:
+            loser = dest if winner == other else other
+            merged[loser] = plain(actions[loser].default)
+            given.pop(loser, None)
     return merged, given
 
 
