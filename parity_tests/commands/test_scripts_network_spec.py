@@ -144,6 +144,7 @@ def test_layers_that_cannot_be_combined_with_a_spec_are_refused_naming_both(tmp_
     message = str(caught.value)
     assert "layers [2, 5, 1] gives 1 hidden layer(s)" in message, message
     assert f"spec file {tmp_path / 'mixed.json'} 2 that differ" in message, message
+    assert "change the depth in the spec itself" in message, message
     assert "1: relu batch norm; 2: tanh keep_prob 0.8" in message, message
     same_depth = parse("--spec", str(tmp_path / "mixed.json"), "--layers", "2", "5", "6", "1")
     kept = resolve_spec(same_depth, labelled(2, [0, 1]), None)

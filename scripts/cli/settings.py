@@ -7,9 +7,10 @@ data and network settings and their own extras; ``nn-check``, ``bench`` (and its
 config file can hold the settings of every command: each reads its own keys and leaves the
 others' (``elsewhere``); a key no command has is an unknown setting. A key two commands share
 means the same to both (``seed``, ``iterations``, ``quick``). ``None`` means "not given":
-derived from the spec, the weights or the data. A training run saves what it used as
-``config.yaml`` (``saved_config``), with the spec written out in full, so ``--config
-runs/<name>/config.yaml`` repeats it.
+derived from the spec, the weights or the data. ``training_settings`` makes a ``train`` run's
+settings the one ``scratch.TrainingSettings`` both sides read; the run saves what it used as
+``config.yaml`` (``scripts.runs.files.saved_config``), so ``--config runs/<name>/config.yaml``
+repeats it.
 """
 
 from __future__ import annotations

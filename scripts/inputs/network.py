@@ -86,9 +86,9 @@ def _resized(hidden: list[Layer], sizes: list[int], source: str) -> list[Layer]:
     kinds = {replace(layer, units=0) for layer in hidden}
     if len(kinds) > 1:
         raise UserError(
-            f"layers {list(sizes)} gives {count} hidden layer(s) and {source} {len(hidden)} that "
-            f"differ ({'; '.join(_describe(l, x) for l, x in enumerate(hidden, 1))}): there is no "
-            "telling which goes where; edit the spec, or give the layers' settings with the sizes"
+            f"layers {list(sizes)} gives {count} hidden layer(s), {source} {len(hidden)} that "
+            f"differ ({'; '.join(_describe(l, x) for l, x in enumerate(hidden, 1))}): which "
+            "of them a layer takes cannot be told; change the depth in the spec itself"
         )
     kind = kinds.pop() if kinds else Layer(1, DEFAULT_HIDDEN_ACTIVATION)
     return [replace(kind, units=n) for n in sizes[1:-1]]
