@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scratch.dropout import dropout_masks
+from scratch.dropout import check_masks, dropout_masks
 from scratch.network import L_model_backward, L_model_forward, cost_of
 from scratch.spec import NetworkSpec, is_buffer
 from scratch.validation import as_input, as_targets, check_params, check_positive
@@ -78,11 +78,12 @@ def gradient_check(
     T = as_targets(Y, spec, X.shape[1])
     if masks is None:
         masks = dropout_masks(spec, X.shape[1], 0)
+    check_masks(masks, spec, X.shape[1])
     masks = {key: np.asarray(value, dtype=np.float64) for key, value in masks.items()}
     fixed = {"check": False, "training": True, "masks": masks}
 
-    AL, caches = L_model_forward(X, theta, spec, masks=masks)
-    grads = L_model_backward(AL, T, caches, spec, input_grad=False)
+    AL, caches = L_model_forward(X, theta, spec, **fixed)
+    grads = L_model_backward(AL, T, caches, spec, input_grad=False, check=False)
     analytic, numeric = {}, {}
     for key, value in theta.items():
         if is_buffer(key):

@@ -30,7 +30,7 @@ def predict(X: Array, parameters: Mapping[str, Array], spec: NetworkSpec) -> Arr
     """Predictions (1, m) or (n[L], m) of the network at inference (``labels_of`` its ``AL``);
     the weights are checked finite first (NaN weights give no prediction, not class 0)."""
     check_params(parameters, spec)
-    AL, _ = L_model_forward(as_input(X, spec), parameters, spec, training=False)
+    AL, _ = L_model_forward(as_input(X, spec), parameters, spec, training=False, check=False)
     return labels_of(AL, spec)
 
 

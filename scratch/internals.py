@@ -11,12 +11,12 @@ from collections.abc import Mapping
 import numpy as np
 
 from scratch.batchnorm import update_running_stats
-from scratch.dropout import dropout_masks
+from scratch.dropout import check_masks, dropout_masks
 from scratch.layers import layer_output
 from scratch.losses import cost_from_targets
 from scratch.network import L_model_backward, L_model_forward
 from scratch.spec import Layer, NetworkSpec
-from scratch.validation import as_input, as_targets
+from scratch.validation import as_input, as_targets, check_params
 
 Array = np.ndarray
 
@@ -61,9 +61,12 @@ def layer_internals(
     (running statistics, nothing dropped) and its cost, and no backward pass."""
     X = as_input(X, spec)
     T = as_targets(Y, spec, X.shape[1])
+    check_params(parameters, spec, finite=False)
     if training and masks is None:
         masks = dropout_masks(spec, X.shape[1], 0)
-    AL, caches = L_model_forward(X, parameters, spec, masks=masks, training=training)
+    if training:
+        check_masks(masks, spec, X.shape[1])
+    AL, caches = L_model_forward(X, parameters, spec, masks=masks, training=training, check=False)
     ZL = caches[-1].activation_cache.Z
     out = {"cost": np.asarray(cost_from_targets(ZL, T, spec, parameters), dtype=spec.dtype)}
     for l, (cache, layer) in enumerate(zip(caches, spec.layers, strict=True), start=1):
@@ -81,7 +84,7 @@ def layer_internals(
             update_running_stats(*running.values(), norm, spec.batch_norm_momentum)
             out |= {f"{key}{l}": value for key, value in running.items()}
     if training:
-        out.update(L_model_backward(AL, T, caches, spec))
+        out.update(L_model_backward(AL, T, caches, spec, check=False))
     return out
 
 

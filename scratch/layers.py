@@ -26,6 +26,7 @@ from scratch.batchnorm import (
 )
 from scratch.dropout import dropout_backward, dropout_forward
 from scratch.spec import NetworkSpec
+from scratch.validation import check_array, check_non_negative, kind_of, named_by
 
 Array = np.ndarray
 
@@ -78,10 +79,14 @@ def layer_output(cache: LayerCache | NormDropoutCache) -> Array:
 
 
 def linear_forward(
-    A_prev: Array, W: Array, b: Array | None, out: Array | None = None
+    A_prev: Array, W: Array, b: Array | None, out: Array | None = None, *, check: bool = True
 ) -> tuple[Array, LinearCache]:
     """``Z = W A_prev + b``: (n[l], n[l-1]) @ (n[l-1], m) + (n[l], 1) -> (n[l], m), written into
-    ``out`` when given; ``b=None`` (a batch-norm layer) adds nothing."""
+    ``out`` when given; ``b=None`` (a batch-norm layer) adds nothing. The shapes are checked
+    (``check_linear``) unless ``check=False`` (the L-layer passes, which check the weights once)."""
+    if check:
+        with named_by("linear_forward"):
+            check_linear(A_prev, W, b)
     Z = np.matmul(W, A_prev, out=out)
     if b is not None:
         Z += b
@@ -94,12 +99,20 @@ def linear_activation_forward(
     b: Array,
     activation: Activation | str,
     out: ActivationCache | None = None,
+    *,
+    check: bool = True,
 ) -> tuple[Array, LayerCache]:
     """``A = g(W A_prev + b)``; returns ``A`` (n[l], m) and the cache ``(linear, activation)``.
-    ``out``: an earlier pass's ``(Z, A)`` of this layer, overwritten."""
-    g = _resolve(activation)
+    ``out``: an earlier pass's ``(Z, A)`` of this layer, overwritten. ``check``: as
+    ``linear_forward``'s."""
+    if check:
+        with named_by("linear_activation_forward"):
+            g = _resolve(activation)
+            check_linear(A_prev, W, b)
+    else:
+        g = _resolve(activation)
     Z_out, A_out = (None, None) if out is None else out
-    Z, linear_cache = linear_forward(A_prev, W, b, out=Z_out)
+    Z, linear_cache = linear_forward(A_prev, W, b, out=Z_out, check=False)
     A = g.forward(Z, out=A_out)
     return A, LayerCache(linear_cache, ActivationCache(Z, A))
 
@@ -122,7 +135,7 @@ def norm_dropout_forward(
     layer, P = spec.layers[l - 1], parameters
     bias = None if layer.batch_norm else P[f"b{l}"]
     Z_out = None if out is None else (out.norm_cache or out.activation_cache).Z
-    Z, linear_cache = linear_forward(A_prev, P[f"W{l}"], bias, out=Z_out)
+    Z, linear_cache = linear_forward(A_prev, P[f"W{l}"], bias, out=Z_out, check=False)
     Z_act, norm_cache, eps = Z, None, spec.batch_norm_eps
     if layer.batch_norm and training:
         reuse = (
@@ -174,11 +187,16 @@ def linear_backward(
     *,
     input_grad: bool = True,
     out: tuple[Array | None, Array, Array | None] | None = None,
+    check: bool = True,
 ) -> tuple[Array | None, Array, Array | None]:
     """From ``dZ`` (n[l], m): ``dA_prev = W^T dZ``, ``dW = dZ A_prev^T / m + (l2/m) W``,
     ``db = sum(dZ, axis=1) / m`` (``None`` in a layer without a bias). ``input_grad=False``
     skips ``dA_prev`` (returned as ``None``), which the first layer's update never needs.
-    ``out``: arrays ``(dA_prev, dW, db)`` of an earlier pass, overwritten."""
+    ``out``: arrays ``(dA_prev, dW, db)`` of an earlier pass, overwritten. ``check``: the
+    cache, ``dZ`` and ``l2`` checked (``check_linear_backward``); the L-layer pass skips it."""
+    if check:
+        with named_by("linear_backward"):
+            cache = check_linear_backward(dZ, cache, l2)
     A_prev, W, b = cache
     m = A_prev.shape[1]
     dA_out, dW_out, db_out = (None, None, None) if out is None else out
@@ -203,9 +221,70 @@ def linear_activation_backward(
     dA: Array, cache: LayerCache, activation: Activation | str, l2: float = 0.0
 ) -> tuple[Array, Array, Array]:
     """``dZ = dA * g'(Z)``, then ``linear_backward``; returns ``dA_prev, dW, db``."""
-    linear_cache, (Z, A) = cache
-    dZ = _resolve(activation).backward(dA, Z, A)
-    return linear_backward(dZ, linear_cache, l2)
+    with named_by("linear_activation_backward"):
+        g = _resolve(activation)
+        if not isinstance(cache, tuple | list) or len(cache) != 2:
+            raise TypeError(
+                f"cache must be (linear_cache, activation_cache), as linear_activation_forward "
+                f"returns it; got {kind_of(cache)}"
+            )
+        linear_cache, activation_cache = cache
+        if not isinstance(activation_cache, tuple | list) or len(activation_cache) != 2:
+            raise TypeError(
+                f"cache's activation_cache must be (Z, A), got {kind_of(activation_cache)}"
+            )
+        Z, A = activation_cache
+        check_array("Z", Z)
+        check_array("dA", dA)
+        if dA.shape != Z.shape:
+            raise ValueError(
+                f"dA has shape {dA.shape}; the cache's Z, which it goes with, is {Z.shape}"
+            )
+        linear_cache = check_linear_backward(dA, linear_cache, l2)
+    dZ = g.backward(dA, Z, A)
+    return linear_backward(dZ, linear_cache, l2, check=False)
+
+
+def check_linear(A_prev: object, W: object, b: object) -> None:
+    """``W`` (n[l], n[l-1]), ``A_prev`` (n[l-1], m) and ``b`` (n[l], 1) or ``None``, NumPy arrays
+    of real numbers: the shapes ``Z = W A_prev + b`` needs, named before NumPy's matmul or
+    broadcast would fail (or, for ``b`` (n[l],), quietly broadcast along the examples)."""
+    W = check_array("W", W)
+    A_prev = check_array("A_prev", A_prev)
+    n, n_prev = W.shape
+    if A_prev.shape[0] != n_prev:
+        raise ValueError(
+            f"A_prev has shape {A_prev.shape}; W {W.shape} takes (n[l-1], m) = ({n_prev}, m): "
+            "one column per example"
+        )
+    if b is not None:
+        if not isinstance(b, np.ndarray):
+            raise TypeError(f"b must be a NumPy array, got {type(b).__name__}")
+        if b.shape != (n, 1):
+            raise ValueError(f"b has shape {b.shape}; W {W.shape} needs (n[l], 1) = ({n}, 1)")
+
+
+def check_linear_backward(
+    dZ: object, cache: object, l2: object, name: str = "the linear cache"
+) -> LinearCache:
+    """``cache`` (called ``name``) an ``(A_prev, W, b)`` that ``check_linear`` accepts, ``dZ``
+    (n[l], m) of the ``Z`` it gives, ``l2`` a finite number >= 0; returns the cache as a
+    ``LinearCache``."""
+    if not isinstance(cache, tuple | list) or len(cache) != 3:
+        raise TypeError(
+            f"{name} must be (A_prev, W, b), as linear_forward returns it; got {kind_of(cache)}"
+        )
+    A_prev, W, b = cache
+    check_linear(A_prev, W, b)
+    dZ = check_array("dZ", dZ)
+    Z = (W.shape[0], A_prev.shape[1])
+    if dZ.shape != Z:
+        raise ValueError(
+            f"dZ has shape {dZ.shape}; the cache's W {W.shape} and A_prev {A_prev.shape} give Z "
+            f"of shape (n[l], m) = {Z}"
+        )
+    check_non_negative("l2", l2)
+    return LinearCache(*cache)
 
 
 def _resolve(activation: Activation | str) -> Activation:

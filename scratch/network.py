@@ -53,7 +53,15 @@ from scratch.layers import (
 )
 from scratch.losses import LOSS_TABLE, cost_from_targets
 from scratch.spec import NetworkSpec
-from scratch.validation import as_input, as_targets, check_params, check_spec, check_X
+from scratch.validation import (
+    as_input,
+    as_targets,
+    check_array,
+    check_params,
+    check_spec,
+    check_X,
+    named_by,
+)
 
 Array = np.ndarray
 Params = dict[str, Array]
@@ -91,10 +99,11 @@ def L_model_forward(
     and dtypes, per layer (their finiteness is checked where they enter: ``train``,
     ``save_weights``, ``load_weights``)."""
     if check:
-        check_X(X, spec)
-        check_params(parameters, spec, finite=False)
-        if training:
-            check_masks(masks, spec, X.shape[1])
+        with named_by("L_model_forward"):
+            check_X(X, spec)
+            check_params(parameters, spec, finite=False)
+            if training:
+                check_masks(masks, spec, X.shape[1])
     A = X
     caches = []
     for l, (g, layer) in enumerate(zip(layer_activations(spec), spec.layers, strict=True), 1):
@@ -107,7 +116,7 @@ def L_model_forward(
         else:
             reuse = None if reuse is None else reuse.activation_cache
             A, cache = linear_activation_forward(
-                A, parameters[f"W{l}"], parameters[f"b{l}"], g, out=reuse
+                A, parameters[f"W{l}"], parameters[f"b{l}"], g, out=reuse, check=False
             )
         caches.append(cache)
     return A, caches
@@ -122,8 +131,18 @@ def compute_cost(
     ``log(AL)`` is -inf once a sigmoid or softmax unit saturates, while the loss written in
     terms of ``ZL`` is finite everywhere (see ``scratch.losses``).
     """
-    m = ZL.shape[1]
-    return cost_from_targets(ZL, as_targets(Y, spec, m), spec, parameters)
+    with named_by("compute_cost"):
+        check_spec(spec)
+        check_array("ZL", ZL)
+        n_L = spec.layers[-1].units
+        if ZL.shape[0] != n_L:
+            raise ValueError(
+                f"ZL has shape {ZL.shape}; the output layer gives (n[L], m) = ({n_L}, m)"
+            )
+        T = as_targets(Y, spec, ZL.shape[1])
+        if spec.l2 and parameters is not None:
+            check_params(parameters, spec, finite=False)
+    return cost_from_targets(ZL, T, spec, parameters)
 
 
 def cost_of(
@@ -171,8 +190,11 @@ def L_model_backward(
     caches are L_model_forward's, as the training loop holds them.
     """
     if check:
-        check_caches(AL, caches, spec)
-    T = as_targets(Y, spec, AL.shape[1]) if check else Y
+        with named_by("L_model_backward"):
+            check_caches(AL, caches, spec)
+            T = as_targets(Y, spec, AL.shape[1])
+    else:
+        T = Y
     L = len(caches)
     grads: dict[str, Array] = {}
     dZ = LOSS_TABLE[spec.loss].output_grad(AL, T)
@@ -191,7 +213,7 @@ def L_model_backward(
         grads[f"dZ{l}"] = dZ
         reuse = None if out is None else (out.get(f"dA{l - 1}"), out[f"dW{l}"], out.get(f"db{l}"))
         dA_prev, grads[f"dW{l}"], db = linear_backward(
-            dZ, cache.linear_cache, spec.l2, input_grad=input_grad or l > 1, out=reuse
+            dZ, cache.linear_cache, spec.l2, input_grad=input_grad or l > 1, out=reuse, check=False
         )
         if db is not None:
             grads[f"db{l}"] = db

@@ -23,12 +23,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from scratch.rules import check_count
 from scratch.spec import is_buffer
-from scratch.validation import check_grads, check_positive
+from scratch.validation import (
+    check_arrays,
+    check_decay,
+    check_grads,
+    check_non_negative,
+    check_positive,
+    named_by,
+)
 
 Array = np.ndarray
 Params = dict[str, Array]
@@ -48,7 +56,8 @@ def update_parameters(
     arrays of ``out`` (same keys and shapes) without allocating. Refuses a gradient missing or
     shaped unlike its parameter, and a learning rate that is not a positive finite number.
     """
-    check_step(parameters, grads, learning_rate)
+    with named_by("update_parameters"):
+        check_step(parameters, grads, learning_rate)
     if out is None:
         return {
             key: value.copy() if is_buffer(key) else value - learning_rate * grads[f"d{key}"]
@@ -79,11 +88,15 @@ def _zeros_like_grads(parameters: Mapping[str, Array]) -> Params:
 
 def initialize_velocity(parameters: Mapping[str, Array]) -> Params:
     """``v``: zeros shaped like each parameter, keyed ``dW1, db1, ...``."""
+    with named_by("initialize_velocity"):
+        check_arrays("parameters", parameters)
     return _zeros_like_grads(parameters)
 
 
 def initialize_adam(parameters: Mapping[str, Array]) -> tuple[Params, Params]:
     """``(v, s)``: Adam's first and second moments, zeros keyed ``dW1, db1, ...``."""
+    with named_by("initialize_adam"):
+        check_arrays("parameters", parameters)
     return _zeros_like_grads(parameters), _zeros_like_grads(parameters)
 
 
@@ -108,8 +121,24 @@ def _divide_step(
 def schedule_lr_decay(
     learning_rate0: float, epoch_num: int, decay_rate: float, time_interval: int = 1000
 ) -> float:
-    """The course's scheduled decay: ``alpha0 / (1 + decay_rate floor(epoch_num / interval))``."""
-    return learning_rate0 / (1 + decay_rate * (epoch_num // time_interval))
+    """The course's scheduled decay: ``alpha0 / (1 + decay_rate floor(epoch_num / interval))``;
+    ``epoch_num`` counts from 0, ``time_interval`` epochs per decay step."""
+    with named_by("schedule_lr_decay"):
+        _check_decay_schedule(learning_rate0, epoch_num, decay_rate)
+        check_count("time_interval", time_interval, 1)
+    return decayed(learning_rate0, epoch_num, decay_rate, time_interval)
+
+
+def decayed(learning_rate0: float, epoch: Any, decay_rate: float, interval: int) -> Any:
+    """``schedule_lr_decay``'s formula without its checks, for settings checked once
+    (``TrainingSettings``) and ``epoch`` an array of every step's epoch."""
+    return learning_rate0 / (1 + decay_rate * (epoch // interval))
+
+
+def _check_decay_schedule(learning_rate0: Any, epoch_num: Any, decay_rate: Any) -> None:
+    check_positive("learning_rate0", learning_rate0)
+    check_count("epoch_num", epoch_num, 0)
+    check_non_negative("decay_rate", decay_rate)
 
 
 @dataclass
@@ -135,6 +164,9 @@ class Optimizer:
             raise ValueError(
                 f"optimizer {self.name!r} is unknown; choose one of {', '.join(OPTIMIZERS)}"
             )
+        check_decay("beta1", self.beta1)
+        check_decay("beta2", self.beta2)
+        check_positive("epsilon", self.epsilon)
         uses_v, uses_s = self.name in ("momentum", "adam"), self.name in ("rmsprop", "adam")
         self.v = _state("v", self.v, self.parameters) if uses_v else None
         self.s = _state("s", self.s, self.parameters) if uses_s else None
@@ -159,10 +191,10 @@ class Optimizer:
         kept = {"momentum": {"v"}, "rmsprop": {"s", "t"}, "adam": {"v", "s", "t"}}
         held = {key.split("_")[0] for key in state}
         if name not in kept or held != kept[name]:
+            wanted = ", ".join(sorted(kept.get(name, ()))) or "none"
             raise ValueError(
                 f"the optimizer state holds {', '.join(sorted(held))}, which is not the state of "
-                f"{name!r} ({', '.join(sorted(kept.get(name, ())) or 'none')}): it was trained "
-                "with another optimizer"
+                f"{name!r} ({wanted}): it was trained with another optimizer"
             )
         parts = {
             part: {key[2:]: value for key, value in state.items() if key.startswith(f"{part}_")}
@@ -228,8 +260,11 @@ def _state(what: str, given: Mapping[str, Array] | None, parameters: Mapping[str
     if given is None:
         return _zeros_like_grads(parameters)
     wanted = {f"d{key}": value for key, value in parameters.items() if not is_buffer(key)}
-    if not isinstance(given, Mapping) or given.keys() != wanted.keys():
-        keys = sorted(given) if isinstance(given, Mapping) else type(given).__name__
+    if not isinstance(given, Mapping):
+        kind = type(given).__name__
+        raise TypeError(f"{what} must be a dict of arrays keyed {', '.join(wanted)}, got {kind}")
+    if given.keys() != wanted.keys():
+        keys = ", ".join(map(str, given)) or "nothing"
         raise ValueError(f"{what} must hold {', '.join(wanted)} (one per parameter), got {keys}")
     for key, value in wanted.items():
         shape = np.shape(given[key])
@@ -246,8 +281,10 @@ def update_parameters_with_momentum(
     parameters: Given, grads: Given, v: Given, beta: float, learning_rate: float
 ) -> tuple[Params, Params]:
     """One step of gradient descent with momentum; returns new ``(parameters, v)``."""
-    check_step(parameters, grads, learning_rate)
-    state = Optimizer("momentum", parameters, beta1=beta, v=v)
+    with named_by("update_parameters_with_momentum"):
+        check_step(parameters, grads, learning_rate)
+        check_decay("beta", beta)
+        state = Optimizer("momentum", parameters, beta1=beta, v=v)
     return state.step(parameters, grads, learning_rate), state.v
 
 
@@ -255,8 +292,9 @@ def update_parameters_with_rmsprop(
     parameters: Given, grads: Given, s: Given, beta2: float, learning_rate: float, epsilon=1e-8
 ) -> tuple[Params, Params]:
     """One RMSprop step; returns new ``(parameters, s)``."""
-    check_step(parameters, grads, learning_rate)
-    state = Optimizer("rmsprop", parameters, beta2=beta2, epsilon=epsilon, s=s)
+    with named_by("update_parameters_with_rmsprop"):
+        check_step(parameters, grads, learning_rate)
+        state = Optimizer("rmsprop", parameters, beta2=beta2, epsilon=epsilon, s=s)
     return state.step(parameters, grads, learning_rate), state.s
 
 
@@ -273,15 +311,18 @@ def update_parameters_with_adam(
 ) -> tuple[Params, Params, Params, Params, Params]:
     """Adam's step number ``t`` (counted from 1); returns new ``(parameters, v, s, v_corrected,
     s_corrected)``, the bias-corrected moments as the course's assignment returns them."""
-    t = check_count("t", t, 1)  # the step number, from 1
-    check_step(parameters, grads, learning_rate)
-    state = Optimizer(
-        "adam", parameters, beta1=beta1, beta2=beta2, epsilon=epsilon, v=v, s=s, t=t - 1
-    )
+    with named_by("update_parameters_with_adam"):
+        t = check_count("t", t, 1)  # the step number, from 1
+        check_step(parameters, grads, learning_rate)
+        state = Optimizer(
+            "adam", parameters, beta1=beta1, beta2=beta2, epsilon=epsilon, v=v, s=s, t=t - 1
+        )
     new = state.step(parameters, grads, learning_rate)
     return new, state.v, state.s, state.v_hat, state.s_hat
 
 
 def update_lr(learning_rate0: float, epoch_num: int, decay_rate: float) -> float:
-    """The course's decay: ``alpha0 / (1 + decay_rate epoch_num)``."""
-    return schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1)
+    """The course's decay: ``alpha0 / (1 + decay_rate epoch_num)``, ``epoch_num`` from 0."""
+    with named_by("update_lr"):
+        _check_decay_schedule(learning_rate0, epoch_num, decay_rate)
+    return decayed(learning_rate0, epoch_num, decay_rate, 1)

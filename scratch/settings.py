@@ -11,9 +11,17 @@ from typing import Any
 
 import numpy as np
 
-from scratch.optimizers import OPTIMIZERS, Optimizer, schedule_lr_decay
-from scratch.rules import check_count, is_finite_real, plain_numbers
-from scratch.validation import check_positive
+from scratch.optimizers import OPTIMIZERS, Optimizer, decayed
+from scratch.rules import check_count, plain_numbers
+from scratch.validation import check_decay, check_non_negative, check_positive
+
+# The hyperparameters each optimizer reads; any other left at its default (see ``unused``).
+HYPERPARAMETERS = {
+    "gd": (),
+    "momentum": ("beta",),
+    "rmsprop": ("beta2", "epsilon"),
+    "adam": ("beta1", "beta2", "epsilon"),
+}
 
 
 @dataclass(frozen=True)
@@ -30,7 +38,9 @@ class TrainingSettings:
     constant, and ``decay_interval=1`` is the plain ``alpha0 / (1 + decay_rate e)``. Checked on
     construction; every count (``num_iterations``, ``batch_size``, ``start_iteration``,
     ``decay_interval``) by one rule, ``scratch.rules.check_count``: any integer type
-    (``np.int64(3)`` as well as ``3``), never a bool."""
+    (``np.int64(3)`` as well as ``3``), never a bool. A hyperparameter that does nothing for the
+    run (``beta`` with ``optimizer="adam"``, ``decay_interval`` without ``decay_rate``) is
+    refused unless it is at its default (``unused``)."""
 
     learning_rate: float
     num_iterations: int
@@ -58,15 +68,15 @@ class TrainingSettings:
                 f"optimizer {self.optimizer!r} is unknown; choose one of {', '.join(OPTIMIZERS)}"
             )
         for name in ("beta", "beta1", "beta2"):
-            value = getattr(self, name)
-            if not is_finite_real(value) or not 0 <= value < 1:
-                raise ValueError(f"{name} must be a number in [0, 1), got {value!r}")
+            check_decay(name, getattr(self, name))
         check_positive("epsilon", self.epsilon)
-        if not is_finite_real(self.decay_rate) or self.decay_rate < 0:
-            raise ValueError(f"decay_rate must be a number >= 0, got {self.decay_rate!r}")
+        check_non_negative("decay_rate", self.decay_rate)
         check_count("decay_interval", self.decay_interval, 1)
         object.__setattr__(self, "shuffle", bool(self.shuffle))  # plain Python from here on
         plain_numbers(self, tuple(f.name for f in fields(self)))
+        for name, reason in unused(self.optimizer, self.decay_rate).items():
+            if getattr(self, name) != DEFAULTS[name]:
+                raise ValueError(f"{name}={getattr(self, name)!r} does nothing: {reason}")
 
     @classmethod
     def of(cls, settings: TrainingSettings | None = None, **changes: Any) -> TrainingSettings:
@@ -88,7 +98,7 @@ class TrainingSettings:
         """The learning rate of epoch ``epoch`` (the course's scheduled decay)."""
         if not self.decay_rate:
             return self.learning_rate
-        return schedule_lr_decay(self.learning_rate, epoch, self.decay_rate, self.decay_interval)
+        return decayed(self.learning_rate, epoch, self.decay_rate, self.decay_interval)
 
     def build_optimizer(
         self, parameters: Mapping[str, np.ndarray], state: Mapping[str, np.ndarray] | None = None
@@ -98,3 +108,19 @@ class TrainingSettings:
         beta1 = self.beta if self.optimizer == "momentum" else self.beta1
         hyper = {"beta1": beta1, "beta2": self.beta2, "epsilon": self.epsilon}
         return Optimizer.from_state(self.optimizer, parameters, state, **hyper)
+
+
+DEFAULTS = {f.name: f.default for f in fields(TrainingSettings)}
+
+
+def unused(optimizer: str, decay_rate: float) -> dict[str, str]:
+    """The hyperparameters a run of ``optimizer`` with ``decay_rate`` does not read, each with
+    the reason: ``{"beta": "it is momentum's, and the optimizer is 'adam'"}``."""
+    out = {}
+    for name in ("beta", "beta1", "beta2", "epsilon"):
+        if name not in HYPERPARAMETERS[optimizer]:
+            owners = " and ".join(f"{o}'s" for o, names in HYPERPARAMETERS.items() if name in names)
+            out[name] = f"it is {owners}, and the optimizer is {optimizer!r}"
+    if not decay_rate:
+        out["decay_interval"] = "the learning rate does not decay (decay_rate is 0)"
+    return out

@@ -144,14 +144,31 @@ class NetworkSpec:
         return any(layer.dropout for layer in self.layers)
 
     def describe(self) -> str:
-        """One line: sizes, activations, loss, init, L2, batch norm, dropout, dtype and seed."""
+        """One line naming every field: sizes, activations (a leaky ReLU's slope where it is
+        not the default, ``leaky_relu(0.2)``), loss, init, L2, batch norm (its momentum and eps
+        where not the defaults), dropout, dtype and seed."""
         l2 = f", l2 {self.l2}" if self.l2 else ""
         norms = [str(l) for l, layer in enumerate(self.layers, start=1) if layer.batch_norm]
         drops = [f"{l}: {x.keep_prob}" for l, x in enumerate(self.layers, start=1) if x.dropout]
         extras = f", batch norm on layer(s) {', '.join(norms)}" if norms else ""
+        options = [
+            f"{name} {value}"
+            for name, value, default in (
+                ("momentum", self.batch_norm_momentum, DEFAULT_BATCH_NORM_MOMENTUM),
+                ("eps", self.batch_norm_eps, DEFAULT_BATCH_NORM_EPS),
+            )
+            if value != default
+        ]
+        extras += f" ({', '.join(options)})" if norms and options else ""
         extras += f", keep_prob {{{', '.join(drops)}}}" if drops else ""
+        activations = "/".join(
+            f"{x.activation}({x.negative_slope})"
+            if x.negative_slope != DEFAULT_NEGATIVE_SLOPE
+            else x.activation
+            for x in self.layers
+        )
         return (
-            f"{list(self.sizes)} {'/'.join(self.activations)}, {self.loss}, {self.init} init{l2}"
+            f"{list(self.sizes)} {activations}, {self.loss}, {self.init} init{l2}"
             f"{extras}, {self.dtype}, seed {self.seed}"
         )
 
@@ -240,6 +257,28 @@ class NetworkSpec:
         except ValueError as err:
             raise SpecError(str(err)) from None
         return cls.from_dict(data)
+
+
+def spec_differences(a: NetworkSpec, b: NetworkSpec) -> list[tuple[str, Any, Any]]:
+    """Where ``b`` differs from ``a``, as ``(field, a's value, b's value)`` in the file format's
+    names: ``layers`` (the sizes ``n[0], ..., n[L]``), the spec's own fields (``loss``,
+    ``dtype``, ...), then, for layers of the same sizes, ``layer l <field>``."""
+    out: list[tuple[str, Any, Any]] = []
+    if a.sizes != b.sizes:
+        out.append(("layers", list(a.sizes), list(b.sizes)))
+    out += [
+        (name, getattr(a, name), getattr(b, name))
+        for name in SPEC_FIELDS[2:]
+        if getattr(a, name) != getattr(b, name)
+    ]
+    if a.sizes == b.sizes:
+        for l, (mine, theirs) in enumerate(zip(a.layers, b.layers, strict=True), start=1):
+            out += [
+                (f"layer {l} {name}", getattr(mine, name), getattr(theirs, name))
+                for name in LAYER_FIELDS[1:]
+                if getattr(mine, name) != getattr(theirs, name)
+            ]
+    return out
 
 
 def build_spec(

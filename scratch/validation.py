@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,17 @@ def check_spec(spec: Any) -> None:
     if not isinstance(spec, NetworkSpec):
         hint = "; build one with NetworkSpec.from_dict(...)" if isinstance(spec, Mapping) else ""
         raise TypeError(f"spec must be a NetworkSpec, got {type(spec).__name__}{hint}")
+
+
+@contextmanager
+def named_by(function: str) -> Iterator[None]:
+    """The checks made inside, their ``ValueError`` or ``TypeError`` prefixed by ``function``
+    (``update_lr: epoch_num must be ...``): a learner calls the course's functions by hand, and
+    the one line says which call it was."""
+    try:
+        yield
+    except (ValueError, TypeError) as err:
+        raise type(err)(f"{function}: {err}") from None
 
 
 def check_finite(name: str, value: np.ndarray, what: str, where: str = "") -> None:
@@ -145,14 +157,14 @@ def _one_hot(labels: np.ndarray, classes: int, name: str, dtype: str) -> np.ndar
         np.isfinite(values).all() and np.array_equal(values, np.round(values))
     ):
         raise ValueError(f"{name} labels must be whole numbers (class indices)")
-    index = values.astype(np.int64)
-    outside = (index < 0) | (index >= classes)
+    outside = (values < 0) | (values >= classes)  # in the labels' own type: no wrap-around
     if outside.any():
         col = int(np.argmax(outside))
         raise ValueError(
-            f"{name} label {index[col]} at column (example) {col} is outside [0, {classes}) "
+            f"{name} label {values[col]} at column (example) {col} is outside [0, {classes}) "
             f"for a {classes}-class softmax output"
         )
+    index = values.astype(np.int64)
     T = np.zeros((classes, values.size), dtype=dtype)
     T[index, np.arange(values.size)] = 1
     return T
@@ -195,13 +207,10 @@ def check_params(
 def check_grads(parameters: Any, grads: Any) -> None:
     """``grads`` must hold ``d{key}``, shaped like it, for every learned array of ``parameters``
     (shapes only: cheap enough for every step of the course's update functions)."""
-    for what, given in (("parameters", parameters), ("grads", grads)):
-        if not isinstance(given, Mapping):
-            raise TypeError(f"{what} must be a dict of arrays, got {type(given).__name__}")
+    check_arrays("parameters", parameters)
+    if not isinstance(grads, Mapping):
+        raise TypeError(f"grads must be a dict of arrays, got {type(grads).__name__}")
     for key, value in parameters.items():
-        if not isinstance(value, np.ndarray):
-            kind = type(value).__name__
-            raise TypeError(f"parameters[{key!r}] must be a NumPy array, got {kind}")
         if is_buffer(key):
             continue
         grad = grads.get(f"d{key}")
@@ -210,7 +219,10 @@ def check_grads(parameters: Any, grads: Any) -> None:
                 f"grads has no 'd{key}' for parameters[{key!r}] (it holds "
                 f"{', '.join(map(str, grads)) or 'nothing'})"
             )
-        if not isinstance(grad, np.ndarray) or grad.shape != value.shape:
+        if not isinstance(grad, np.ndarray):
+            kind = type(grad).__name__
+            raise TypeError(f"grads['d{key}'] must be a NumPy array, got {kind}")
+        if grad.shape != value.shape:
             raise ValueError(
                 f"grads['d{key}'] has shape {np.shape(grad)}; parameters[{key!r}] is {value.shape}"
             )
@@ -236,3 +248,42 @@ def check_positive(name: str, value: Any) -> None:
     """A hyperparameter that must be a positive finite number (a count: ``check_count``)."""
     if not is_finite_real(value) or value <= 0:
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+
+
+def check_non_negative(name: str, value: Any) -> None:
+    """A hyperparameter that must be a finite number >= 0 (an L2 strength, a decay rate)."""
+    if not is_finite_real(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+
+
+def check_decay(name: str, value: Any) -> None:
+    """The weight ``beta`` of an exponential average ``beta v + (1 - beta) x``: in [0, 1), since
+    ``beta = 1`` never lets a gradient in (and Adam's correction ``1 - beta^t`` divides by 0)."""
+    if not is_finite_real(value) or not 0 <= value < 1:
+        raise ValueError(f"{name} must be a number in [0, 1), got {value!r}")
+
+
+def check_array(name: str, value: Any, ndim: int = 2) -> np.ndarray:
+    """``value`` must be a NumPy array of real numbers with ``ndim`` axes; returned as is."""
+    if not isinstance(value, np.ndarray):
+        raise TypeError(f"{name} must be a NumPy array, got {type(value).__name__}")
+    check_real(value, name)
+    if value.ndim != ndim:
+        raise ValueError(f"{name} must have {ndim} axes, got shape {value.shape}")
+    return value
+
+
+def kind_of(value: Any) -> str:
+    """What a cache-like ``value`` is, for an error: ``a tuple of 3``, ``list of 2``, ``dict``."""
+    if isinstance(value, tuple | list):
+        return f"a {type(value).__name__} of {len(value)}"
+    return type(value).__name__
+
+
+def check_arrays(name: str, value: Any) -> None:
+    """``value`` must be a dict of NumPy arrays (``parameters``, ``grads``, ``v``)."""
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a dict of arrays, got {type(value).__name__}")
+    for key, item in value.items():
+        if not isinstance(item, np.ndarray):
+            raise TypeError(f"{name}[{key!r}] must be a NumPy array, got {type(item).__name__}")

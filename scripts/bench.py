@@ -18,62 +18,43 @@ benchmarks, are the modules of ``scripts/benchmarks/``, whose README holds the f
 
 from __future__ import annotations
 
-import json
-import os
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 if __package__ in (None, ""):  # run as a file: make the repository root importable instead
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
+    import scripts  # noqa: F401  (first: Ctrl-C is one line from here on, see its docstring)
 
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from scripts import PROGS
 from scripts.benchmarks.environment import environment
 from scripts.benchmarks.figures import check_targets, results_table
 from scripts.benchmarks.memory import peak_memory
 from scripts.benchmarks.report import format_report
 from scripts.benchmarks.timing import measure_steps
 from scripts.benchmarks.workloads import (
-    DTYPES,
     MATMUL_SHAPE,
     MEMORY_WORKLOADS,
     SIDES,
-    WORKLOADS,
     workload_table,
 )
+from scripts.cli import settings as cli
 from scripts.cli.errors import reports_user_errors
-from scripts.cli.parser import parse_settings, setting
+from scripts.cli.settings import BENCH_QUICK_ROUNDS, BENCH_ROUNDS, BenchSettings
 
-PROG = "bench"
-ROUNDS, QUICK_ROUNDS = 5, 1
-
-
-@dataclass(frozen=True)
-class BenchSettings:
-    """What to benchmark."""
-
-    # RUF009: ``setting`` gives a list field a default_factory; no default object is shared
-    workloads: list[str] = setting(
-        list(WORKLOADS), "workloads to time", choices=tuple(WORKLOADS), metavar="NAME"
-    )
-    dtypes: list[str] = setting(list(DTYPES), "dtypes to time", choices=DTYPES)
-    sides: list[str] = setting(list(SIDES), "sides to time", choices=SIDES)
-    rounds: int | None = setting(
-        None, f"interleaved rounds (default {ROUNDS}; {QUICK_ROUNDS} with --quick)", kind="count"
-    )
-    quick: bool = setting(False, "shrunken sizes and one round: a smoke run")
-    no_memory: bool = setting(False, "skip the peak-memory processes")
-    json: bool = setting(False, "print the report as JSON")
+PROG = PROGS["bench"]
 
 
 def parse_args(argv: Sequence[str] | None) -> BenchSettings:
     """The settings ``argv`` asks for, with the number of rounds resolved."""
-    (settings,) = parse_settings(
-        prog=PROG, description=__doc__.split("\n\n")[0], argv=argv, groups=(BenchSettings,)
-    )
+    (settings,) = cli.parse(PROG, __doc__, argv)
     if settings.rounds is None:
-        settings = replace(settings, rounds=QUICK_ROUNDS if settings.quick else ROUNDS)
+        settings = replace(settings, rounds=BENCH_QUICK_ROUNDS if settings.quick else BENCH_ROUNDS)
     return settings
 
 

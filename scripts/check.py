@@ -16,49 +16,25 @@ that cannot be loaded too: its ``error`` and ``exit_code`` inside).
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a file: make the repository root importable instead
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
+    import scripts  # noqa: F401  (first: Ctrl-C is one line from here on, see its docstring)
 
-from scratch.course.catalogue import WEEKS, NothingToCheckError, detect_week
+import json
+from collections.abc import Sequence
+
+from scratch.course.catalogue import NothingToCheckError, detect_week
+from scripts import PROGS
+from scripts.cli import settings
 from scripts.cli.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UserError, reports_user_errors
-from scripts.cli.parser import build_parser, parse_settings, setting
+from scripts.cli.parser import build_parser
+from scripts.cli.settings import CheckSettings
 from scripts.learner.loading import Source
 
-PROG = "nn-check"
-
-
-@dataclass(frozen=True)
-class CheckSettings:
-    """The check."""
-
-    solution: str | None = setting(
-        None,
-        "the learner's notebook (.ipynb) or .py file, or a module importable from here (the "
-        "flag may be left out)",
-        metavar="FILE",
-    )
-    week: str | None = setting(
-        None, "the assignment (default: told from the functions defined)", choices=tuple(WEEKS)
-    )
-    json: bool = setting(False, "print the report as JSON, for graders and CI")
-    time_limit: float = setting(
-        10.0, "seconds a learner function (or loading the file) may take", kind="seconds"
-    )
-    definitions_only: bool = setting(
-        False, "run only a .py file's imports and definitions, not its top-level code"
-    )
-    run_cells: bool = setting(
-        False,
-        "run all of a notebook's code cells (its test calls and plots), not only its imports "
-        "and definitions",
-    )
-    only: list[str] | None = setting(None, "check only these functions", metavar="NAME")
+PROG = PROGS["check"]
 
 
 @reports_user_errors(PROG)
@@ -74,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _check(argv: list[str]) -> int:
-    [options] = parse_settings(PROG, __doc__.split("\n\n")[0], argv, [CheckSettings])
+    [options] = settings.parse(PROG, __doc__, argv)
     source = source_of(options)
     from scratch.grading.weeks import check_week
     from scripts.learner.report import render

@@ -11,18 +11,21 @@ first quantity where the two part. Exit code 1 when any quantity is out of toler
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a file: make the repository root importable instead
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
+    import scripts  # noqa: F401  (first: Ctrl-C is one line from here on, see its docstring)
+
+from collections.abc import Sequence
 
 import scratch
+from scripts import PROGS
 from scripts.cli import settings
 from scripts.cli.errors import EXIT_FAILED, EXIT_OK, reports_user_errors
 from scripts.inputs.problem import load_problem
 
-PROG = "compare"
+PROG = PROGS["compare"]
 ROW_ORDER = ("Z", "Z_norm", "Z_tilde", "A", "D", "dZ", "dA", "dW", "db", "dgamma", "dbeta")
 FOOTNOTE = (
     "Autograd differentiates J: the 1/m of every dW and db is the loss's DivBackward0 at the top.\n"
@@ -37,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from scratch import parity
     from torch_impl import threads
 
-    data, network, extras = settings.parse(PROG, __doc__, argv, settings.COMPARE)
+    data, network, extras = settings.parse(PROG, __doc__, argv)
     problem = load_problem(data, network)
     spec, X, Y = problem.spec, problem.data.X_train, problem.data.Y_train
     print(f"data: {problem.data.describe()}")

@@ -11,11 +11,13 @@ difference's own round-off says so. Exit code 1 when the overall difference is n
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a file: make the repository root importable instead
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
+    import scripts  # noqa: F401  (first: Ctrl-C is one line from here on, see its docstring)
+
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -23,11 +25,12 @@ import scratch
 from scratch import NetworkSpec, parity
 from scratch.gradcheck import DEFAULT_EPSILON
 from scratch.tolerances import CENTRED_DIFFERENCE, Tolerance, centred_difference_tolerance
+from scripts import PROGS
 from scripts.cli import settings
 from scripts.cli.errors import EXIT_FAILED, EXIT_OK, reports_user_errors
 from scripts.inputs.problem import Params, load_problem
 
-PROG = "gradcheck"
+PROG = PROGS["gradcheck"]
 KINKED = ("relu", "leaky_relu")
 KINK_WINDOW = 1e-6  # a parameter moved by eps = 1e-7 can carry Z across the kink from here
 ROUND_OFF = "round-off"
@@ -36,7 +39,7 @@ ROUND_OFF = "round-off"
 @reports_user_errors(PROG)
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``gradcheck`` command; returns its exit code."""
-    data, network, extras = settings.parse(PROG, __doc__, argv, settings.GRADCHECK)
+    data, network, extras = settings.parse(PROG, __doc__, argv)
     problem = load_problem(data, network)
     spec, params = problem.spec, problem.params
     X, Y = problem.data.X_train, problem.data.Y_train

@@ -18,53 +18,37 @@ to 0 on one side only; the suite's runs avoid both.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a file: make the repository root importable instead
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
+    import scripts  # noqa: F401  (first: Ctrl-C is one line from here on, see its docstring)
+
+from collections.abc import Sequence
 
 import numpy as np
 import torch
 
+from scripts import PROGS
+from scripts.cli import settings
 from scripts.cli.errors import EXIT_OK, reports_user_errors
-from scripts.cli.parser import parse_settings, setting
 from scripts.measure.dense import measure_centred_differences, measure_passes, measure_runs
 from scripts.measure.modes import measure_compiled_passes, measure_mode_runs
 from scripts.measure.report import Measured
 
-PROG = "measure_tolerances"
-
-
-@dataclass(frozen=True)
-class ToleranceSettings:
-    """What to measure."""
-
-    networks: int = setting(1000, "random networks per dtype", kind="seed")
-    centred: int = setting(200, "networks for the centred-difference check", kind="seed")
-    runs: int = setting(40, "random training runs", kind="seed")
-    iterations: int = setting(1000, "steps per training run", kind="count")
-    trainer_every: int = setting(5, "the lightning.Trainer on every N-th run", kind="count")
-    seed: int = setting(0, "seed of the random networks and runs", kind="seed")
-    layers: bool = setting(
-        False, "hidden layers with dropout and batch norm too (batches of 3 or more examples)"
-    )
-    compiled: int = setting(0, "random networks per dtype through the compiled module", kind="seed")
-    compiled_runs: int = setting(0, "random gradient-descent runs, compiled", kind="seed")
-    mixed_runs: int = setting(0, "random float32 runs in bf16-mixed precision", kind="seed")
+PROG = PROGS["measure_tolerances"]
 
 
 @reports_user_errors(PROG)
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``measure_tolerances`` command; prints the report and returns 0."""
-    [args] = parse_settings(PROG, __doc__.split("\n\n")[0], argv, [ToleranceSettings])
+    [args] = settings.parse(PROG, __doc__, argv)
     torch.set_num_threads(1)  # small networks: more threads only wait on each other
     rng = np.random.default_rng(args.seed)
     measured = Measured()
-    measure_passes(rng, args.networks, measured, args.layers)
-    measure_centred_differences(rng, args.centred, measured, args.layers)
-    measure_runs(rng, args.runs, args.iterations, args.trainer_every, measured, args.layers)
+    measure_passes(rng, args.networks, measured, args.norm_dropout)
+    measure_centred_differences(rng, args.centred, measured, args.norm_dropout)
+    measure_runs(rng, args.runs, args.iterations, args.trainer_every, measured, args.norm_dropout)
     measure_compiled_passes(rng, args.compiled, measured)
     measure_mode_runs(rng, args.compiled_runs, args.iterations, "compiled", measured)
     measure_mode_runs(rng, args.mixed_runs, args.iterations, "bf16-mixed", measured)

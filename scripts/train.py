@@ -10,81 +10,64 @@ and keep the run (settings, costs, weights, checkpoint, plots) in a folder of it
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a file: make the repository root importable instead
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
+    import scripts  # noqa: F401  (first: Ctrl-C is one line from here on, see its docstring)
 
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
-from scratch import BatchSchedule, TrainingSettings
+from scratch import TrainingSettings
+from scripts import PROGS
 from scripts.cli import settings
 from scripts.cli.errors import EXIT_FAILED, EXIT_OK, UserError, reports_user_errors
 from scripts.cli.settings import TrainSettings
 from scripts.inputs.problem import Params, Problem, evaluate, load_problem
 from scripts.runs.costs import cost_table
-from scripts.runs.files import (
-    CHECKPOINT,
-    resume_points,
-    resumed_settings,
-    weights_file,
-    write_config,
-    write_results,
-)
+from scripts.runs.files import CHECKPOINT, saved_config, weights_file, write_run
 from scripts.runs.folder import RunFolder
-from scripts.runs.training import Job, Outcome, check_devices, check_modes, train
+from scripts.runs.resumed import FinishedRun, resumed_run
+from scripts.runs.training import Outcome, check_devices, check_modes, train
 
-PROG = "train"
+PROG = PROGS["train"]
 IMPLEMENTATIONS = {"both": ("scratch", "torch"), "scratch": ("scratch",), "torch": ("torch",)}
 
 
 @reports_user_errors(PROG)
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``train`` command; returns its exit code (1 if a cost diverged)."""
-    data, network, training, optimizer, run = settings.parse(
-        PROG, __doc__, argv, settings.TRAIN, base=resumed_settings
-    )
+    parsed = settings.parse(PROG, __doc__, argv, base=resumed_run)
+    data, network, training, optimizer, run = parsed
+    finished: FinishedRun | None = parsed.base
     if run.resume and network.weights:
         raise UserError("--resume continues from the run's own weights; leave out --weights")
+    settings.refuse_unused(parsed)
     problem = load_problem(data, network)
     impls = IMPLEMENTATIONS[training.impl]
-    if run.resume:
-        starts = resume_points(run.resume, impls, problem, optimizer.optimizer)
+    if finished is not None:
+        finished.check_same_run(parsed, problem.spec)
+        starts = finished.starts(impls)
     else:
         starts = {impl: (problem.params, 0, {}) for impl in impls}
-    training = replace(training, iterations=_iterations(training, problem), epochs=None)
-    job = Job(
-        spec=problem.spec,
-        X=problem.data.X_train,
-        Y=problem.data.Y_train,
-        settings=TrainingSettings(
-            training.learning_rate,
-            training.iterations,
-            training.batch_size,
-            **optimizer.fields(),
-        ),
-        quiet=training.quiet,
-        accelerator=training.accelerator,
-        devices=training.devices,
-        compile=training.compile,
-        precision=training.precision,
-    )
-    check_devices(job, impls)
-    check_modes(job, impls)
-    _print_plan(job, problem, impls, starts, run.resume)
+    steps = settings.training_settings(training, optimizer, problem.data.X_train.shape[1])
+    check_devices(training, problem, steps, impls)
+    check_modes(training, problem, impls)
+    _print_plan(steps, problem, impls, starts, run.resume)
+    used = (data, network, replace(training, iterations=steps.num_iterations, epochs=None))
+    config = saved_config((*used, optimizer, run), problem.spec)
     default_name = f"{Path(data.dataset).stem}-{training.impl}"
     with RunFolder(run.runs_dir, run.name, default_name, run.overwrite) as folder:
-        used = (data, network, training, optimizer, run)
-        write_config(folder, settings.saved_config(used, problem.spec))
         outcomes = [
-            train(impl, job, *starts[impl], checkpoint=folder.file(CHECKPOINT)) for impl in impls
+            train(impl, problem, steps, training, starts[impl], folder.file(CHECKPOINT))
+            for impl in impls
         ]
         scores = {outcome.impl: evaluate(problem, outcome.params) for outcome in outcomes}
-        written = write_results(folder, problem, outcomes, scores)
+        written = write_run(folder, config, problem, outcomes, scores)
         path = folder.publish()
-    _print_report(training, outcomes, scores)
-    print(f"saved to {path}/: {', '.join(['config.yaml', *written])}")
+    _print_report(training, steps, outcomes, scores)
+    print(f"saved to {path}/: {', '.join(written)}")
     for outcome in outcomes:
         if outcome.diverged_at is not None:
             print(
@@ -97,16 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_FAILED if any(o.diverged_at is not None for o in outcomes) else EXIT_OK
 
 
-def _iterations(training: TrainSettings, problem: Problem) -> int:
-    """``--iterations``, or the steps ``--epochs`` passes over the training set take."""
-    if training.epochs is None:
-        return training.iterations
-    m = problem.data.X_train.shape[1]
-    return training.epochs * BatchSchedule(m, training.batch_size).steps_per_epoch
-
-
 def _print_plan(
-    job: Job,
+    steps: TrainingSettings,
     problem: Problem,
     impls: Sequence[str],
     starts: Mapping[str, tuple[Params, int, Params]],
@@ -114,7 +89,6 @@ def _print_plan(
 ) -> None:
     print(f"data: {problem.data.describe()}")
     print(f"spec: {problem.spec.describe()}")
-    steps = job.settings
     batches = f"batches of {steps.batch_size}" if steps.batch_size else "full batch"
     first = min(start for _, start, _ in starts.values())
     where = f" from iteration {first} of {resume}" if resume else ""
@@ -128,11 +102,14 @@ def _print_plan(
 
 
 def _print_report(
-    training: TrainSettings, outcomes: Sequence[Outcome], scores: dict[str, dict[str, float]]
+    training: TrainSettings,
+    steps: TrainingSettings,
+    outcomes: Sequence[Outcome],
+    scores: dict[str, dict[str, float]],
 ) -> None:
     curves = [outcome.curve for outcome in outcomes if len(outcome.curve.costs)]
     if curves:
-        every = training.print_every or max(1, training.iterations // 10)
+        every = training.print_every or max(1, steps.num_iterations // 10)
         print("\n".join(cost_table(curves, every)))
     names = list(scores[outcomes[0].impl])
     print(

@@ -1,6 +1,7 @@
 """The fuzz half of issue 11's sweep at the commands: config files no command may accept and
 malformed spec files (``fuzz_strategies``) exit 2 with one ``<prog>: error:`` line, no
-traceback, and nothing written or lost (a finished run beside them stays byte-identical)."""
+traceback, and nothing written or lost (a finished run beside them stays byte-identical); and
+issue 25's: config files one of whose settings would not count."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from fuzz_strategies import SHARED_KEYS, bad_configs, bad_spec_dicts
+from fuzz_strategies import SHARED_KEYS, bad_configs, bad_spec_dicts, configs_not_all_counted
 from hypothesis import given, settings
 from sweep_command_cases import TRAIN
 
@@ -27,8 +28,9 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
     }
 
 
-def assert_refused(prog: str, flag: str, content: bytes, name: str) -> None:
-    """``prog FLAG FILE`` with ``content`` in FILE: exit 2, one line, nothing written."""
+def assert_refused(prog: str, flag: str, content: bytes, name: str) -> str:
+    """``prog FLAG FILE`` with ``content`` in FILE: exit 2, one line, nothing written; returns
+    the line."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "runs" / "kept").mkdir(parents=True)
@@ -46,6 +48,7 @@ def assert_refused(prog: str, flag: str, content: bytes, name: str) -> None:
         assert len(lines) == 1 and lines[0].startswith(f"{prog}: error: "), err.getvalue()
         assert "Traceback" not in out.getvalue() + err.getvalue()
         assert snapshot(folder) == before
+        return lines[0]
 
 
 @settings(max_examples=8)
@@ -59,6 +62,16 @@ def test_a_bad_config_file_is_one_line_and_exit_2(content):
 def test_a_spec_file_with_a_bad_field_is_one_line_and_exit_2(drawn):
     spec, _ = drawn
     assert_refused("train", "--spec", json.dumps(spec, allow_nan=True).encode(), "spec.json")
+
+
+@settings(max_examples=10)
+@given(configs_not_all_counted())
+def test_a_config_file_whose_settings_do_not_all_count_is_one_line_naming_them(drawn):
+    """Issue 25: two names of one setting, a file naming another, both ways to give the run's
+    length, a hyperparameter gradient descent does not read."""
+    content, names = drawn
+    line = assert_refused("train", "--config", content, "settings.json")
+    assert all(name in line for name in names), (names, line)
 
 
 @pytest.mark.slow

@@ -195,4 +195,4 @@ def test_ctrl_c_while_the_torch_side_trains_says_interrupted_exits_130_and_leave
     reader.join(10)
     text = bytes(err).decode()
     assert text.rstrip().endswith("train: interrupted") and "Traceback" not in text, text
-    assert list(runs.iterdir()) == []
+    assert not runs.exists()  # the runs folder it made, empty, is gone too

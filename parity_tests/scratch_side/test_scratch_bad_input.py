@@ -278,7 +278,7 @@ COUNTS = [
     ("num_iterations", lambda n: TrainingSettings(1.0, n), lambda s: s.num_iterations),
     ("batch_size", lambda n: TrainingSettings(1.0, 1, n), lambda s: s.batch_size),
     ("start_iteration", lambda n: TrainingSettings(1.0, 1, start_iteration=n), None),
-    ("decay_interval", lambda n: TrainingSettings(1.0, 1, decay_interval=n), None),
+    ("decay_interval", lambda n: TrainingSettings(1.0, 1, decay_rate=0.1, decay_interval=n), None),
     ("input_size", lambda n: build_spec([n, 2, 1]), None),
     ("units", lambda n: build_spec([2, n, 1]), lambda s: s.layers[0].units),
     ("seed", lambda n: build_spec([2, 2, 1], seed=n), None),

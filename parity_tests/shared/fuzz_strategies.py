@@ -135,3 +135,83 @@ def bad_configs(draw, deepest: int = 100_000, keys: tuple[str, ...] | None = Non
         return ('{"seed": ' * (depth + 1) + "1" + "}" * (depth + 1)).encode()
     key = draw(st.sampled_from(sorted(keys or CONFIG_KEYS)))
     return json.dumps({key: draw(CONFIG_KEYS[key])}, allow_nan=True).encode()
+
+
+# Issue 25: the course's functions called by hand, and config files whose settings do not all
+# count (two names of one setting, a file naming another, a setting the run does not read).
+
+NAN, INF = float("nan"), float("inf")
+BAD_DECAY = st.one_of(  # a beta outside [0, 1)
+    st.floats(min_value=1.0), st.floats(max_value=0.0, exclude_max=True), st.just(NAN)
+)
+BAD_POSITIVE = st.one_of(st.floats(max_value=0.0), st.sampled_from([NAN, INF, -INF]))
+BAD_NON_NEGATIVE = st.one_of(
+    st.floats(max_value=0.0, exclude_max=True), st.sampled_from([NAN, INF])
+)
+BAD_EPOCH = st.one_of(st.integers(max_value=-1), NOT_WHOLE, st.booleans())
+COURSE_ARGUMENTS = {  # (function, argument): its bad values
+    ("update_parameters_with_momentum", "beta"): BAD_DECAY,
+    ("update_parameters_with_momentum", "learning_rate"): BAD_POSITIVE,
+    ("update_parameters_with_rmsprop", "beta2"): BAD_DECAY,
+    ("update_parameters_with_rmsprop", "epsilon"): BAD_POSITIVE,
+    ("update_parameters_with_adam", "beta1"): BAD_DECAY,
+    ("update_parameters_with_adam", "beta2"): BAD_DECAY,
+    ("update_parameters_with_adam", "epsilon"): BAD_POSITIVE,
+    ("update_parameters_with_adam", "t"): st.one_of(st.integers(max_value=0), NOT_WHOLE),
+    ("update_lr", "learning_rate0"): BAD_POSITIVE,
+    ("update_lr", "epoch_num"): BAD_EPOCH,
+    ("update_lr", "decay_rate"): BAD_NON_NEGATIVE,
+    ("schedule_lr_decay", "time_interval"): st.one_of(st.integers(max_value=0), NOT_WHOLE),
+}
+
+
+@st.composite
+def bad_course_arguments(draw) -> tuple[str, str, object]:
+    """A course function, one of its hyperparameters, and a value of it that gives NaN or a
+    ZeroDivisionError unchecked."""
+    function, argument = draw(st.sampled_from(sorted(COURSE_ARGUMENTS)))
+    return function, argument, draw(COURSE_ARGUMENTS[(function, argument)])
+
+
+@st.composite
+def mismatched_layers(draw) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+    """``A_prev``, ``W``, ``b`` of ``linear_forward`` with one of them shaped to not fit the
+    others (another row count, or another number of axes), and its name."""
+    n, n_prev, m = (draw(st.integers(1, 5)) for _ in range(3))
+    shapes = {"A_prev": (n_prev, m), "W": (n, n_prev), "b": (n, 1)}
+    which = draw(st.sampled_from(sorted(shapes)))
+    rows = draw(st.integers(1, 6).filter(lambda k: k != shapes[which][0]))
+    wrong = {
+        "A_prev": [(rows, m), (n_prev,), (1, n_prev, m)],
+        "W": [(n_prev,), (1, n, n_prev)],
+        "b": [(rows, 1), (n,), (1, n, 1)],
+    }
+    shapes[which] = draw(st.sampled_from(wrong[which]))
+    return (*(np.ones(shapes[name]) for name in ("A_prev", "W", "b")), which)
+
+
+UNREAD = {"beta": 0.5, "beta1": 0.5, "beta2": 0.9, "epsilon": 1e-3, "decay_interval": 3}
+ALIASES = [("lr", "learning_rate"), ("batch-size", "batch_size"), ("keep-prob", "keep_prob")]
+
+
+@st.composite
+def configs_not_all_counted(draw) -> tuple[bytes, tuple[str, ...]]:
+    """A config file one of whose settings would not count, and the names the refusal must
+    give: two names of one setting, a file naming another, both ways to give the run's
+    length, or a hyperparameter plain gradient descent does not read."""
+    kind = draw(st.sampled_from(["alias", "config", "length", "unread"]))
+    if kind == "alias":
+        a, b = draw(st.permutations(draw(st.sampled_from(ALIASES))))
+        value = {"lr": 0.5, "learning_rate": 0.5, "keep-prob": 0.8, "keep_prob": 0.8}
+        text = {a: value.get(a, 16), b: value.get(b, 16)}
+        names: tuple[str, ...] = (a, b)
+    elif kind == "config":
+        text, names = {"config": draw(WORD) + ".yaml"}, ("config",)
+    elif kind == "length":
+        text = {"iterations": draw(st.integers(1, 9)), "epochs": draw(st.integers(1, 9))}
+        names = ("iterations", "epochs")
+    else:
+        key = draw(st.sampled_from(sorted(UNREAD)))
+        text, names = {key: UNREAD[key]}, (key,)
+    order = draw(st.permutations(list(text)))
+    return json.dumps({key: text[key] for key in order}).encode(), names

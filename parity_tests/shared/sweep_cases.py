@@ -115,6 +115,7 @@ SETTINGS_BAD = {  # keyword: bad values; the message must name the keyword
     "decay_interval": [0, True],
     "shuffle": ["yes"],
 }
+UNUSED = {"beta": 0.5, "beta1": 0.5, "beta2": 0.9, "epsilon": 1e-3, "decay_interval": 2}
 SETTINGS_ACCEPTED = {  # any integer or real type counts (cause 14: one rule for every count)
     "num_iterations": np.int64(2),
     "batch_size": np.int64(2),
@@ -208,6 +209,9 @@ def settings_cases() -> list[Case]:
                 run = lambda _, f=f, kw={key: value}: f(SPEC, X5, Y5, **_fit(**kw))  # noqa: E731
                 cause = 14 if isinstance(value, bool) else None
                 cases.append(Case(f"train_{side}-{key}={value!r}", cause, run, names(key)))
+        for key, value in UNUSED.items():  # issue 25: a hyperparameter gradient descent ignores
+            run = lambda _, f=f, kw={key: value}: f(SPEC, X5, Y5, **_fit(**kw))  # noqa: E731
+            cases.append(Case(f"train_{side}-unused-{key}", None, run, names(key, "nothing")))
         run = lambda _, f=f: f(SPEC, X5, Y5, lr=0.1, num_iterations=2)  # noqa: E731
         cases.append(Case(f"train_{side}-unknown_keyword", None, run, names(r"\blr\b")))
         run = lambda _, f=f: f(SPEC, X5, Y5, {"learning_rate": 0.1})  # noqa: E731

@@ -1,6 +1,7 @@
 """The command half of the sweep (issue 11), part two: config, spec and weights files, resumed
-runs and run folders at ``train``, and the other commands' bad input (``Command`` as in
-``sweep_command_cases``); ``all_commands`` gathers both parts."""
+runs and run folders at ``train``, the other commands' bad input, and issue 25's settings that
+would not count (``Command`` as in ``sweep_command_cases``); ``all_commands`` gathers both
+parts."""
 
 from __future__ import annotations
 
@@ -238,6 +239,95 @@ def _other_commands() -> list[Command]:
     ]
 
 
+def _config(text: str, name: str = "c.yaml") -> Callable[[Path], list[str]]:
+    return lambda inputs: ["--config", _text(inputs / name, text)]
+
+
+def _cut_config(lines: int | None, extra: str = "") -> Callable[[Path], list[str]]:
+    """The finished run's config.yaml cut to its first ``lines`` lines, ``extra`` added."""
+
+    def args(inputs: Path) -> list[str]:
+        path = DONE / "config.yaml"
+        kept = path.read_text().splitlines(keepends=True)[:lines]
+        path.write_text("".join(kept) + extra)
+        return ["--resume", str(DONE)]
+
+    return args
+
+
+def _uncounted_cases() -> list[Command]:
+    """Issue 25: settings that would not count (two config files, two names of one setting, a
+    file naming another, both ways to give the run's length, a hyperparameter or device the
+    run does not read), and a resumed run that would be another run, or whose config.yaml is
+    cut short or holds what nn-train does not write: one line naming them."""
+    two = lambda inputs: [  # noqa: E731
+        *("--config", _text(inputs / "a.yaml", "lr: 0.5\n")),
+        *("--config", _text(inputs / "b.yaml", "lr: 0.7\n")),
+    ]
+    train = {
+        "config_twice": (two, (r"a\.yaml", r"b\.yaml")),
+        "alias_twice": (_config("lr: 0.5\nlearning_rate: 0.5\n"), (r"\blr\b", "learning_rate")),
+        "dashed_twice": (_config("batch-size: 8\nbatch_size: 8\n"), ("batch-size", "batch_size")),
+        "config_key": (_config("config: other.yaml\n"), ("config", r"other\.yaml")),
+        "epochs_and_iterations": (["--epochs", "1"], ("iterations", "epochs")),
+        "length_in_one_file": (_config("iterations: 3\nepochs: 1\n"), ("iterations", "epochs")),
+        "accelerator_scratch": (["--accelerator", "gpu"], ("accelerator", "scratch")),
+        "devices_scratch": (["--devices", "1"], ("devices", "scratch")),
+        "decay_interval_alone": (["--decay-interval", "2"], ("decay.interval", "decay_rate")),
+    }
+    for optimizer, unread in {
+        "gd": ("beta", "beta1", "beta2", "epsilon"),
+        "momentum": ("beta1", "beta2", "epsilon"),
+        "rmsprop": ("beta", "beta1"),
+        "adam": ("beta",),
+    }.items():
+        for name in unread:
+            flags = ["--optimizer", optimizer, f"--{name}", "0.5" if name != "epsilon" else "1e-3"]
+            train[f"{name}_with_{optimizer}"] = (flags, (f"--{name}", optimizer))
+        train[f"{optimizer}_file_beta"] = (
+            _config(f"optimizer: {optimizer}\nbeta: 0.5\nbeta1: 0.5\n"),
+            (r"c\.yaml", "beta"),
+        )
+    train.pop("momentum_file_beta")  # momentum reads beta: its file refuses beta1 instead
+    resumed = ["--resume", str(DONE)]
+    changes = {  # the finished run is gradient descent on planar's [2, 4, 1], float64
+        "dtype": ["--dtype", "float32"],
+        "optimizer": ["--optimizer", "adam"],
+        "batch_norm": ["--batch-norm"],
+        "keep_prob": ["--keep-prob", "0.8"],
+        "learning_rate": ["--lr", "0.5"],
+        "seed": ["--seed", "1"],
+        "layers": ["--layers", "2", "5", "1"],
+        "batch_size": ["--batch-size", "64"],
+    }
+    for setting, flags in changes.items():
+        train[f"resume_changes_{setting}"] = ([*resumed, *flags], (setting, r"runs/done"))
+    for lines in (1, 6, 20, 40):
+        train[f"resume_config_cut_at_{lines}"] = (_cut_config(lines), (r"config\.yaml", "lacks"))
+    train["resume_config_unknown"] = (_cut_config(None, "lr: 0.3\n"), (r"config\.yaml", r"\blr\b"))
+    cases = [
+        Command(f"train-uncounted-{key}", None, "train", args, names(*parts))
+        for key, (args, parts) in train.items()
+    ]
+    others = {
+        "compare": _config("seed: 1\nseed-: 2\n"),
+        "gradcheck": _config("examples: 3\nconfig: x.yaml\n"),
+        "nn-check": lambda inputs: ["x.py", *_config("time-limit: 3\ntime_limit: 3\n")(inputs)],
+    }
+    parts = {
+        "compare": (r"seed-",),
+        "gradcheck": ("config",),
+        "nn-check": ("time-limit", "time_limit"),
+    }
+    cases += [
+        Command(
+            f"{prog.removeprefix('nn-')}-uncounted-config", None, prog, args, names(*parts[prog])
+        )
+        for prog, args in others.items()
+    ]
+    return cases
+
+
 def all_commands() -> list[Command]:
     groups = (
         _flag_cases,
@@ -246,5 +336,6 @@ def all_commands() -> list[Command]:
         _resume_cases,
         _run_folder_cases,
         _other_commands,
+        _uncounted_cases,
     )
     return [case for group in groups for case in group()]

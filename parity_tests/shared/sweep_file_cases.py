@@ -1,5 +1,6 @@
 """The API half of the sweep (issue 11), part three: bad files (weights, specs, checkpoints),
-the course functions and the gradient check called directly, and the data sets' options
+the course functions and the gradient check called directly, the course's functions called by
+hand with what would give NaN or NumPy's wording (issue 25), and the data sets' options
 (``Case`` and ``names`` as in ``sweep_cases``); ``all_cases`` gathers the three parts."""
 
 from __future__ import annotations
@@ -160,6 +161,113 @@ def course_cases() -> list[Case]:
     return cases
 
 
+# Issue 25: each hyperparameter of the course's one-step functions, its bad values (a beta of 1
+# never lets a gradient in, epsilon 0 divides by 0, a negative epoch divides by 0 in update_lr)
+HYPERPARAMETERS_BAD = {
+    "beta": [1, 1.0, 1.5, -0.1, np.nan, np.inf, "0.9", True, None],
+    "beta1": [1, 1.5, -0.1, np.nan],
+    "beta2": [1, 1.0, 2, np.nan],
+    "epsilon": [0, 0.0, -1e-8, np.nan, np.inf, "1e-8"],
+    "learning_rate": [0, -0.1, np.nan],
+    "t": [0, -1, 1.5, True],
+    "learning_rate0": [0, -0.1, np.inf],
+    "epoch_num": [-1, 1.5, np.nan, "2"],
+    "decay_rate": [-1, np.nan, np.inf],
+    "time_interval": [0, -1000, 2.5],
+}
+
+
+def course_argument_cases() -> list[Case]:
+    """Issue 25: the course's optimizer steps and decays with each hyperparameter made bad, and
+    the per-layer steps with shapes or types that NumPy would refuse in its own words (or
+    broadcast): one error naming the function and the argument. And what the course passes."""
+    v, s = scratch.initialize_adam(P)
+    grads = {f"d{key}": np.full_like(value, 0.1) for key, value in P.items()}
+    steps = {
+        "update_parameters_with_momentum": lambda beta=0.9, learning_rate=0.1: (
+            scratch.update_parameters_with_momentum(P, grads, v, beta, learning_rate)
+        ),
+        "update_parameters_with_rmsprop": lambda beta2=0.9, learning_rate=0.1, epsilon=1e-8: (
+            scratch.update_parameters_with_rmsprop(P, grads, s, beta2, learning_rate, epsilon)
+        ),
+        "update_parameters_with_adam": lambda t=1, **hyper: scratch.update_parameters_with_adam(
+            P, grads, v, s, t, **hyper
+        ),
+        "update_lr": lambda learning_rate0=0.1, epoch_num=1, decay_rate=1.0: scratch.update_lr(
+            learning_rate0, epoch_num, decay_rate
+        ),
+        "schedule_lr_decay": lambda learning_rate0=0.1, epoch_num=1, decay_rate=1.0, **rest: (
+            scratch.schedule_lr_decay(learning_rate0, epoch_num, decay_rate, **rest)
+        ),
+    }
+    takes = {
+        "update_parameters_with_momentum": ("beta", "learning_rate"),
+        "update_parameters_with_rmsprop": ("beta2", "epsilon", "learning_rate"),
+        "update_parameters_with_adam": ("t", "beta1", "beta2", "epsilon", "learning_rate"),
+        "update_lr": ("learning_rate0", "epoch_num", "decay_rate"),
+        "schedule_lr_decay": ("learning_rate0", "epoch_num", "decay_rate", "time_interval"),
+    }
+    cases = []
+    for function, arguments in takes.items():
+        for argument in arguments:
+            for value in HYPERPARAMETERS_BAD[argument]:
+                run = lambda _, f=steps[function], kw={argument: value}: f(**kw)  # noqa: E731
+                match = names(f"^{function}: {argument}\\b")
+                cases.append(Case(f"course-{function}-{argument}={value!r}", None, run, match))
+    A, W, b = X5, np.ones((3, 2)), np.zeros((3, 1))
+    cache = (A, W, b)
+    shapes = {
+        "linear_forward-A_prev_rows": (lambda: scratch.linear_forward(A.T, W, b), "A_prev"),
+        "linear_forward-W_list": (lambda: scratch.linear_forward(A, W.tolist(), b), r"\bW\b"),
+        "linear_forward-b_rows": (lambda: scratch.linear_forward(A, W, b[:2]), r"\bb\b"),
+        "linear_forward-b_1d": (lambda: scratch.linear_forward(A, W, b[:, 0]), r"\bb\b"),
+        "linear_forward-W_3d": (lambda: scratch.linear_forward(A, W[None], b), r"\bW\b"),
+        "linear_activation_forward-A_prev_complex": (
+            lambda: scratch.linear_activation_forward(A + 1j, W, b, "relu"),
+            "A_prev",
+        ),
+        "linear_backward-dZ_columns": (
+            lambda: scratch.linear_backward(np.ones((3, 4)), cache),
+            "dZ",
+        ),
+        "linear_backward-dZ_rows": (lambda: scratch.linear_backward(np.ones((2, 5)), cache), "dZ"),
+        "linear_backward-cache_pair": (
+            lambda: scratch.linear_backward(np.ones((3, 5)), (A, W)),
+            "cache",
+        ),
+        "linear_backward-l2_nan": (
+            lambda: scratch.linear_backward(np.ones((3, 5)), cache, np.nan),
+            "l2",
+        ),
+        "linear_activation_backward-dA": (
+            lambda: scratch.linear_activation_backward(
+                np.ones((3, 4)), (cache, (np.ones((3, 5)), np.ones((3, 5)))), "tanh"
+            ),
+            "dA",
+        ),
+        "update_parameters-grad_list": (
+            lambda: scratch.update_parameters(P, grads | {"dW1": grads["dW1"].tolist()}, 0.1),
+            "dW1",
+        ),
+        "initialize_adam-list": (lambda: scratch.initialize_adam(list(P.values())), "parameters"),
+    }
+    for key, (call, argument) in shapes.items():
+        function = key.split("-")[0]
+        match = names(f"^{function}: ", argument)
+        cases.append(Case(f"course-{key}", None, lambda _, f=call: f(), match))
+    accepted = {
+        "momentum_beta_0": lambda: steps["update_parameters_with_momentum"](beta=0.0),
+        "update_lr_int_decay": lambda: scratch.update_lr(0.5, 2, 1),
+        "update_lr_int64_epoch": lambda: scratch.update_lr(0.5, np.int64(2), 1.0),
+        "adam_int64_t": lambda: steps["update_parameters_with_adam"](t=np.int64(3)),
+    }
+    cases += [
+        Case(f"accepted-course-{key}", None, lambda _, f=f: f(), None)
+        for key, f in accepted.items()
+    ]
+    return cases
+
+
 def dataset_cases() -> list[Case]:
     """Cause 5 and the built-in data sets' options."""
     bad = {
@@ -201,4 +309,5 @@ def all_cases() -> list[Case]:
     from sweep_spec_cases import huge_cases, spec_cases
 
     groups = (data_cases, params_cases, settings_cases, spec_cases, huge_cases, file_cases)
-    return [case for group in (*groups, course_cases, dataset_cases) for case in group()]
+    groups += (course_cases, course_argument_cases, dataset_cases)
+    return [case for group in groups for case in group()]

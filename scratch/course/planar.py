@@ -19,6 +19,7 @@ from scratch.course.deep import (  # noqa: F401 (the week's own names)
     update_parameters,
 )
 from scratch.network import ActivationCache, LayerCache, LinearCache
+from scratch.validation import named_by
 
 Array = np.ndarray
 Params = dict[str, Array]
@@ -29,7 +30,9 @@ def layer_sizes(X: Array, Y: Array) -> tuple[int, int, int]:
 
 
 def forward_propagation(X: Array, parameters: Mapping[str, Array]) -> tuple[Array, dict]:
-    A2, caches = scratch.L_model_forward(X, parameters, spec_for(sizes_of(parameters), "tanh"))
+    with named_by("forward_propagation"):
+        spec = spec_for(sizes_of(parameters), "tanh")
+    A2, caches = scratch.L_model_forward(X, parameters, spec)
     cache = {}
     for l, (_, (Z, A)) in enumerate(caches, start=1):
         cache[f"Z{l}"], cache[f"A{l}"] = Z, A
@@ -37,7 +40,13 @@ def forward_propagation(X: Array, parameters: Mapping[str, Array]) -> tuple[Arra
 
 
 def backward_propagation(parameters: Params, cache: dict, X: Array, Y: Array) -> Params:
-    spec = spec_for(sizes_of(parameters), "tanh")
+    with named_by("backward_propagation"):
+        spec = spec_for(sizes_of(parameters), "tanh")
+        if spec.L != 2:
+            raise ValueError(f"parameters must be a 2-layer network's, got L = {spec.L}")
+        if not isinstance(cache, Mapping) or not {"Z1", "A1", "Z2", "A2"} <= cache.keys():
+            given = ", ".join(map(str, cache)) if isinstance(cache, Mapping) else type(cache)
+            raise ValueError(f"cache must hold Z1, A1, Z2, A2 (forward_propagation's), got {given}")
     A_prev, caches = X, []
     for l in (1, 2):
         W, b = parameters[f"W{l}"], parameters[f"b{l}"]
@@ -49,4 +58,6 @@ def backward_propagation(parameters: Params, cache: dict, X: Array, Y: Array) ->
 
 
 def predict(parameters: Params, X: Array) -> Array:
-    return scratch.predict(X, parameters, spec_for(sizes_of(parameters), "tanh"))
+    with named_by("predict"):
+        spec = spec_for(sizes_of(parameters), "tanh")
+    return scratch.predict(X, parameters, spec)

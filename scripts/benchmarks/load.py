@@ -24,32 +24,16 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from statistics import median
 
-from scripts.benchmarks.workloads import DTYPES, WORKLOADS, WorkloadData, workload_table
+from scripts.benchmarks.workloads import WorkloadData, workload_table
+from scripts.cli import settings as cli
 from scripts.cli.errors import reports_user_errors
-from scripts.cli.parser import parse_settings, setting
+from scripts.cli.settings import LOAD_QUICK_ROUNDS, LOAD_ROUNDS, LoadSettings
 
 PROG = "bench load"
-SIDES = ("torch", "lightning")  # the plain loop and the Trainer (nn-train --impl torch)
 MODES = ("sized", "all")
-ROUNDS, QUICK_ROUNDS = 3, 1
 # a pure-Python busy loop that ends itself if this process dies without ending it
 SPIN = "import os\nparent = os.getppid()\nwhile os.getppid() == parent:\n    pass\n"
 SPIN_START_S = 0.2  # the child's interpreter starting, before the busy figures are taken
-
-
-@dataclass(frozen=True)
-class LoadSettings:
-    """What to time."""
-
-    workloads: list[str] = setting(
-        ["planar", "cat"], "workloads to time", choices=tuple(WORKLOADS), metavar="NAME"
-    )
-    dtype: str = setting("float64", "dtype of the networks", choices=DTYPES)
-    sides: list[str] = setting(list(SIDES), "torch sides to time", choices=SIDES)
-    rounds: int | None = setting(
-        None, f"rounds (default {ROUNDS}; {QUICK_ROUNDS} with --quick)", kind="count"
-    )
-    quick: bool = setting(False, "shrunken sizes and one round: a smoke run")
 
 
 @dataclass(frozen=True)
@@ -69,11 +53,9 @@ class Row:
 
 
 def parse_args(argv: Sequence[str] | None) -> LoadSettings:
-    (settings,) = parse_settings(
-        prog=PROG, description=__doc__.split("\n\n")[0], argv=argv, groups=(LoadSettings,)
-    )
+    (settings,) = cli.parse(PROG, __doc__, argv)
     if settings.rounds is None:
-        settings = replace(settings, rounds=QUICK_ROUNDS if settings.quick else ROUNDS)
+        settings = replace(settings, rounds=LOAD_QUICK_ROUNDS if settings.quick else LOAD_ROUNDS)
     return settings
 
 

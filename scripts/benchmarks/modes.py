@@ -21,19 +21,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from scripts.benchmarks.workloads import DTYPES, GD_WORKLOADS, QUICK_WORKLOADS, Workload
+from scripts.cli import settings as cli
 from scripts.cli.errors import EXIT_OK, UserError, reports_user_errors
-from scripts.cli.parser import parse_settings, setting
 from scripts.runs.cores import cores_for
 
 PROG = "bench modes"
-
-
-@dataclass(frozen=True)
-class ModeSettings:
-    """What to time."""
-
-    workloads: list[str] = setting(list(GD_WORKLOADS), "workloads to time", metavar="NAME")
-    quick: bool = setting(False, "the workloads shrunk, for a smoke run")
 
 
 @dataclass(frozen=True)
@@ -101,7 +93,7 @@ def mode_rows(workloads: Sequence[Workload]) -> list[str]:
 @reports_user_errors(PROG)
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``bench modes``; prints its tables and returns 0."""
-    [args] = parse_settings(PROG, __doc__.split("\n\n")[0], argv, [ModeSettings])
+    [args] = cli.parse(PROG, __doc__, argv)
     table = QUICK_WORKLOADS if args.quick else GD_WORKLOADS
     unknown = [name for name in args.workloads if name not in table]
     if unknown:

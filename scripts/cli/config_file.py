@@ -3,7 +3,9 @@ JSON) mapping, and its keys turned into the command's settings.
 
 One file can hold the settings of every command: a key that another command uses is left to
 it, an alias (``lr``) or a dashed key (``batch-size``) is the setting it names, and anything
-else is an unknown setting, with the nearest known one.
+else is an unknown setting, with the nearest known one. Every key counts or is refused: two
+keys of one setting (``lr`` and ``learning_rate``), a ``config:`` key (a file naming another)
+and a second ``--config`` are each one line naming them.
 """
 
 from __future__ import annotations
@@ -19,19 +21,25 @@ from scripts.cli.errors import UserError
 
 def take_config(argv: list[str]) -> tuple[str | None, list[str]]:
     """``--config FILE`` (or ``--config=FILE``) out of ``argv``: the file ranks below the
-    flags wherever it stands."""
-    rest, path = [], None
+    flags wherever it stands. One at most: a second would leave one of the two unread."""
+    rest, paths = [], []
     items = iter(argv)
     for item in items:
         if item == "--config":
             path = next(items, None)
             if path is None:
                 raise UserError("--config needs a file (see --help)")
+            paths.append(path)
         elif item.startswith("--config="):
-            path = item.split("=", 1)[1]
+            paths.append(item.split("=", 1)[1])
         else:
             rest.append(item)
-    return path, rest
+    if len(paths) > 1:
+        raise UserError(
+            f"--config is given {len(paths)} times ({', '.join(paths)}); give one file "
+            "(one file can hold every setting)"
+        )
+    return (paths[0] if paths else None), rest
 
 
 def read_settings(path: str | Path, *, what: str = "config file") -> dict[str, Any]:
@@ -55,15 +63,26 @@ def keys_of(
 ) -> dict[str, Any]:
     """``values`` under the settings' field names. ``names`` maps every accepted key (a field
     name, a flag's name, an alias) to its field; a key of ``elsewhere`` (another command's) is
-    left out, any other is an unknown setting."""
-    ignored = {*elsewhere, "config"}
-    out = {}
+    left out, any other is an unknown setting (the nearest key of any command suggested). Two
+    keys of one setting, and a ``config`` key, are refused."""
+    out: dict[str, Any] = {}
+    written: dict[str, Any] = {}
     for key, value in values.items():
         name = names.get(str(key).replace("-", "_"))
+        if name in written:
+            raise UserError(
+                f"{source}: {written[name]!r} and {key!r} are the same setting ({name}); give one"
+            )
         if name is not None:
-            out[name] = value
-        elif key not in ignored:
-            close = difflib.get_close_matches(str(key), sorted(names), n=1)
+            out[name], written[name] = value, key
+        elif key == "config":
+            raise UserError(
+                f"{source}: a config file cannot name another (config: {value!r}); put its "
+                "settings in this one, or give that file with --config"
+            )
+        elif key not in elsewhere:
+            known = sorted({*names, *elsewhere})
+            close = difflib.get_close_matches(str(key), known, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else "; see --help for the settings"
             raise UserError(f"{source}: unknown setting {key!r}{hint}")
     return out

@@ -8,7 +8,9 @@ or data); 130 interrupted with Ctrl-C.
 from __future__ import annotations
 
 import functools
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 
 from scratch import InsufficientMemoryError, SpecError
@@ -33,12 +35,17 @@ def reports_user_errors(prog: str) -> Callable[[Main], Main]:
     learner's file with nothing to check (``NothingToCheckError``) or a network too large for
     the machine's memory prints ``prog: error: <message>`` and returns 2, a ``RunError`` prints
     it and returns 1, and Ctrl-C prints ``prog: interrupted`` and returns 130, with no
-    traceback."""
+    traceback. From ``main``'s first instruction Ctrl-C is Python's ``KeyboardInterrupt``
+    (in place of the handler ``scripts`` installs while a command starts), so that what
+    ``main`` opened is closed and a run folder half written is removed first; a second Ctrl-C
+    while that one is reported is ignored."""
 
     def wrap(main: Main) -> Main:
         @functools.wraps(main)
         def wrapper(argv: Sequence[str] | None = None) -> int:
+            previous = None
             try:
+                previous = _on_interrupt(signal.default_int_handler)
                 return main(argv)
             except (UserError, SpecError, InsufficientMemoryError, NothingToCheckError) as err:
                 print(f"{prog}: error: {err}", file=sys.stderr)
@@ -47,9 +54,21 @@ def reports_user_errors(prog: str) -> Callable[[Main], Main]:
                 print(f"{prog}: error: {err}", file=sys.stderr)
                 return EXIT_FAILED
             except KeyboardInterrupt:
+                _on_interrupt(signal.SIG_IGN)
                 print(f"{prog}: interrupted", file=sys.stderr)
                 return EXIT_INTERRUPTED
+            finally:
+                if previous is not None:
+                    _on_interrupt(previous)
 
         return wrapper
 
     return wrap
+
+
+def _on_interrupt(handler: Callable | int) -> Callable | int | None:
+    """Set SIGINT's ``handler``, returning the one before; ``None`` (and nothing set) outside
+    the main thread, where Python cannot set one."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, handler)

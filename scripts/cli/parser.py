@@ -7,9 +7,11 @@ Every field is a flag (``batch_size`` is ``--batch-size``, and ``--batch_size`` 
 ``--config FILE`` (YAML or JSON, read by ``config_file``; a flag's alias, ``lr``, works as a key
 too), and a line of ``--print_config``, whose output ``--config`` reads back. Precedence, lowest
 first: the defaults, the ``base`` settings (a resumed run's), the config file, the flags typed.
-A mistake is one line naming the setting and the value (``UserError``: jsonargparse's several
-lines for a typed value become ``<setting> must be <what it means>, got <value>``), with a
-did-you-mean for a misspelled flag or key::
+Two settings that give one thing two ways (``--epochs`` ``instead_of`` ``--iterations``): the
+source that ranks highest decides, and one source giving both is refused. A mistake is one
+line naming the setting and the value (``UserError``: jsonargparse's several lines for a typed
+value become ``<setting> must be <what it means>, got <value>``), with a did-you-mean for a
+misspelled flag or key::
 
     @dataclass(frozen=True)
     class Steps:
@@ -49,12 +51,15 @@ def setting(
     choices: Sequence[str] | None = None,
     aliases: Sequence[str] = (),
     metavar: str | None = None,
+    instead_of: tuple[str, str] | None = None,
 ) -> Any:
     """A settings field: its default, its help line, and what ``parse_settings`` needs to make
     it a flag. ``kind`` narrows the annotation (see ``KINDS``); ``aliases`` are further flags
-    (``--lr``), each also accepted as a config key."""
+    (``--lr``), each also accepted as a config key; ``instead_of``: ``(field, what both
+    give)``, another field that gives the same thing another way (``epochs`` is
+    ``("iterations", "the length of the run")``)."""
     meta = {"help": help, "kind": kind, "choices": choices, "aliases": tuple(aliases)}
-    meta |= {"metavar": metavar}
+    meta |= {"metavar": metavar, "instead_of": instead_of}
     if isinstance(default, list | tuple | dict):
         return dataclasses.field(default_factory=lambda: type(default)(default), metadata=meta)
     return dataclasses.field(default=default, metadata=meta)
@@ -86,7 +91,7 @@ def add_settings(parser: OneLineParser, cls: type) -> None:
         extra: dict[str, Any] = {"help": meta.get("help", "") + shown, "dest": field.name}
         if hints[field.name] is bool:
             action = group.add_argument(*names, action="store_true", default=default, **extra)
-            action.typed = Typed(bool, "true or false", optional=False)
+            action.typed, action.instead_of = Typed(bool, "true or false", optional=False), None
             continue
         kind = typed(hints[field.name], meta.get("kind"))
         if meta.get("choices"):
@@ -97,7 +102,7 @@ def add_settings(parser: OneLineParser, cls: type) -> None:
         if kind.several:
             extra["nargs"] = "+"
         action = group.add_argument(*names, type=kind.one, default=default, **extra)
-        action.typed = kind
+        action.typed, action.instead_of = kind, meta.get("instead_of")
 
 
 def build_parser(prog: str, description: str, groups: Sequence[type]) -> OneLineParser:
@@ -119,44 +124,122 @@ def build_parser(prog: str, description: str, groups: Sequence[type]) -> OneLine
     return parser
 
 
+class Parsed(list):
+    """What ``parse_settings`` returns: one instance per settings group, in order (unpack it as
+    a list), with ``given``, where each setting that is not at its default came from (a
+    flag, ``"--beta"``; ``"config file run.yaml"``; the base's source, ``"run runs/a"``), and
+    ``base``, what the ``base`` callable returned (``None`` without one)."""
+
+    given: dict[str, str]
+    base: Any
+
+
 def parse_settings(
     prog: str,
     description: str,
     argv: Sequence[str] | None,
     groups: Sequence[type],
     *,
-    base: Callable[[Mapping[str, Any]], tuple[str, Mapping[str, Any]] | None] | None = None,
+    base: Callable[[Mapping[str, Any]], Base | None] | None = None,
     elsewhere: frozenset[str] = frozenset(),
-) -> list[Any]:
+) -> Parsed:
     """Parse ``argv`` for a command whose settings are ``groups``; one instance per group.
 
-    ``base(settings)``, given the settings of the config file and the flags, may return
-    ``(source, values)``: settings that rank between the defaults and the config file (a
-    resumed run's; keys this command does not have are left out). ``elsewhere``: the settings
-    of other commands, which a config file may hold (one file can serve every command) and
-    this command ignores.
+    ``base(settings)``, given the settings of the config file and the flags, may return a
+    ``Base``: settings that rank between the defaults and the config file (a resumed run's),
+    each a setting of this command. ``elsewhere``: the settings of other commands, which a
+    config file may hold (one file can serve every command) and this command ignores.
     """
     config_path, argv = take_config(list(sys.argv[1:] if argv is None else argv))
     printing = PRINT_CONFIG in argv
     argv = [item for item in argv if item != PRINT_CONFIG]
     parser = build_parser(prog, description, groups)
     argv = _dashed(parser, argv)
-    sources = []
+    typed = parser.parse_args(argv, defaults=False).as_dict()
+    sources = [(FLAGS, {dest: typed[dest] for dest in _settings(parser) if dest in typed})]
     if config_path is not None:
         source = f"config file {config_path}"
         values = keys_of(read_settings(config_path), _names(parser), elsewhere, source)
-        sources.append(_checked(parser, values, source))
-    merged = _parse(parser, argv, sources)
-    below = base(merged) if base is not None else None
+        sources.insert(0, (source, _checked(parser, values, source)))
+    below = base(_merged(parser, sources)[0]) if base is not None else None
     if below is not None:
-        source, values = below
-        parser = build_parser(prog, description, groups)
-        known = {key: value for key, value in values.items() if key in _settings(parser)}
-        merged = _parse(parser, argv, [_checked(parser, known, source), *sources])
+        values = keys_of(below.settings, _names(parser), frozenset(), below.source)
+        sources.insert(0, (below.source, _checked(parser, values, below.source)))
+    merged, given = _merged(parser, sources)
     if printing:
-        print(yaml.safe_dump(merged, sort_keys=False), end="")
+        print(yaml.safe_dump(_printed(parser, merged, given), sort_keys=False), end="")
         raise SystemExit(0)
-    return [cls(**{f.name: merged[f.name] for f in dataclasses.fields(cls)}) for cls in groups]
+    parsed = Parsed(
+        cls(**{f.name: merged[f.name] for f in dataclasses.fields(cls)}) for cls in groups
+    )
+    parsed.given, parsed.base = given, below
+    return parsed
+
+
+class Base(typing.Protocol):
+    """Settings below the config file and the flags (``parse_settings``' ``base``): where they
+    come from (``"run runs/a"``) and the settings, keyed as a config file's."""
+
+    source: str
+    settings: Mapping[str, Any]
+
+
+FLAGS = "the command line"
+
+
+def _merged(
+    parser: OneLineParser, sources: list[tuple[str, dict[str, Any]]]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The defaults, then ``sources`` (lowest first), as one dict of every setting; and where
+    each setting given came from. Of two settings that give one thing (``instead_of``), a source
+    may hold one (both is refused), the highest source holding either decides, and the other
+    goes back to its default."""
+    actions = _settings(parser)
+    merged = {dest: plain(action.default) for dest, action in actions.items()}
+    given: dict[str, str] = {}
+    for source, values in sources:
+        for dest, value in values.items():
+            merged[dest] = _plain_value(actions[dest], value)
+            given[dest] = flag_of(dest) if source == FLAGS else source
+    for dest, action in actions.items():
+        other, what = action.instead_of or (None, None)
+        if other is None:
+            continue
+        holding = [
+            (source, [name for name in (other, dest) if values.get(name) is not None])
+            for source, values in sources
+        ]
+        for source, held in holding:
+            if len(held) == 2:
+                shown = " and ".join(flag_of(name) for name in held)
+                where = "" if source == FLAGS else f"{source}: "
+                raise UserError(f"{where}{shown} both give {what}; give one")
+        winner = next((held[0] for _, held in reversed(holding) if held), None)
+        if winner is not None:
+            loser = dest if winner == other else other
+            merged[loser] = plain(actions[loser].default)
+            given.pop(loser, None)
+    return merged, given
+
+
+def _printed(
+    parser: OneLineParser, merged: dict[str, Any], given: dict[str, str]
+) -> dict[str, Any]:
+    """The settings as ``--print_config`` prints them: all of them, but for one of two that give
+    one thing where the other is given (``--epochs``: no ``iterations``)."""
+    out = dict(merged)
+    for dest, action in _settings(parser).items():
+        other = (action.instead_of or (None,))[0]
+        if other is not None and merged[dest] is not None:
+            out.pop(other)
+    return out
+
+
+def _plain_value(action: argparse.Action, value: Any) -> Any:
+    value = plain(value)
+    if action.typed.scalar_ok and isinstance(value, list) and len(value) == 1:
+        return value[0]  # a lone value of a name-or-names setting
+    return value
 
 
 def _settings(parser: OneLineParser) -> dict[str, argparse.Action]:
@@ -203,19 +286,6 @@ def _one_value(parser: OneLineParser, key: str, kind: Typed, value: Any) -> Any:
         return getattr(parser.parse_object({key: value}, defaults=False), key)
     finally:
         parser.given = NOT_GIVEN
-
-
-def _parse(parser: OneLineParser, argv: list[str], sources: list[dict[str, Any]]) -> dict:
-    for values in sources:
-        parser.set_defaults(**values)
-    settings = parser.parse_args(argv).as_dict()
-    settings.pop("config", None)
-    settings.pop("print_config", None)
-    for dest, action in _settings(parser).items():
-        value = settings[dest] = plain(settings[dest])
-        if action.typed.scalar_ok and isinstance(value, list) and len(value) == 1:
-            settings[dest] = value[0]  # a lone value of a name-or-names setting
-    return settings
 
 
 def _dashed(parser: OneLineParser, argv: list[str]) -> list[str]:

@@ -1,10 +1,16 @@
-"""The commands' settings, one dataclass per group; ``scripts.cli.parser`` makes each field a
+"""Every command's settings, one dataclass per group; ``scripts.cli.parser`` makes each field a
 flag, a config-file key and a line of ``--print_config``.
 
-``train`` uses data, network, train and run settings; ``compare`` and ``gradcheck`` data and
-network settings and their own extras. ``None`` means "not given": derived from the spec, the
-weights or the data. A training run saves what it used as ``config.yaml`` (``saved_config``),
-with the spec written out in full, so ``--config runs/<name>/config.yaml`` repeats it.
+``train`` uses data, network, train, optimizer and run settings; ``compare`` and ``gradcheck``
+data and network settings and their own extras; ``nn-check``, ``bench`` (and its ``load`` and
+``modes``) and ``measure_tolerances`` one group each. ``COMMANDS`` lists them all, so that one
+config file can hold the settings of every command: each reads its own keys and leaves the
+others' (``elsewhere``); a key no command has is an unknown setting. A key two commands share
+means the same to both (``seed``, ``iterations``, ``quick``). ``None`` means "not given":
+derived from the spec, the weights or the data. ``training_settings`` makes a ``train`` run's
+settings the one ``scratch.TrainingSettings`` both sides read; the run saves what it used as
+``config.yaml`` (``scripts.runs.files.saved_config``), so ``--config runs/<name>/config.yaml``
+repeats it.
 """
 
 from __future__ import annotations
@@ -15,9 +21,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import scratch
-from scratch import NetworkSpec
+from scratch.course.catalogue import WEEKS
+from scratch.settings import unused
 from scratch.spec import DTYPES, INITS, LOSSES
-from scripts.cli.parser import parse_settings, setting
+from scripts.benchmarks.workloads import GD_WORKLOADS, SIDES, WORKLOADS
+from scripts.cli.errors import UserError
+from scripts.cli.parser import Parsed, flag_of, parse_settings, setting
 
 IMPLS = ("both", "scratch", "torch")
 PRECISIONS = ("bf16-mixed", "16-mixed")  # torch_impl.modes.PRECISIONS, without importing torch
@@ -25,10 +34,6 @@ DEFAULT_HIDDEN_UNITS = 4
 DEFAULT_HIDDEN_ACTIVATION = "tanh"
 SPEC_FIELDS = ("layers", "activation", "init", "loss", "l2", "dtype", "seed")
 LAYER_FIELDS = ("keep_prob", "batch_norm")  # the hidden layers' fields, one value for all
-# What a saved run leaves out (a repeat gets a folder of its own), and what a resumed run does
-# not take over from the run it continues (its weights come from that run).
-RUN_IDENTITY = ("name", "overwrite")
-NOT_RESUMED = (*RUN_IDENTITY, "resume", "weights")
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,10 @@ class TrainSettings:
     )
     iterations: int = setting(2_000, "gradient steps", kind="count")
     epochs: int | None = setting(
-        None, "passes over the training set, instead of --iterations", kind="count"
+        None,
+        "passes over the training set, instead of --iterations",
+        kind="count",
+        instead_of=("iterations", "the length of the run"),
     )
     batch_size: int | None = setting(None, "mini-batch size (default: full batch)", kind="count")
     print_every: int | None = setting(
@@ -133,10 +141,6 @@ class OptimizerSettings:
         kind="nonnegative",
     )
     decay_interval: int = setting(DEFAULT["decay_interval"], "epochs per decay", kind="count")
-
-    def fields(self) -> dict[str, Any]:
-        """These settings as ``scratch.TrainingSettings`` fields."""
-        return dataclasses.asdict(self)
 
 
 @dataclass(frozen=True)
@@ -181,9 +185,117 @@ class GradcheckSettings:
     )
 
 
+@dataclass(frozen=True)
+class CheckSettings:
+    """The check."""
+
+    solution: str | None = setting(
+        None,
+        "the learner's notebook (.ipynb) or .py file, or a module importable from here (the "
+        "flag may be left out)",
+        metavar="FILE",
+    )
+    week: str | None = setting(
+        None, "the assignment (default: told from the functions defined)", choices=tuple(WEEKS)
+    )
+    json: bool = setting(False, "print the report as JSON, for graders and CI")
+    time_limit: float = setting(
+        10.0, "seconds a learner function (or loading the file) may take", kind="seconds"
+    )
+    definitions_only: bool = setting(
+        False, "run only a .py file's imports and definitions, not its top-level code"
+    )
+    run_cells: bool = setting(
+        False,
+        "run all of a notebook's code cells (its test calls and plots), not only its imports "
+        "and definitions",
+    )
+    only: list[str] | None = setting(None, "check only these functions", metavar="NAME")
+
+
+BENCH_ROUNDS, BENCH_QUICK_ROUNDS = 5, 1
+
+
+@dataclass(frozen=True)
+class BenchSettings:
+    """What to benchmark."""
+
+    # RUF009: ``setting`` gives a list field a default_factory; no default object is shared
+    workloads: list[str] = setting(
+        list(WORKLOADS), "workloads to time", choices=tuple(WORKLOADS), metavar="NAME"
+    )
+    dtypes: list[str] = setting(list(DTYPES), "dtypes to time", choices=DTYPES)
+    sides: list[str] = setting(list(SIDES), "sides to time", choices=SIDES)
+    rounds: int | None = setting(
+        None,
+        f"interleaved rounds (default {BENCH_ROUNDS}; {BENCH_QUICK_ROUNDS} with --quick)",
+        kind="count",
+    )
+    quick: bool = setting(False, "shrunken sizes and one round: a smoke run")
+    no_memory: bool = setting(False, "skip the peak-memory processes")
+    json: bool = setting(False, "print the report as JSON")
+
+
+LOAD_SIDES = ("torch", "lightning")  # the plain loop and the Trainer (nn-train --impl torch)
+LOAD_ROUNDS, LOAD_QUICK_ROUNDS = 3, 1
+
+
+@dataclass(frozen=True)
+class LoadSettings:
+    """What to time."""
+
+    workloads: list[str] = setting(
+        ["planar", "cat"], "workloads to time", choices=tuple(WORKLOADS), metavar="NAME"
+    )
+    dtype: str = setting("float64", "dtype of the networks", choices=DTYPES)
+    sides: list[str] = setting(list(LOAD_SIDES), "torch sides to time", choices=LOAD_SIDES)
+    rounds: int | None = setting(
+        None,
+        f"rounds (default {LOAD_ROUNDS}; {LOAD_QUICK_ROUNDS} with --quick)",
+        kind="count",
+    )
+    quick: bool = setting(False, "shrunken sizes and one round: a smoke run")
+
+
+@dataclass(frozen=True)
+class ModeSettings:
+    """What to time."""
+
+    workloads: list[str] = setting(list(GD_WORKLOADS), "workloads to time", metavar="NAME")
+    quick: bool = setting(False, "the workloads shrunk, for a smoke run")
+
+
+@dataclass(frozen=True)
+class ToleranceSettings:
+    """What to measure."""
+
+    networks: int = setting(1000, "random networks per dtype", kind="seed")
+    centred: int = setting(200, "networks for the centred-difference check", kind="seed")
+    runs: int = setting(40, "random training runs", kind="seed")
+    iterations: int = setting(1000, "steps per training run", kind="count")
+    trainer_every: int = setting(5, "the lightning.Trainer on every N-th run", kind="count")
+    seed: int = setting(0, "seed of the random networks and runs", kind="seed")
+    norm_dropout: bool = setting(
+        False, "hidden layers with dropout and batch norm too (batches of 3 or more examples)"
+    )
+    compiled: int = setting(0, "random networks per dtype through the compiled module", kind="seed")
+    compiled_runs: int = setting(0, "random gradient-descent runs, compiled", kind="seed")
+    mixed_runs: int = setting(0, "random float32 runs in bf16-mixed precision", kind="seed")
+
+
 TRAIN = (DataSettings, NetworkSettings, TrainSettings, OptimizerSettings, RunSettings)
 COMPARE = (DataSettings, NetworkSettings, CompareSettings)
 GRADCHECK = (DataSettings, NetworkSettings, GradcheckSettings)
+COMMANDS: dict[str, tuple[type, ...]] = {  # each command's settings, by its name
+    "train": TRAIN,
+    "compare": COMPARE,
+    "gradcheck": GRADCHECK,
+    "nn-check": (CheckSettings,),
+    "bench": (BenchSettings,),
+    "bench load": (LoadSettings,),
+    "bench modes": (ModeSettings,),
+    "measure_tolerances": (ToleranceSettings,),
+}
 
 
 def keys(groups: tuple[type, ...]) -> frozenset[str]:
@@ -197,27 +309,52 @@ def keys(groups: tuple[type, ...]) -> frozenset[str]:
 
 
 def elsewhere(groups: tuple[type, ...]) -> frozenset[str]:
-    """The keys of the other commands (``train``, ``compare``, ``gradcheck``) that a config file
-    for ``groups`` may hold: one file can serve them all."""
-    return keys((*TRAIN, *COMPARE, *GRADCHECK)) - keys(groups)
+    """The keys of the other commands that a config file for ``groups`` may hold: one file can
+    serve them all."""
+    every = frozenset().union(*(keys(others) for others in COMMANDS.values()))
+    return every - keys(groups)
 
 
-def saved_config(groups: tuple[Any, ...], spec: NetworkSpec) -> dict[str, Any]:
-    """The settings a training run used, with the spec written out in full in place of the
-    spec-field settings, so that the file alone repeats the run -- into a folder of its own:
-    the run's ``name`` and ``overwrite`` are not saved."""
-    out = {}
-    for group in groups:
-        out |= dataclasses.asdict(group)
-    out = {key: value for key, value in out.items() if key not in RUN_IDENTITY}
-    unset = {f.name: f.default for f in dataclasses.fields(NetworkSettings)}
-    written_out = {key: unset[key] for key in (*SPEC_FIELDS, *LAYER_FIELDS)}
-    return out | written_out | {"spec": spec.to_dict()}
+def training_settings(
+    training: TrainSettings, optimizer: OptimizerSettings, examples: int
+) -> scratch.TrainingSettings:
+    """The one ``scratch.TrainingSettings`` both sides of a ``train`` run read, from iteration 0
+    (each side goes on from its own start): ``--epochs`` made iterations over ``examples``
+    training examples in batches of ``batch_size``."""
+    iterations = training.iterations
+    if training.epochs is not None:
+        per_epoch = scratch.BatchSchedule(examples, training.batch_size).steps_per_epoch
+        iterations = training.epochs * per_epoch
+    return scratch.TrainingSettings(
+        training.learning_rate, iterations, training.batch_size, **dataclasses.asdict(optimizer)
+    )
 
 
-def parse(prog: str, doc: str, argv: Sequence[str] | None, groups: tuple[type, ...], **options):
-    """``scripts.cli.parser.parse_settings`` for the command ``prog`` of settings ``groups``
-    (``TRAIN``, ``COMPARE``, ``GRADCHECK``): the first paragraph of its docstring ``doc``
-    describes it, and the other commands' settings in a config file are theirs."""
+def refuse_unused(parsed: Parsed) -> None:
+    """Refuse, in one line naming it and where it came from, a ``train`` setting that does
+    nothing for the run asked for: a hyperparameter of another optimizer, or ``decay_interval``
+    without a decay (``scratch.settings.unused``), typed as a flag or at a value other than its
+    default; ``--accelerator`` or ``--devices`` typed for ``--impl scratch``, which trains no
+    torch side."""
+    _, _, training, optimizer, _ = parsed
+    for name, reason in unused(optimizer.optimizer, optimizer.decay_rate).items():
+        where, value = parsed.given.get(name), getattr(optimizer, name)
+        if where is not None and (where.startswith("--") or value != DEFAULT[name]):
+            shown = f"{where} {value}" if where.startswith("--") else f"{where}: {name} {value}"
+            raise UserError(f"{shown} does nothing: {reason}")
+    if training.impl == "scratch":
+        for name in ("accelerator", "devices"):
+            if parsed.given.get(name, "").startswith("--"):
+                raise UserError(
+                    f"{flag_of(name)} {getattr(training, name)} does nothing: --impl scratch "
+                    "trains no torch side"
+                )
+
+
+def parse(prog: str, doc: str, argv: Sequence[str] | None, **options: Any) -> Parsed:
+    """``scripts.cli.parser.parse_settings`` for the command ``prog`` (a key of ``COMMANDS``):
+    the first paragraph of its docstring ``doc`` describes it, and the other commands' settings
+    in a config file are theirs."""
+    groups = COMMANDS[prog]
     description = doc.split("\n\n")[0]
     return parse_settings(prog, description, argv, groups, elsewhere=elsewhere(groups), **options)

@@ -1,4 +1,4 @@
-"""What a run folder holds, and reading a finished run back to resume it::
+"""What a run folder holds, written once, when the run is over (``write_run``)::
 
     config.yaml            the settings the run used; --config runs/<name>/config.yaml repeats it
     costs.csv              one row per iteration: each implementation's cost, their |difference|
@@ -9,28 +9,27 @@
     decision_boundary.png  2-D classification only: the boundary each implementation learned
 
 A run whose cost diverged keeps the weights of its last finite cost and writes no checkpoint.
+``scripts.runs.resumed`` reads a finished run back to resume it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Mapping, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import yaml
 
 import scratch
+from scratch import NetworkSpec
 from scratch._atomic import atomic_write_bytes
-from scratch.documents import read_document
-from scripts.cli.config_file import read_settings
+from scripts.cli.settings import LAYER_FIELDS, SPEC_FIELDS, TRAIN, NetworkSettings
+from scripts.inputs.problem import Problem
 from scripts.runs.costs import costs_csv, difference
-from scripts.cli.errors import UserError
-from scripts.runs.plots import plot_costs, plot_decision_boundaries
-from scripts.inputs.problem import Params, Problem, read_weights
 from scripts.runs.folder import RunFolder
-from scripts.cli.settings import IMPLS, NOT_RESUMED
+from scripts.runs.plots import plot_costs, plot_decision_boundaries
 from scripts.runs.training import Outcome
 
 CONFIG = "config.yaml"
@@ -41,23 +40,45 @@ BOUNDARY_PLOT = "decision_boundary.png"
 CHECKPOINT = "torch.ckpt"
 
 
+# What a saved run leaves out: a repeat gets a folder of its own.
+RUN_IDENTITY = ("name", "overwrite")
+SAVED = tuple(
+    field.name
+    for group in TRAIN
+    for field in dataclasses.fields(group)
+    if field.name not in RUN_IDENTITY
+)  # the keys of config.yaml, in order
+
+
 def weights_file(impl: str) -> str:
     return f"weights-{impl}.npz"
 
 
-def write_config(folder: RunFolder, settings: dict[str, Any]) -> None:
-    atomic_write_bytes(folder.file(CONFIG), yaml.safe_dump(settings, sort_keys=False).encode())
+def saved_config(used: Sequence[Any], spec: NetworkSpec) -> dict[str, Any]:
+    """The settings groups a training run ``used`` (the ``iterations`` it trained, not
+    ``epochs``), with the spec written out in full in place of the spec-field settings, so that
+    the file alone repeats the run -- into a folder of its own: the run's ``name`` and
+    ``overwrite`` are not saved."""
+    out = {}
+    for group in used:
+        out |= dataclasses.asdict(group)
+    out = {key: value for key, value in out.items() if key not in RUN_IDENTITY}
+    unset = {f.name: f.default for f in dataclasses.fields(NetworkSettings)}
+    written_out = {key: unset[key] for key in (*SPEC_FIELDS, *LAYER_FIELDS)}
+    return out | written_out | {"spec": spec.to_dict()}
 
 
-def write_results(
+def write_run(
     folder: RunFolder,
+    settings: dict[str, Any],
     problem: Problem,
     outcomes: Sequence[Outcome],
     scores: dict[str, dict[str, float]],
 ) -> list[str]:
-    """Write the weights, costs, results and plots of ``outcomes`` into ``folder``; returns the
-    names of the files the folder holds besides ``config.yaml``."""
-    written = []
+    """Write the run's ``settings`` (``saved_config``), and the weights, costs, results and
+    plots of ``outcomes``, into ``folder``; returns the names of the files written."""
+    atomic_write_bytes(folder.file(CONFIG), yaml.safe_dump(settings, sort_keys=False).encode())
+    written = [CONFIG]
     for outcome in outcomes:
         path, kept = folder.file(weights_file(outcome.impl)), outcome.result.state
         scratch.save_weights(path, outcome.params, problem.spec, outcome.settings.optimizer, kept)
@@ -104,62 +125,3 @@ def _summary(
     if diff is not None:
         summary["largest_cost_difference"] = float(np.nanmax(diff, initial=0.0))
     return summary
-
-
-def resume_points(
-    run: str | Path, impls: Sequence[str], problem: Problem, optimizer: str
-) -> dict[str, tuple[Params, int, Params]]:
-    """For each of ``impls``: the weights the run in folder ``run`` ended with, the iteration
-    to go on from and the optimizer's state. An implementation the run did not train starts
-    from the other's. A state of another optimizer than ``optimizer`` is refused."""
-    run = Path(run)
-    done = _finished(run / RESULTS)
-    points = {}
-    for impl in impls:
-        source = impl if impl in done else next(iter(done))  # done is never empty
-        path = run / weights_file(source)
-        params, _ = read_weights(path, problem.spec)
-        trained_with, state = scratch.weights.load_optimizer_state(path)
-        if state and trained_with != optimizer:
-            raise UserError(
-                f"{run} was trained with {trained_with}, whose state (in {path.name}) "
-                f"--optimizer {optimizer} cannot continue; resume with --optimizer "
-                f"{trained_with}, or start a new run from its weights with --weights {path} "
-                f"(the {optimizer} state then starts from zero)"
-            )
-        points[impl] = (params, done[source], state)
-    return points
-
-
-def _finished(path: Path) -> dict[str, int]:
-    """The iteration each implementation of a finished run's ``results.json`` goes on from,
-    every field checked: a file that lacks one or holds the wrong kind is one line naming it."""
-    try:
-        results = read_document(path, f"{path}", "a run's results", yaml=False)
-    except ValueError as err:
-        raise UserError(f"{err} (not a finished run folder)") from None
-    done = results.get("implementations") if isinstance(results, dict) else None
-    if not isinstance(done, dict) or not done:
-        raise UserError(f"{path} lists no implementations: not a finished run folder")
-    points = {}
-    for impl, entry in done.items():
-        field = f"implementations.{impl}.next_iteration"
-        if impl not in IMPLS[1:]:  # "scratch", "torch": a key names a file to read
-            raise UserError(f"{path}: implementation {impl!r} is none of {', '.join(IMPLS[1:])}")
-        if not isinstance(entry, dict) or "next_iteration" not in entry:
-            raise UserError(f"{path} lacks {field}: not a finished run folder")
-        value = entry["next_iteration"]
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise UserError(f"{path}: {field} is {value!r}; expected a whole number >= 0")
-        points[impl] = value
-    return points
-
-
-def resumed_settings(settings: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
-    """With ``resume`` set, the settings the run in that folder saved, less those a resumed run
-    does not take over: ``scripts.cli.parser.parse_settings``' ``base``."""
-    run = settings.get("resume")
-    if not run:
-        return None
-    saved = read_settings(Path(run) / CONFIG, what="run")
-    return f"run {run}", {key: value for key, value in saved.items() if key not in NOT_RESUMED}

@@ -1,20 +1,20 @@
 """Run folders: each training run keeps its outputs in ``<runs_dir>/<name>/``, a plain folder.
 
 A run is written into a hidden staging folder beside its final place and moved there with one
-rename when it ends, so a crash, a kill or Ctrl-C leaves no half-written run behind and every
-earlier run as it was. An earlier run is never overwritten unasked: without ``--name`` a run takes
-the first free name of ``<dataset>-<impl>``, ``<dataset>-<impl>-2``, ...; a ``--name`` already
-taken is an error. ``overwrite`` asks to replace the run of that name (``--name``, or
-``<dataset>-<impl>`` without it), which happens only once the new one is complete, by swapping
-the two folders in one step: the name holds the old run or the new one at every instant. Where
-the file system cannot swap (``scripts.runs.staging.exchange``), the old run is moved aside first,
-and should the process die before the new one is in place, the next run in the same runs folder
-puts the old one back. That next run also removes the staging folders of killed runs, and says
-so on stderr.
-"""
+rename when it ends, so a crash, a kill or Ctrl-C leaves no half-written run behind (nor the runs
+folder, when the run made it) and every earlier run as it was. An earlier run is never overwritten
+unasked: without ``--name`` a run takes the first free name of ``<dataset>-<impl>``,
+``<dataset>-<impl>-2``, ...; a ``--name`` already taken is an error. ``overwrite`` asks to replace
+the run of that name (``--name``, or ``<dataset>-<impl>`` without it), which happens only once the
+new one is complete, by swapping the two folders in one step: the name holds the old run or the new
+one at every instant. Where the file system cannot swap (``scripts.runs.staging.exchange``), the
+old run is moved aside first, and should the process die before the new one is in place, the next
+run in the same runs folder puts the old one back. That next run also removes the staging folders
+of killed runs, and says so on stderr."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
@@ -40,6 +40,7 @@ class RunFolder:
             raise UserError(f"run name {self.name!r} must be a plain folder name")
         if self.runs_dir.exists() and not self.runs_dir.is_dir():
             raise UserError(f"runs folder {self.runs_dir} is a file, not a folder")
+        self._made_runs_dir = not self.runs_dir.exists()
         try:
             self.runs_dir.mkdir(parents=True, exist_ok=True)
             for note in clean_stale(self.runs_dir):
@@ -110,6 +111,9 @@ class RunFolder:
         self._staging.release()
         if not self.published:
             shutil.rmtree(self.staging, ignore_errors=True)
+            if self._made_runs_dir:
+                with contextlib.suppress(OSError):  # not empty: another run is in it now
+                    self.runs_dir.rmdir()
         if isinstance(error, OSError) and _inside(error.filename, self.runs_dir):
             raise RunError(
                 f"could not save run {self.name!r} in runs folder {self.runs_dir}: "

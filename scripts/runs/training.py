@@ -1,6 +1,9 @@
-"""Training either implementation for the ``train`` command: its devices checked before anything
-starts, its progress bar, its clock, and a cost that diverges turned into an outcome that keeps
-the last good weights."""
+"""Training either implementation for the ``train`` command, both from the one
+``scratch.TrainingSettings`` the command's settings describe (``scripts.cli.settings.
+training_settings``), the torch side also in the modes of the command's ``TrainSettings``
+(accelerator, devices, compile, precision): its devices checked before anything starts, its
+progress bar, its clock, and a cost that diverges turned into an outcome that keeps the last
+good weights."""
 
 from __future__ import annotations
 
@@ -12,29 +15,15 @@ import numpy as np
 from tqdm import tqdm
 
 import scratch
-from scratch import BatchSchedule, NetworkSpec, TrainingSettings, TrainResult
+from scratch import BatchSchedule, TrainingSettings, TrainResult
+from scripts.cli.errors import UserError
+from scripts.cli.settings import TrainSettings
+from scripts.inputs.problem import Problem
 from scripts.runs.cores import cores_for
 from scripts.runs.costs import Curve
-from scripts.cli.errors import UserError
 
 Params = dict[str, np.ndarray]
 POSTFIX_EVERY = 100
-
-
-@dataclass(frozen=True)
-class Job:
-    """What both implementations are asked to do, identically: ``settings`` from iteration 0
-    (``train`` moves the start to where each side goes on from)."""
-
-    spec: NetworkSpec
-    X: np.ndarray
-    Y: np.ndarray
-    settings: TrainingSettings
-    quiet: bool
-    accelerator: str = "cpu"
-    devices: int = 1
-    compile: bool = False
-    precision: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,26 +57,31 @@ class Outcome:
         )
 
 
-def check_devices(job: Job, impls: tuple[str, ...]) -> None:
+def check_devices(
+    modes: TrainSettings, problem: Problem, settings: TrainingSettings, impls: tuple[str, ...]
+) -> None:
     """Refuse, before a run folder is made or a process started, an accelerator or device count
-    the torch side cannot train ``job`` on (``torch_impl.trainer_guards.check_devices``)."""
+    the torch side cannot train on (``torch_impl.trainer_guards.check_devices``)."""
     if "torch" not in impls:
         return
     from torch_impl.trainer_guards import check_devices
 
-    schedule = BatchSchedule(job.X.shape[1], job.settings.batch_size)
+    schedule = BatchSchedule(problem.data.X_train.shape[1], settings.batch_size)
     try:
         check_devices(
-            job.accelerator, job.devices, schedule=schedule, sync_batchnorm=job.spec.batch_norm
+            modes.accelerator,
+            modes.devices,
+            schedule=schedule,
+            sync_batchnorm=problem.spec.batch_norm,
         )
     except ValueError as err:
         raise UserError(str(err)) from None
 
 
-def check_modes(job: Job, impls: tuple[str, ...]) -> None:
+def check_modes(modes: TrainSettings, problem: Problem, impls: tuple[str, ...]) -> None:
     """Refuse, before anything starts, a torch-side mode (``--compile``, ``--precision``) the run
     cannot take (``torch_impl.modes``), or one given where no torch side trains."""
-    if not (job.compile or job.precision):
+    if not (modes.compile or modes.precision):
         return
     if "torch" not in impls:
         raise UserError(
@@ -96,71 +90,89 @@ def check_modes(job: Job, impls: tuple[str, ...]) -> None:
     from torch_impl.modes import check_compile, check_precision
 
     try:
-        check_precision(job.precision, job.spec, job.accelerator)
-        if job.compile:
-            check_compile("cpu" if job.accelerator == "cpu" else "cuda")
+        check_precision(modes.precision, problem.spec, modes.accelerator)
+        if modes.compile:
+            check_compile("cpu" if modes.accelerator == "cpu" else "cuda")
     except ValueError as err:
         raise UserError(str(err)) from None
 
 
 def train(
-    impl: str, job: Job, params: Params, start: int, state: Params, checkpoint: Path
+    impl: str,
+    problem: Problem,
+    settings: TrainingSettings,
+    modes: TrainSettings,
+    start: tuple[Params, int, Params],
+    checkpoint: Path,
 ) -> Outcome:
-    """Train ``impl`` (``scratch`` or ``torch``) from ``params`` and the optimizer ``state`` at
-    iteration ``start``; the torch side writes its Lightning checkpoint to ``checkpoint``.
-    ``seconds`` is the training alone: torch and Lightning are imported before the clock
-    starts."""
+    """Train ``impl`` (``scratch`` or ``torch``) on ``problem``'s training set by ``settings``
+    from ``start``, the weights, the iteration and the optimizer state to go on from; the torch
+    side runs in ``modes`` and writes its Lightning checkpoint to ``checkpoint``. ``seconds`` is
+    the training alone: torch and Lightning are imported before the clock starts."""
     if impl == "torch":
         import lightning  # noqa: F401
 
         import torch_impl  # noqa: F401
-    settings = replace(job.settings, start_iteration=start)
+    params, iteration, state = start
+    settings = replace(settings, start_iteration=iteration)
     clock = time.perf_counter()
     diverged_at = None
     try:
         with cores_for(impl):
             if impl == "scratch":
-                result = _scratch(job, settings, params, state)
+                result = _scratch(problem, settings, modes, params, state)
             else:
-                result = _torch(job, settings, params, state, checkpoint)
+                result = _torch(problem, settings, modes, params, state, checkpoint)
     except scratch.DivergenceError as err:
-        result = TrainResult(err.params, err.costs, job.spec, start)
+        result = TrainResult(err.params, err.costs, problem.spec, iteration)
         diverged_at = err.iteration
     return Outcome(impl, settings, result, diverged_at, time.perf_counter() - clock)
 
 
-def _scratch(job: Job, settings: TrainingSettings, params: Params, state: Params) -> TrainResult:
+def _scratch(
+    problem: Problem,
+    settings: TrainingSettings,
+    modes: TrainSettings,
+    params: Params,
+    state: Params,
+) -> TrainResult:
     start, steps = settings.start_iteration, settings.num_iterations
     last = start + steps - 1
-    with tqdm(total=steps, desc="scratch", unit="it", disable=job.quiet) as bar:
+    with tqdm(total=steps, desc="scratch", unit="it", disable=modes.quiet) as bar:
 
         def progress(t: int, cost: float) -> None:
             if (t - start) % POSTFIX_EVERY == 0 or t == last:
                 bar.set_postfix(cost=f"{cost:.6f}", refresh=False)
             bar.update()
 
+        X, Y = problem.data.X_train, problem.data.Y_train
         return scratch.train(
-            job.spec, job.X, job.Y, settings, params=params, state=state, callback=progress
+            problem.spec, X, Y, settings, params=params, state=state, callback=progress
         )
 
 
 def _torch(
-    job: Job, settings: TrainingSettings, params: Params, state: Params, checkpoint: Path
+    problem: Problem,
+    settings: TrainingSettings,
+    modes: TrainSettings,
+    params: Params,
+    state: Params,
+    checkpoint: Path,
 ) -> TrainResult:
     import torch_impl
 
     return torch_impl.train(
-        job.spec,
-        job.X,
-        job.Y,
+        problem.spec,
+        problem.data.X_train,
+        problem.data.Y_train,
         settings,
         params=params,
         state=state,
-        accelerator=job.accelerator,
-        devices=job.devices,
-        compile=job.compile,
-        precision=job.precision,
-        progress_bar=not job.quiet,
+        accelerator=modes.accelerator,
+        devices=modes.devices,
+        compile=modes.compile,
+        precision=modes.precision,
+        progress_bar=not modes.quiet,
         default_root_dir=checkpoint.parent,
         checkpoint_path=checkpoint,
     )
