@@ -77,7 +77,11 @@ def export_params(module: SpecNet) -> dict[str, np.ndarray]:
 # ---------------------------------------------------------------------------------------------
 # Convolutional layers: the course's image layouts <-> torch's. Every map below is a pure
 # permutation of entries (a transpose, or a reshape around one), so each keeps the dtype and is
-# bit-exact both ways; each returns a fresh, contiguous copy.
+# bit-exact both ways; each returns a fresh copy (``.copy()``, never ``np.ascontiguousarray``,
+# which returns the input itself when NumPy calls a transpose contiguous: with one channel,
+# (m, n_H, n_W, 1) -> (m, 1, n_H, n_W) is, and the tensor would keep NumPy's stride for the
+# size-1 axis, on which torch 2.14's float32 CPU conv2d backward (oneDNN) segfaults; the kind of
+# pytorch/pytorch#195394).
 #
 #   images        A (m, n_H, n_W, n_C)     <-> (m, C, H, W)            A[i, h, w, c] = T[i, c, h, w]
 #   conv weights  W (f, f, n_C_prev, n_C)  <-> (n_C, n_C_prev, f, f)   W[a, b, k, c] = w[c, k, a, b]
@@ -90,22 +94,22 @@ def export_params(module: SpecNet) -> dict[str, np.ndarray]:
 
 def images_to_torch(A: np.ndarray, device: torch.device | str | None = None) -> torch.Tensor:
     """Course images (m, n_H, n_W, n_C) -> torch's (m, C, H, W) on ``device``."""
-    return torch.from_numpy(np.ascontiguousarray(A.transpose(0, 3, 1, 2))).to(device)
+    return torch.from_numpy(A.transpose(0, 3, 1, 2).copy()).to(device)
 
 
 def images_to_course(tensor: torch.Tensor) -> np.ndarray:
     """Torch's (m, C, H, W) -> course images (m, n_H, n_W, n_C), a NumPy copy on the CPU."""
-    return np.ascontiguousarray(tensor.detach().cpu().numpy().transpose(0, 2, 3, 1))
+    return tensor.detach().cpu().numpy().transpose(0, 2, 3, 1).copy()
 
 
 def conv_weights_to_torch(W: np.ndarray) -> torch.Tensor:
     """Course filters (f, f, n_C_prev, n_C) -> ``nn.Conv2d.weight`` (n_C, n_C_prev, f, f)."""
-    return torch.from_numpy(np.ascontiguousarray(W.transpose(3, 2, 0, 1)))
+    return torch.from_numpy(W.transpose(3, 2, 0, 1).copy())
 
 
 def conv_weights_to_course(weight: torch.Tensor) -> np.ndarray:
     """``nn.Conv2d.weight`` (n_C, n_C_prev, f, f) -> course filters (f, f, n_C_prev, n_C)."""
-    return np.ascontiguousarray(weight.detach().cpu().numpy().transpose(2, 3, 1, 0))
+    return weight.detach().cpu().numpy().transpose(2, 3, 1, 0).copy()
 
 
 def conv_bias_to_torch(b: np.ndarray) -> torch.Tensor:
@@ -124,7 +128,7 @@ def flattened_weights_to_torch(W: np.ndarray, image_shape: tuple[int, int, int])
     in ``nn.Flatten``'s (c, h, w) order."""
     n_H, n_W, n_C = image_shape
     columns = W.reshape(W.shape[0], n_H, n_W, n_C).transpose(0, 3, 1, 2)
-    return torch.from_numpy(np.ascontiguousarray(columns).reshape(W.shape[0], -1))
+    return torch.from_numpy(columns.copy().reshape(W.shape[0], -1))
 
 
 def flattened_weights_to_course(
@@ -133,4 +137,4 @@ def flattened_weights_to_course(
     """The inverse of ``flattened_weights_to_torch``: (n, C H W) -> (n, n_H n_W n_C)."""
     n_H, n_W, n_C = image_shape
     columns = weight.detach().cpu().numpy().reshape(-1, n_C, n_H, n_W).transpose(0, 2, 3, 1)
-    return np.ascontiguousarray(columns).reshape(columns.shape[0], -1)
+    return columns.copy().reshape(columns.shape[0], -1)
