@@ -14,12 +14,14 @@ Max pooling's gradient at ties. The course's mask ``x == max(x)`` sends ``dA`` t
 that equals its window's maximum; torch's max pool sends it to one, the first in the window's
 row-major order, and so do these (``np.argmax``). The two part exactly where a window holds two
 or more entries equal to its maximum and its ``dA`` is not 0: there the course's ``dA_prev``
-has the extra entries, k times ``dA`` in all for k ties (not a gradient of the max: any weights
-summing to 1 are, one entry's among them). For real-valued inputs a tie has probability 0,
-except where values are exactly equal by construction: after ReLU every window of a dead region
-ties at 0, and that difference dies one step later, since ``dZ = dA_prev relu'(Z)`` and
-``relu'(Z) = 0`` there (Z <= 0), so ``dZ``, ``dW`` and ``db`` agree while ``dA_prev`` itself
-does not; inputs of whole numbers (pixel values) tie for real, and there the gradients differ.
+gets ``dA`` at each of the k tied entries, k ``dA`` in all, which is no derivative of the max
+(its subgradients at a tie put weights >= 0 summing to 1 on the tied entries; torch's
+choice, all on the first, is one of them). Real-valued inputs tie with probability 0, except
+where values are equal by construction: after a ReLU, every window of dead units ties at 0. That
+difference dies one step down, since ``dZ = dA_prev relu'(Z)`` and ``relu'(Z) = 0`` at each of
+those entries (Z <= 0): conv, ReLU, max pool give the same ``dZ``, ``dW``, ``db`` under either
+rule, and part only in the pool's ``dA_prev``. Whole-number inputs (pixel values) tie for
+real, and there the gradients themselves differ. The course's own loop form keeps its mask.
 
 Flatten. The course flattens an example's (n_H, n_W, n_C) volume in C order, h then w then c
 (course 1's ``X.reshape(X.shape[0], -1).T`` of an image batch, and Keras's ``Flatten`` on the

@@ -13,7 +13,9 @@ the rest are the course's rules:
 ``nn.Conv2d`` computes a cross-correlation, as the course does (no flipped kernel); its
 ``padding_mode="zeros"`` is ``zero_pad``; ``ceil_mode=False`` (the pools) and the convolution's
 own rule give the course's ``floor((n + 2 pad - f) / s) + 1``; the pools have no padding, as
-the course's, so ``AvgPool2d``'s ``count_include_pad`` changes nothing. At a tie in a max-pool
+the course's, so ``AvgPool2d``'s ``count_include_pad`` changes nothing. The flatten is
+``nn.Flatten()`` itself (from dim 1: each example's (C, H, W) in (c, h, w) order), and the dense
+layer after it takes its columns permuted (``linear_after_flatten``). At a tie in a max-pool
 window torch's backward passes the gradient to one entry, the first in the window's row-major
 order, where the course's mask passes it to each (``scratch.convolution`` says when they part).
 
