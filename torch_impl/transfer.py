@@ -5,7 +5,8 @@ the bias changes shape, (n[l], 1) <-> (n[l],), and so do batch norm's ``gamma``,
 running statistics (see ``torch_impl.batchnorm``). Data does: the course holds ``X`` (n_x, m), one
 column per example, while torch wants (m, n_x), one row per example. ``to_torch`` and
 ``to_course`` are the only places that transpose. Every copy keeps the dtype, so float64 numbers
-never pass through float32, and round trips are bit-exact.
+never pass through float32, and round trips are bit-exact. Convolutional layers' images and
+filters, and the dense layer after a flatten, cross in the block at the end of this module.
 """
 
 from __future__ import annotations
@@ -68,3 +69,69 @@ def export_params(module: nn.Module) -> dict[str, np.ndarray]:
     for l, norm in norms.items():
         params |= export_batch_norm(norm, l, ("running_mean", "running_var"))
     return params
+
+
+# ---------------------------------------------------------------------------------------------
+# Convolutional layers: the course's image layouts <-> torch's. Every map below is a pure
+# permutation of entries (a transpose, or a reshape around one), so each keeps the dtype and is
+# bit-exact both ways; each returns a fresh copy (``.copy()``, never ``np.ascontiguousarray``,
+# which returns the input itself when NumPy calls a transpose contiguous: with one channel,
+# (m, n_H, n_W, 1) -> (m, 1, n_H, n_W) is, and the tensor would keep NumPy's stride for the
+# size-1 axis, on which torch 2.14's float32 CPU conv2d backward (oneDNN) segfaults; the kind of
+# pytorch/pytorch#195394).
+#
+#   images        A (m, n_H, n_W, n_C)     <-> (m, C, H, W)            A[i, h, w, c] = T[i, c, h, w]
+#   conv weights  W (f, f, n_C_prev, n_C)  <-> (n_C, n_C_prev, f, f)   W[a, b, k, c] = w[c, k, a, b]
+#   conv bias     b (1, 1, 1, n_C)         <-> (n_C,)                  b[0, 0, 0, c] = bias[c]
+#   the dense layer after a flatten, W (n, n_H n_W n_C) <-> (n, C H W): the course's column
+#   h n_W n_C + w n_C + c is torch's column c H W + h W + w (scratch.convolution flattens in
+#   (h, w, c) order, nn.Flatten in (c, h, w) order), so its columns are permuted, not transposed.
+# ---------------------------------------------------------------------------------------------
+
+
+def images_to_torch(A: np.ndarray, device: torch.device | str | None = None) -> torch.Tensor:
+    """Course images (m, n_H, n_W, n_C) -> torch's (m, C, H, W) on ``device``."""
+    return torch.from_numpy(A.transpose(0, 3, 1, 2).copy()).to(device)
+
+
+def images_to_course(tensor: torch.Tensor) -> np.ndarray:
+    """Torch's (m, C, H, W) -> course images (m, n_H, n_W, n_C), a NumPy copy on the CPU."""
+    return tensor.detach().cpu().numpy().transpose(0, 2, 3, 1).copy()
+
+
+def conv_weights_to_torch(W: np.ndarray) -> torch.Tensor:
+    """Course filters (f, f, n_C_prev, n_C) -> ``nn.Conv2d.weight`` (n_C, n_C_prev, f, f)."""
+    return torch.from_numpy(W.transpose(3, 2, 0, 1).copy())
+
+
+def conv_weights_to_course(weight: torch.Tensor) -> np.ndarray:
+    """``nn.Conv2d.weight`` (n_C, n_C_prev, f, f) -> course filters (f, f, n_C_prev, n_C)."""
+    return weight.detach().cpu().numpy().transpose(2, 3, 1, 0).copy()
+
+
+def conv_bias_to_torch(b: np.ndarray) -> torch.Tensor:
+    """Course biases (1, 1, 1, n_C) -> ``nn.Conv2d.bias`` (n_C,)."""
+    return torch.from_numpy(b.reshape(-1).copy())
+
+
+def conv_bias_to_course(bias: torch.Tensor) -> np.ndarray:
+    """``nn.Conv2d.bias`` (n_C,) -> course biases (1, 1, 1, n_C)."""
+    return bias.detach().cpu().numpy().reshape(1, 1, 1, -1).copy()
+
+
+def flattened_weights_to_torch(W: np.ndarray, image_shape: tuple[int, int, int]) -> torch.Tensor:
+    """The weights of the dense layer after a flatten of (n_H, n_W, n_C) images: the course's
+    (n, n_H n_W n_C), columns in (h, w, c) order -> ``nn.Linear.weight`` (n, C H W), columns
+    in ``nn.Flatten``'s (c, h, w) order."""
+    n_H, n_W, n_C = image_shape
+    columns = W.reshape(W.shape[0], n_H, n_W, n_C).transpose(0, 3, 1, 2)
+    return torch.from_numpy(columns.copy().reshape(W.shape[0], -1))
+
+
+def flattened_weights_to_course(
+    weight: torch.Tensor, image_shape: tuple[int, int, int]
+) -> np.ndarray:
+    """The inverse of ``flattened_weights_to_torch``: (n, C H W) -> (n, n_H n_W n_C)."""
+    n_H, n_W, n_C = image_shape
+    columns = weight.detach().cpu().numpy().reshape(-1, n_C, n_H, n_W).transpose(0, 2, 3, 1)
+    return columns.copy().reshape(columns.shape[0], -1)
