@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from scratch.spec_rules import is_int
+from scratch.rules import is_int
 
 POOL_MODES = ("max", "average")
 
