@@ -83,7 +83,9 @@ def conv_forward(A_prev: Array, W: Array, b: Array, hparameters: dict) -> tuple[
     return Z, (A_prev, W, b, hparameters)
 
 
-def conv_backward(dZ: Array, cache: ConvCache) -> tuple[Array, Array, Array]:
+def conv_backward(
+    dZ: Array, cache: ConvCache, *, input_grad: bool = True
+) -> tuple[Array | None, Array, Array]:
     """The convolution layer's backward pass, each sum of the course's loops one product:
 
         dW[a, b', k, c] = sum_{i, h, w} windows(A_pad)[i, h, w, a, b', k] dZ[i, h, w, c],
@@ -91,7 +93,9 @@ def conv_backward(dZ: Array, cache: ConvCache) -> tuple[Array, Array, Array]:
         dA_pad = add_windows(G),  G[i, h, w, a, b', k] = sum_c dZ[i, h, w, c] W[a, b', k, c],
 
     and ``dA_prev`` is ``dA_pad`` without its padding. Shapes as the course's
-    ``conv_backward``; no division by m."""
+    ``conv_backward``; no division by m. ``input_grad=False`` (beyond the course's signature,
+    as ``scratch.linear_backward``'s) skips ``dA_prev``, returned as ``None``: a network's first
+    layer never needs it in training, and its scatter is the costliest part."""
     A_prev, W, b, hparameters = cache
     f, stride, pad = conv_hyperparameters("conv_backward", A_prev, W, b, hparameters)
     m, n_H_prev, n_W_prev = A_prev.shape[:3]
@@ -101,11 +105,13 @@ def conv_backward(dZ: Array, cache: ConvCache) -> tuple[Array, Array, Array]:
     dZ, W = dZ.astype(dtype, copy=False), W.astype(dtype, copy=False)
     A_prev_pad = zero_pad(A_prev.astype(dtype, copy=False), pad)
     dW = np.tensordot(windows(A_prev_pad, f, stride), dZ, axes=([0, 1, 2], [0, 1, 2]))
-    db = dZ.sum(axis=(0, 1, 2), keepdims=True)
+    db = dZ.sum(axis=(0, 1, 2), keepdims=True).astype(dtype, copy=False)
+    if not input_grad:
+        return None, dW, db
     G = np.tensordot(dZ, W, axes=([3], [3]))
     dA_prev_pad = add_windows(G, A_prev_pad.shape, f, stride)
     dA_prev = dA_prev_pad[:, pad : pad + n_H_prev, pad : pad + n_W_prev, :]
-    return dA_prev, dW, db.astype(dtype, copy=False)
+    return dA_prev, dW, db
 
 
 def pool_forward(A_prev: Array, hparameters: dict, mode: str = "max") -> tuple[Array, PoolCache]:

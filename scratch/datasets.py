@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from scratch.batches import examples_axis
 from scratch.rules import check_count, is_finite_real
 
 Array = np.ndarray
@@ -143,13 +144,16 @@ def load_dataset(name: str, **options) -> tuple[Array, Array]:
 def train_test_split(
     X: Array, Y: Array, test_fraction: float = 0.2, seed: int = 0
 ) -> tuple[Array, Array, Array, Array]:
-    """Shuffle the m columns with ``seed`` and split: ``X_train, Y_train, X_test, Y_test``, each
-    part holding at least one example."""
+    """Shuffle the m examples with ``seed`` and split: ``X_train, Y_train, X_test, Y_test``, each
+    part holding at least one example. The examples are ``X``'s columns (n_x, m), or its images
+    (m, n_H, n_W, n_C), and ``Y``'s columns."""
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction!r}")
-    m = X.shape[1]
+    axis = examples_axis(X)
+    m = X.shape[axis]
     if Y.shape[-1] != m:
-        raise ValueError(f"X has {m} examples (columns) but Y has shape {Y.shape}")
+        what = "columns" if axis == 1 else "images"
+        raise ValueError(f"X has {m} examples ({what}) but Y has shape {Y.shape}")
     if m < 2:
         raise ValueError(
             f"X has {m} example(s); a split needs at least 2, one to train on and one to test"
@@ -157,7 +161,7 @@ def train_test_split(
     order = np.random.default_rng(seed).permutation(m)
     n_test = min(max(1, round(m * test_fraction)), m - 1)
     test, train = order[:n_test], order[n_test:]
-    return X[:, train], Y[:, train], X[:, test], Y[:, test]
+    return X.take(train, axis), Y[:, train], X.take(test, axis), Y[:, test]
 
 
 # ---------------------------------------------------------------------------------------------

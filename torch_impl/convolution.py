@@ -20,7 +20,10 @@ window torch's backward passes the gradient to one entry, the first in the windo
 order, where the course's mask passes it to each (``scratch.convolution`` says when they part).
 
 The modules are built with ``nn.utils.skip_init`` in the weights' dtype, so torch's random
-generator is never drawn; the weights cross through ``torch_impl.transfer``, bit for bit.
+generator is never drawn; the weights cross through ``torch_impl.transfer``, bit for bit. A
+network's conv, pool and flatten layers are built from its spec by ``conv_block``,
+``pool_block`` and ``flatten_block`` (the entries of ``torch_impl.network.LAYER_MODULES``), their
+weights loaded afterwards.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ import torch
 from torch import nn
 
 from scratch.conv_shapes import filter_hyperparameters, pool_settings
+from scratch.layer_kinds import Conv, Flatten, Pool, Shape
+from torch_impl.activations import get_activation
 from torch_impl.transfer import (
     TORCH_DTYPES,
     conv_bias_to_course,
@@ -103,3 +108,28 @@ def _dtype(function: str, W: Array, b: Array) -> torch.dtype:
             f"{function}: W is {W.dtype} and b {b.dtype}; both must be float64 or float32"
         )
     return TORCH_DTYPES[W.dtype.name]
+
+
+def conv_block(layer: Conv, shape: Shape, dtype: torch.dtype) -> nn.Sequential:
+    """A spec's conv layer on images of ``shape`` (n_H, n_W, n_C_prev): ``nn.Conv2d`` (its
+    ``Z``), then the activation module (its ``A``), uninitialised in ``dtype``."""
+    conv = nn.utils.skip_init(
+        nn.Conv2d,
+        shape[2],
+        layer.filters,
+        layer.f,
+        stride=layer.stride,
+        padding=layer.pad,
+        dtype=dtype,
+    )
+    return nn.Sequential(conv, get_activation(layer))
+
+
+def pool_block(layer: Pool, shape: Shape, dtype: torch.dtype) -> nn.Module:
+    """A spec's pool layer: ``pool2d`` of its ``{"f", "stride"}`` and mode."""
+    return pool2d(layer.hparameters, layer.mode)
+
+
+def flatten_block(layer: Flatten, shape: Shape, dtype: torch.dtype) -> nn.Flatten:
+    """A spec's flatten layer: ``nn.Flatten()``, each example's (C, H, W) in (c, h, w) order."""
+    return nn.Flatten()
