@@ -19,6 +19,7 @@ if __package__ in (None, ""):  # run as a file: make the repository root importa
 
 
 from scratch import BatchSchedule, TrainingSettings
+from scratch.batches import count_examples
 from scripts.cli import settings
 from scripts.cli.errors import EXIT_FAILED, EXIT_OK, UserError, reports_user_errors
 from scripts.cli.settings import TrainSettings
@@ -101,7 +102,7 @@ def _iterations(training: TrainSettings, problem: Problem) -> int:
     """``--iterations``, or the steps ``--epochs`` passes over the training set take."""
     if training.epochs is None:
         return training.iterations
-    m = problem.data.X_train.shape[1]
+    m = count_examples(problem.data.X_train)
     return training.epochs * BatchSchedule(m, training.batch_size).steps_per_epoch
 
 

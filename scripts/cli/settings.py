@@ -16,6 +16,7 @@ from typing import Any
 
 import scratch
 from scratch import NetworkSpec
+from scratch.datasets import IMAGE_DATASETS
 from scratch.spec import DTYPES, INITS, LOSSES
 from scripts.cli.parser import parse_settings, setting
 
@@ -37,12 +38,13 @@ class DataSettings:
 
     dataset: str = setting(
         "planar",
-        f"built-in data set ({', '.join(scratch.DATASETS)}), mnist, fashion-mnist, cat (the "
-        "course's HDF5 files in --data-dir) or an .npz file holding X and Y",
+        f"built-in data set ({', '.join([*scratch.DATASETS, *IMAGE_DATASETS])}), mnist, "
+        "fashion-mnist, cat or signs (the course's HDF5 files in --data-dir) or an .npz file "
+        "holding X and Y",
         metavar="NAME",
     )
     data_dir: str = setting(
-        "data", "folder of MNIST downloads and the cat/non-cat files", metavar="DIR"
+        "data", "folder of MNIST downloads and the course's cat and SIGNS files", metavar="DIR"
     )
     test_fraction: float = setting(0.2, "share of a built-in or .npz set held out", kind="fraction")
     positive: list[int] | None = setting(

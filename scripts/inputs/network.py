@@ -15,6 +15,11 @@ from scripts.cli.settings import (
 )
 from scripts.inputs.data import Data
 
+# The convolutional spec the messages point to (the done-when network of issue 23).
+EXAMPLE_SPEC = "scratch/specs/shapes-conv.yaml"
+# The settings that build a dense network of their own, which a convolutional spec's file holds.
+DENSE_FIELDS = ("layers", "activation", "loss")
+
 
 def resolve_spec(
     network: NetworkSettings, data: Data, weights_spec: NetworkSpec | None
@@ -35,8 +40,19 @@ def _network(network: NetworkSettings, data: Data, weights_spec: NetworkSpec | N
     fields_set = {
         key: getattr(network, key) for key in SPEC_FIELDS if getattr(network, key) is not None
     }
-    if base is not None and not fields_set.keys() & {"layers", "activation", "loss"}:
+    if base is not None and not fields_set.keys() & set(DENSE_FIELDS):
         return base.replace(**fields_set)
+    if base is None and data.images:
+        raise UserError(
+            f"{data.name} holds images: give a convolutional spec with --spec FILE "
+            f"({EXAMPLE_SPEC} is one)"
+        )
+    if base is not None and base.images:
+        given = ", ".join(f"--{key}" for key in DENSE_FIELDS if key in fields_set)
+        raise UserError(
+            f"{given} describe(s) a dense network; a convolutional spec's layers and loss are "
+            "in its file: change them there"
+        )
     loss = network.loss or (base.loss if base else _loss_for(data))
     sizes = network.layers or (
         base.sizes if base else (data.n_x, DEFAULT_HIDDEN_UNITS, _outputs(data, loss))

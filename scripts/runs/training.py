@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 import scratch
 from scratch import BatchSchedule, NetworkSpec, TrainingSettings, TrainResult
+from scratch.batches import count_examples
 from scripts.runs.cores import cores_for
 from scripts.runs.costs import Curve
 from scripts.cli.errors import UserError
@@ -75,7 +76,7 @@ def check_devices(job: Job, impls: tuple[str, ...]) -> None:
         return
     from torch_impl.trainer_guards import check_devices
 
-    schedule = BatchSchedule(job.X.shape[1], job.settings.batch_size)
+    schedule = BatchSchedule(count_examples(job.X), job.settings.batch_size)
     try:
         check_devices(
             job.accelerator, job.devices, schedule=schedule, sync_batchnorm=job.spec.batch_norm
