@@ -142,12 +142,21 @@ def pool_backward(dA: Array, cache: PoolCache, mode: str = "max") -> Array:
     if mode == "average":
         spread = np.broadcast_to((dA / (f * f))[:, :, :, None, None, :], (m, n_H, n_W, f, f, n_C))
         return add_windows(spread, A_prev.shape, f, stride)
+    chosen = max_positions(A_prev, f, stride)
+    dA_prev = np.bincount(chosen.ravel(), weights=dA.ravel(), minlength=A_prev.size)
+    return dA_prev.reshape(A_prev.shape).astype(dtype, copy=False)
+
+
+def max_positions(A_prev: Array, f: int, stride: int) -> Array:
+    """The entry of ``A_prev`` (m, n_H_prev, n_W_prev, n_C) that each f x f window's maximum
+    takes, as a flat index into ``A_prev``, (m, n_H, n_W, 1, n_C): the first maximum in the
+    window's row-major order (torch's rule at ties, as ``pool_backward`` follows)."""
+    m, n_H_prev, n_W_prev, n_C = A_prev.shape
+    n_H, n_W = (output_size(n, f, stride) for n in (n_H_prev, n_W_prev))
     flat = (m, n_H, n_W, f * f, n_C)  # each window's entries in row-major order, per channel
     first = windows(A_prev, f, stride).reshape(flat).argmax(axis=3)[:, :, :, None, :]
     index = windows(np.arange(A_prev.size).reshape(A_prev.shape), f, stride).reshape(flat)
-    chosen = np.take_along_axis(index, first, axis=3)
-    dA_prev = np.bincount(chosen.ravel(), weights=dA.ravel(), minlength=A_prev.size)
-    return dA_prev.reshape(A_prev.shape).astype(dtype, copy=False)
+    return np.take_along_axis(index, first, axis=3)
 
 
 def flatten_forward(A: Array) -> tuple[Array, tuple[int, ...]]:
