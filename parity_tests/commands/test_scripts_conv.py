@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
-import h5py
 import numpy as np
 import pytest
 from conv_network_cases import EXAMPLE_SPEC
+from test_scripts_data import write_course_h5
 
 import scratch
 from scripts import compare, gradcheck, measure_tolerances, train
@@ -80,18 +80,8 @@ def test_gradcheck_checks_the_conv_gradients(tmp_path, capsys):
 
 
 def write_signs(folder, m_train: int = 6, m_test: int = 3) -> dict:
-    """The course's SIGNS layout: ``<part>_set_x`` (m, 64, 64, 3) uint8, ``<part>_set_y`` (m,)
-    of the 6 signs, ``list_classes``."""
-    rng = np.random.default_rng(0)
-    written = {}
-    for part, m in (("train", m_train), ("test", m_test)):
-        x = rng.integers(0, 256, size=(m, 64, 64, 3), dtype=np.uint8)
-        y = np.arange(m) % 6
-        with h5py.File(folder / f"{part}_signs.h5", "w") as file:
-            file[f"{part}_set_x"], file[f"{part}_set_y"] = x, y
-            file["list_classes"] = np.arange(6)
-        written[part] = (x, y)
-    return written
+    """The course's SIGNS files: the hand signs of 0 to 5."""
+    return write_course_h5(folder, "signs", list(range(6)), m_train, m_test)
 
 
 def test_the_signs_files_stay_images_in_the_unit_interval(tmp_path):

@@ -14,10 +14,10 @@ from scratch import Layer, NetworkSpec, SpecError
 from scratch.convolution import max_positions
 from scratch.datasets import shapes
 from scratch.layer_kinds import Conv, Flatten, Pool
-from scratch.parity import compare_all, compare_training
+from scratch.parity import compare_all
 from scratch.spec import DTYPES, HIDDEN_ACTIVATIONS, INITS, LOSS_OUTPUT, LOSSES
 from scratch.tolerances import CENTRED_DIFFERENCE, centred_difference_tolerance
-from scripts.measure.dense import random_optimizer
+from scripts.measure.dense import measure_run, random_optimizer
 from scripts.measure.report import Measured
 
 OUTPUTS = {"binary_cross_entropy": 1, "cross_entropy": 3, "mse": 2}
@@ -176,15 +176,5 @@ def measure_conv_runs(
             "num_iterations": iterations,
             "batch_size": batch_size,
         }
-        try:
-            ours = scratch.train(spec, X, Y, **settings)
-        except scratch.DivergenceError:
-            continue
-        loops = [torch_impl.train_plain] + [torch_impl.train] * (i % trainer_every == 0)
-        where = (
-            f"{describe(spec)} on shapes, batch size {batch_size}, "
-            f"{settings['optimizer']} at {settings['learning_rate']:g}"
-        )
-        for loop in loops:
-            found = compare_training(ours, loop(spec, X, Y, **settings))
-            measured.add(found.results, f"{where}, {loop.__name__}", parted=not found["cost"].ok)
+        where = f"{describe(spec)} on shapes, batch size {batch_size}"
+        measure_run(spec, X, Y, settings, where, i % trainer_every == 0, measured)
