@@ -7,12 +7,16 @@ for every optimizer, on mini-batches, with L2, and with dropout and batch norm a
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
-from conv_network_cases import EXAMPLE_SPEC, SPECS, ConvCase
+from conv_network_cases import EXAMPLE_SPEC, SPECS, ConvCase, conv_specs
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 import scratch
 import torch_impl
-from scratch import OPTIMIZERS
+from scratch import OPTIMIZERS, Pool
+from scratch.convolution import max_positions
 from scratch.parity import assert_parity, compare_all, compare_training
 from scratch.tolerances import CENTRED_DIFFERENCE, centred_difference_tolerance
 
@@ -101,3 +105,23 @@ def test_the_example_network_trains_alike_in_all_three_loops_on_shapes(dtype):
     for loop in (torch_impl.train_plain, torch_impl.train):
         assert_parity(compare_training(ours, loop(spec, X, Y, **settings)))
     assert ours.costs[-1] < ours.costs[0]
+
+
+@given(spec=conv_specs(), m=st.integers(1, 6))
+def test_any_conv_network_the_spec_allows_is_the_same_computation_on_both_sides(spec, m):
+    """hypothesis draws the network (``conv_specs``: sizes, windows, strides, padding, pools,
+    activations, init, loss, L2, dtype); every quantity must agree. Biases drawn at random keep
+    the pre-activations off the ReLU kink. A max-pool window whose two largest entries are
+    within round-off of each other may put its maximum on another entry on each side, a branch
+    no bound holds (the float32 measurement met it once in 1,000 networks, all of whose
+    sigmoids sat within 1e-5 of 0.64); such a draw is set aside, as the measurement sets it."""
+    case = ConvCase.draw(spec, m=m, seed=spec.seed)
+    ours = scratch.layer_internals(case.X, case.Y, case.params, spec)
+    theirs = torch_impl.layer_internals(case.X, case.Y, case.params, spec)
+    for l, layer in enumerate(spec.layers[1:], start=2):
+        if isinstance(layer, Pool) and layer.mode == "max":
+            chosen = [
+                max_positions(side[f"A{l - 1}"], layer.f, layer.stride) for side in (ours, theirs)
+            ]
+            assume(np.array_equal(*chosen))
+    assert_parity(compare_all(ours, theirs))
