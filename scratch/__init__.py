@@ -22,6 +22,7 @@ from scratch.gradcheck import GradCheckResult, gradient_check, relative_differen
 from scratch.inference import accuracy, predict
 from scratch.initializers import INIT_TABLE, initialize_parameters
 from scratch.internals import backward_formulas, layer_internals
+from scratch.layer_kinds import Conv, Flatten, Pool
 from scratch.layers import norm_dropout_backward, norm_dropout_forward
 from scratch.losses import LOSS_TABLE, cost_from_targets, l2_penalty
 from scratch.memory import InsufficientMemoryError, available_memory, check_memory
@@ -63,7 +64,9 @@ __all__ = [
     "OPTIMIZERS",
     "Activation",
     "BatchSchedule",
+    "Conv",
     "DivergenceError",
+    "Flatten",
     "GradCheckResult",
     "InsufficientMemoryError",
     "L_model_backward",
@@ -71,6 +74,7 @@ __all__ = [
     "Layer",
     "NetworkSpec",
     "Optimizer",
+    "Pool",
     "SpecError",
     "TrainResult",
     "TrainingSettings",

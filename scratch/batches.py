@@ -1,5 +1,6 @@
 """Which examples each gradient step uses: the mini-batch schedule, drawn once from the spec's
-seed. ``torch_impl.batches`` is the twin: it serves these very batches as tensors.
+seed, and where the examples are in the course's layouts. ``torch_impl.batches`` is the twin: it
+serves these very batches as tensors.
 """
 
 from __future__ import annotations
@@ -9,6 +10,24 @@ from dataclasses import dataclass
 import numpy as np
 
 Array = np.ndarray
+# The axis of the examples, by the rank of the data: columns X (n_x, m), and images
+# X (m, n_H, n_W, n_C), one per index of the first axis.
+EXAMPLES_AXIS = {2: 1, 4: 0}
+
+
+def examples_axis(X: Array) -> int:
+    """The axis of ``X`` that holds its examples (``EXAMPLES_AXIS``)."""
+    try:
+        return EXAMPLES_AXIS[X.ndim]
+    except KeyError:
+        raise ValueError(
+            f"X has shape {X.shape}; expected columns (n_x, m) or images (m, n_H, n_W, n_C)"
+        ) from None
+
+
+def count_examples(X: Array) -> int:
+    """m, the number of examples in ``X`` (columns or images)."""
+    return X.shape[examples_axis(X)]
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """No torch twin (both sides train on these very arrays): built-in data sets, generated in NumPy
 from a seed (no download), in course layout:
-``X`` (n_x, m) float64 and ``Y`` (1, m): integer class labels, or float targets for regression.
+``X`` (n_x, m) float64 and ``Y`` (1, m): integer class labels, or float targets for regression;
+images (``IMAGE_DATASETS``, for convolutional networks) ``X`` (m, n_H, n_W, n_C).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from scratch.batches import examples_axis
 from scratch.rules import check_count, is_finite_real
 
 Array = np.ndarray
@@ -122,14 +124,15 @@ REAL_OPTIONS = frozenset({"noise", "factor", "separation"})
 
 
 def load_dataset(name: str, **options) -> tuple[Array, Array]:
-    """A built-in data set by name (``DATASETS``), with its generator's options; the counts
-    are checked by each generator, the real-valued options (``noise``, ``factor``,
-    ``separation``) here: each a finite number >= 0."""
+    """A built-in data set by name (``DATASETS``, ``IMAGE_DATASETS``), with its generator's
+    options; the counts are checked by each generator, the real-valued options (``noise``,
+    ``factor``, ``separation``) here: each a finite number >= 0."""
     try:
-        make = DATASETS[name]
+        make = (DATASETS | IMAGE_DATASETS)[name]
     except KeyError:
         raise ValueError(
-            f"data set {name!r} is unknown; built-in ones are {', '.join(DATASETS)}"
+            f"data set {name!r} is unknown; built-in ones are "
+            f"{', '.join((*DATASETS, *IMAGE_DATASETS))}"
         ) from None
     for option in REAL_OPTIONS & options.keys():
         value = options[option]
@@ -141,13 +144,16 @@ def load_dataset(name: str, **options) -> tuple[Array, Array]:
 def train_test_split(
     X: Array, Y: Array, test_fraction: float = 0.2, seed: int = 0
 ) -> tuple[Array, Array, Array, Array]:
-    """Shuffle the m columns with ``seed`` and split: ``X_train, Y_train, X_test, Y_test``, each
-    part holding at least one example."""
+    """Shuffle the m examples with ``seed`` and split: ``X_train, Y_train, X_test, Y_test``, each
+    part holding at least one example. The examples are ``X``'s columns (n_x, m), or its images
+    (m, n_H, n_W, n_C), and ``Y``'s columns."""
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction!r}")
-    m = X.shape[1]
+    axis = examples_axis(X)
+    m = X.shape[axis]
     if Y.shape[-1] != m:
-        raise ValueError(f"X has {m} examples (columns) but Y has shape {Y.shape}")
+        what = "columns" if axis == 1 else "images"
+        raise ValueError(f"X has {m} examples ({what}) but Y has shape {Y.shape}")
     if m < 2:
         raise ValueError(
             f"X has {m} example(s); a split needs at least 2, one to train on and one to test"
@@ -155,4 +161,51 @@ def train_test_split(
     order = np.random.default_rng(seed).permutation(m)
     n_test = min(max(1, round(m * test_fraction)), m - 1)
     test, train = order[:n_test], order[n_test:]
-    return X[:, train], Y[:, train], X[:, test], Y[:, test]
+    return X.take(train, axis), Y[:, train], X.take(test, axis), Y[:, test]
+
+
+# ---------------------------------------------------------------------------------------------
+# Images, for convolutional networks: X (m, n_H, n_W, n_C) float64, the course's image layout,
+# and Y (1, m) integer class labels. Kept apart from DATASETS (whose X is (n_x, m)), and
+# loaded by name through the same load_dataset.
+# ---------------------------------------------------------------------------------------------
+
+SHAPE_CLASSES = (
+    "horizontal stripes",
+    "vertical stripes",
+    "diagonal stripes",
+    "square",
+    "disc",
+    "cross",
+)
+
+
+def shapes(m: int = 600, size: int = 16, noise: float = 0.1, seed: int = 0) -> tuple[Array, Array]:
+    """Six classes of small colour images (``SHAPE_CLASSES``, label = index), a stand-in of the
+    course's six-class SIGNS images: stripes of three orientations (period 3-6 pixels, random
+    phase) filling the image, and a square, a disc or a cross (half-width 15-30% of the side,
+    anywhere in the middle), each in a random bright colour on a random dark one, plus Gaussian
+    noise of std ``noise``. ``X`` (m, size, size, 3), ``Y`` (1, m): examples cycle through the
+    classes, so every class has ``m // 6`` or one more."""
+    m = check_count("m", m, len(SHAPE_CLASSES))
+    size = check_count("size", size, 8)
+    rng = np.random.default_rng(seed)
+    Y = (np.arange(m) % len(SHAPE_CLASSES))[np.newaxis, :]
+    period, phase = rng.uniform(3, 6, (m, 1, 1)), rng.uniform(0, 2 * np.pi, (m, 1, 1))
+    centre = rng.uniform(0.3, 0.7, (2, m, 1, 1)) * size
+    half = rng.uniform(0.15, 0.3, (m, 1, 1)) * size
+    foreground, background = rng.uniform(0.5, 1, (m, 3)), rng.uniform(0, 0.4, (m, 3))
+    y, x = np.mgrid[0:size, 0:size].astype(np.float64)
+    dy, dx = np.abs(y - centre[0]), np.abs(x - centre[1])
+    stripes = [np.sin(2 * np.pi * t / period + phase) > 0 for t in (y, x, (x + y) / np.sqrt(2))]
+    square = np.maximum(dy, dx) <= half
+    disc = dy**2 + dx**2 <= half**2
+    bar = half / 3
+    cross = ((dy <= bar) & (dx <= half)) | ((dx <= bar) & (dy <= half))
+    masks = np.stack([*stripes, square, disc, cross])  # (6, m, size, size)
+    mask = masks[Y[0], np.arange(m)][..., np.newaxis]
+    X = background[:, None, None, :] + mask * (foreground - background)[:, None, None, :]
+    return X + noise * rng.standard_normal(X.shape), Y
+
+
+IMAGE_DATASETS: dict[str, Callable[..., tuple[Array, Array]]] = {"shapes": shapes}

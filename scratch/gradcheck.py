@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from scratch.batches import count_examples
 from scratch.dropout import check_masks, dropout_masks
 from scratch.network import L_model_backward, L_model_forward, cost_of
 from scratch.spec import NetworkSpec, is_buffer
@@ -75,10 +76,10 @@ def gradient_check(
     spec = spec.replace(dtype="float64")
     theta = {key: np.array(value, dtype=np.float64) for key, value in parameters.items()}
     X = as_input(X, spec)
-    T = as_targets(Y, spec, X.shape[1])
+    T = as_targets(Y, spec, count_examples(X))
     if masks is None:
-        masks = dropout_masks(spec, X.shape[1], 0)
-    check_masks(masks, spec, X.shape[1])
+        masks = dropout_masks(spec, count_examples(X), 0)
+    check_masks(masks, spec, count_examples(X))
     masks = {key: np.asarray(value, dtype=np.float64) for key, value in masks.items()}
     fixed = {"check": False, "training": True, "masks": masks}
 

@@ -1,19 +1,22 @@
 """Initialisation, drawn once on the scratch side (the torch side has no twin: it draws nothing and
-starts from these weights). One table entry per scheme: ``init(rng, n, n_prev) -> W`` of shape
-(n, n_prev), drawn in float64 from the caller's generator. Biases always start at zero
-(batch norm's ``gamma`` at one).
+starts from these weights). One table entry per scheme: ``init(rng, shape, fan_in, fan_out) ->
+W`` of ``shape`` in course layout, drawn in float64 from the caller's generator, with
+``fan_in``, ``fan_out`` the entries one output sums and one input feeds: n[l-1] and n[l] for a
+dense ``W`` (n[l], n[l-1]), f f n_C_prev and f f n_C for conv filters (f, f, n_C_prev, n_C),
+torch's counts for ``nn.Linear`` and ``nn.Conv2d``. Biases always start at zero (batch norm's
+``gamma`` at one).
 
 - ``zeros``: W = 0. Every hidden unit computes the same function and receives the same
   gradient, so they stay identical forever (symmetry is never broken).
 - ``small_random``: the course's ``randn * 0.01``.
-- ``xavier``: Glorot & Bengio (2010), ``randn * sqrt(2 / (n_prev + n))`` (torch's xavier_normal_).
-- ``he``: He et al. (2015), ``randn * sqrt(2 / n_prev)``, for ReLU layers.
+- ``xavier``: Glorot & Bengio (2010), ``randn * sqrt(2 / (fan_in + fan_out))`` (torch's
+  xavier_normal_).
+- ``he``: He et al. (2015), ``randn * sqrt(2 / fan_in)``, for ReLU layers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import pairwise
 
 import numpy as np
 
@@ -21,13 +24,15 @@ from scratch.memory import check_memory
 from scratch.spec import NetworkSpec
 from scratch.validation import check_spec
 
-Init = Callable[[np.random.Generator, int, int], np.ndarray]
+Init = Callable[[np.random.Generator, tuple[int, ...], int, int], np.ndarray]
 
 INIT_TABLE: dict[str, Init] = {
-    "zeros": lambda rng, n, n_prev: np.zeros((n, n_prev)),
-    "small_random": lambda rng, n, n_prev: rng.standard_normal((n, n_prev)) * 0.01,
-    "xavier": lambda rng, n, n_prev: rng.standard_normal((n, n_prev)) * np.sqrt(2 / (n_prev + n)),
-    "he": lambda rng, n, n_prev: rng.standard_normal((n, n_prev)) * np.sqrt(2 / n_prev),
+    "zeros": lambda rng, shape, fan_in, fan_out: np.zeros(shape),
+    "small_random": lambda rng, shape, fan_in, fan_out: rng.standard_normal(shape) * 0.01,
+    "xavier": lambda rng, shape, fan_in, fan_out: (
+        rng.standard_normal(shape) * np.sqrt(2 / (fan_in + fan_out))
+    ),
+    "he": lambda rng, shape, fan_in, fan_out: rng.standard_normal(shape) * np.sqrt(2 / fan_in),
 }
 
 
@@ -36,7 +41,9 @@ def initialize_parameters(
 ) -> dict[str, np.ndarray]:
     """``W[l]`` drawn by the spec's init scheme, ``b[l] = 0``, in the spec's dtype; a batch-norm
     layer has ``gamma[l] = 1`` and ``beta[l] = 0`` instead of ``b[l]``, and its state
-    ``running_mean[l] = 0``, ``running_var[l] = 1`` (torch's starting values).
+    ``running_mean[l] = 0``, ``running_var[l] = 1`` (torch's starting values); a conv layer's
+    filters are drawn in course layout (f, f, n_C_prev, n_C), and a pool or flatten layer has
+    nothing to draw.
 
     Draws in float64 from ``rng`` (default: a fresh ``np.random.default_rng(spec.seed)``, so no
     global state is touched), layer by layer, then casts: a float32 spec gets the float64
@@ -48,15 +55,13 @@ def initialize_parameters(
     rng = np.random.default_rng(spec.seed) if rng is None else rng
     init = INIT_TABLE[spec.init]
     params: dict[str, np.ndarray] = {}
-    for l, ((n_prev, n), layer) in enumerate(
-        zip(pairwise(spec.sizes), spec.layers, strict=True), 1
-    ):
-        params[f"W{l}"] = init(rng, n, n_prev).astype(spec.dtype)
-        if not layer.batch_norm:
-            params[f"b{l}"] = np.zeros((n, 1), dtype=spec.dtype)
-            continue
-        params[f"gamma{l}"] = np.ones((n, 1), dtype=spec.dtype)
-        params[f"beta{l}"] = np.zeros((n, 1), dtype=spec.dtype)
+    for l, (shape, layer) in enumerate(zip(spec.shapes, spec.layers, strict=False), 1):
+        for key, param_shape in layer.param_shapes(l, shape).items():
+            if key.startswith("W"):
+                params[key] = init(rng, param_shape, *layer.fans(shape)).astype(spec.dtype)
+            else:
+                start = 1.0 if key.startswith("gamma") else 0.0
+                params[key] = np.full(param_shape, start, dtype=spec.dtype)
     for key, shape in spec.buffer_shapes().items():
         params[key] = np.full(shape, 0.0 if key.startswith("running_mean") else 1.0, spec.dtype)
     return params

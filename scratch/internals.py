@@ -1,20 +1,22 @@
 """Every layer's quantities of one forward and backward pass, for study and comparison, and the
-backward formulas that compute them, batch norm's and dropout's among them.
+backward formulas that compute them, batch norm's and dropout's among them, and the course's
+loops of the conv and pool layers (``BACKWARD_ROWS``, one entry per kind of layer).
 ``torch_impl.internals`` is the twin: the same keys captured
 from autograd, and the autograd nodes beside these formulas.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
+from scratch.batches import count_examples
 from scratch.batchnorm import update_running_stats
 from scratch.dropout import check_masks, dropout_masks
-from scratch.layers import layer_output
+from scratch.layer_kinds import Conv, LayerKind, Pool
 from scratch.losses import cost_from_targets
-from scratch.network import L_model_backward, L_model_forward
+from scratch.network import LAYER_STEPS, L_model_backward, L_model_forward
 from scratch.spec import Layer, NetworkSpec
 from scratch.validation import as_input, as_targets, check_params
 
@@ -52,6 +54,9 @@ def layer_internals(
 ) -> dict[str, Array]:
     """One forward and backward pass, laid out flat for study and comparison: ``Z1..ZL``,
     ``A1..AL``, ``dZ1..dZL``, ``dA0..dA{L-1}``, ``dW1..dWL``, ``db1..dbL`` and ``cost`` (0-d).
+    A convolutional network's conv layers have the same keys, as images (m, n_H, n_W, n_C) and
+    filters (f, f, n_C_prev, n_C); its pool and flatten layers only ``A{l}`` and the ``dA`` of
+    the layer below (no parameters, no ``Z``).
 
     A batch-norm layer adds ``Z_norm{l}``, ``Z_tilde{l}``, ``dZ_tilde{l}``, ``dgamma{l}``,
     ``dbeta{l}`` (and has no ``db{l}``), and ``running_mean{l}``, ``running_var{l}`` as this
@@ -60,23 +65,19 @@ def layer_internals(
     ``scratch.dropout_masks(spec, m, 0)``). ``training=False``: the forward pass at inference
     (running statistics, nothing dropped) and its cost, and no backward pass."""
     X = as_input(X, spec)
-    T = as_targets(Y, spec, X.shape[1])
+    m = count_examples(X)
+    T = as_targets(Y, spec, m)
     check_params(parameters, spec, finite=False)
     if training and masks is None:
-        masks = dropout_masks(spec, X.shape[1], 0)
+        masks = dropout_masks(spec, m, 0)
     if training:
-        check_masks(masks, spec, X.shape[1])
+        check_masks(masks, spec, m)
     AL, caches = L_model_forward(X, parameters, spec, masks=masks, training=training, check=False)
     ZL = caches[-1].activation_cache.Z
     out = {"cost": np.asarray(cost_from_targets(ZL, T, spec, parameters), dtype=spec.dtype)}
     for l, (cache, layer) in enumerate(zip(caches, spec.layers, strict=True), start=1):
+        out |= LAYER_STEPS[layer.kind].quantities(l, cache)
         norm = getattr(cache, "norm_cache", None)
-        out[f"Z{l}"] = cache.activation_cache.Z if norm is None else norm.Z
-        if norm is not None:
-            out[f"Z_norm{l}"], out[f"Z_tilde{l}"] = norm.Z_norm, cache.activation_cache.Z
-        out[f"A{l}"] = layer_output(cache)
-        if layer.dropout and training:
-            out[f"D{l}"] = cache.dropout_cache.D
         if norm is not None and training:
             running = {
                 key: parameters[f"{key}{l}"].copy() for key in ("running_mean", "running_var")
@@ -96,19 +97,60 @@ def backward_formulas(spec: NetworkSpec) -> list[str]:
     rows = []
     for l in range(spec.L, 0, -1):
         layer = spec.layers[l - 1]
-        if l == spec.L:
-            rows.append(f"dZ{l} = {OUTPUT_GRADIENT[spec.loss].format(L=l)}")
-        elif layer.batch_norm or layer.dropout:
-            rows.extend(_norm_dropout_rows(l, layer))
-        else:
-            derivative = DERIVATIVE[layer.activation].format(l=l)
-            rows.append(f"dZ{l} = dA{l} * {derivative}")
-        penalty = f" + (l2/m) W{l}" if spec.l2 else ""
-        rows.append(f"dW{l} = dZ{l} A{l - 1}^T / m{penalty}")
-        if not layer.batch_norm:
-            rows.append(f"db{l} = sum(dZ{l}, axis=1) / m")
-        rows.append(f"dA{l - 1} = W{l}^T dZ{l}")
+        rows.extend(BACKWARD_ROWS[layer.kind](l, layer, spec))
     return rows
+
+
+def _dense_rows(l: int, layer: Layer, spec: NetworkSpec) -> list[str]:
+    rows = []
+    if l == spec.L:
+        rows.append(f"dZ{l} = {OUTPUT_GRADIENT[spec.loss].format(L=l)}")
+    elif layer.batch_norm or layer.dropout:
+        rows.extend(_norm_dropout_rows(l, layer))
+    else:
+        derivative = DERIVATIVE[layer.activation].format(l=l)
+        rows.append(f"dZ{l} = dA{l} * {derivative}")
+    penalty = f" + (l2/m) W{l}" if spec.l2 else ""
+    rows.append(f"dW{l} = dZ{l} A{l - 1}^T / m{penalty}")
+    if not layer.batch_norm:
+        rows.append(f"db{l} = sum(dZ{l}, axis=1) / m")
+    rows.append(f"dA{l - 1} = W{l}^T dZ{l}")
+    return rows
+
+
+def _conv_rows(l: int, layer: Conv, spec: NetworkSpec) -> list[str]:
+    """The course's loops of ``conv_backward``, one product each, for every example i, output
+    position (h, w) and filter c, over the window (h, w) takes of the (padded) input; the
+    scratch side's ``dW``, ``db`` are of J (divided by m), as the dense layers'."""
+    penalty = f" + (l2/m) W{l}" if spec.l2 else ""
+    derivative = DERIVATIVE[layer.activation].format(l=l)
+    return [
+        f"dZ{l} = dA{l} * {derivative}",
+        f"dW{l}[..., c] += A{l - 1}_pad[window] dZ{l}[i, h, w, c] / m{penalty}",
+        f"db{l}[..., c] += dZ{l}[i, h, w, c] / m",
+        f"dA{l - 1}_pad[window] += W{l}[..., c] dZ{l}[i, h, w, c]; unpadded",
+    ]
+
+
+def _pool_rows(l: int, layer: Pool, spec: NetworkSpec) -> list[str]:
+    """The course's ``pool_backward``: the window's gradient to its maximum (to the first of
+    tied ones, torch's rule; the course's mask gives it to each) or spread evenly."""
+    if layer.mode == "max":
+        return [f"dA{l - 1}[window] += dA{l}[i, h, w, c] at the window's (first) max"]
+    return [f"dA{l - 1}[window] += dA{l}[i, h, w, c] / f^2 on each entry"]
+
+
+def _flatten_rows(l: int, layer: LayerKind, spec: NetworkSpec) -> list[str]:
+    return [f"dA{l - 1} = dA{l}^T reshaped to (m, n_H, n_W, n_C)"]
+
+
+# One entry per kind of layer (scratch.layer_kinds.LAYER_KINDS): its rows of backward_formulas.
+BACKWARD_ROWS: dict[str, Callable[..., list[str]]] = {
+    "dense": _dense_rows,
+    "conv": _conv_rows,
+    "pool": _pool_rows,
+    "flatten": _flatten_rows,
+}
 
 
 def _norm_dropout_rows(l: int, layer: Layer) -> list[str]:

@@ -22,6 +22,10 @@ As in the course, ``dZ`` and ``dA`` are derivatives of the *summed* loss ``m J``
 example) and ``dW``, ``db`` are derivatives of the cost ``J`` itself. Every operation acts on whole
 matrices: there is no loop over examples.
 
+A convolutional network starts with conv, pool and flatten layers (``scratch.image_layers``):
+``LAYER_STEPS`` holds each kind's step, one entry per kind of ``scratch.layer_kinds``, and the two
+passes run the entry of each layer in turn. Its gradients follow the same convention.
+
 Memory: the forward and backward passes take ``out``, the caches or grads of an earlier pass on a
 batch of the same size, and write into those arrays (NumPy's ``out=``) instead of allocating new
 ones. The training loop hands each step the arrays of the step before, so that a step allocates
@@ -31,13 +35,28 @@ for the (1024, 4096) arrays of a wide network took longer than the arithmetic th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from scratch.activations import Activation, get_activation
+from scratch.batches import count_examples
 from scratch.dropout import check_masks
+from scratch.image_layers import (
+    ConvLayerCache,
+    FlattenCache,
+    PoolLayerCache,
+    conv_layer_backward,
+    conv_layer_forward,
+    conv_quantities,
+    flatten_layer_backward,
+    flatten_layer_forward,
+    output_quantity,
+    pool_layer_backward,
+    pool_layer_forward,
+)
 from scratch.layers import (
     ActivationCache,
     LayerCache,
@@ -52,7 +71,7 @@ from scratch.layers import (
     norm_dropout_forward,
 )
 from scratch.losses import LOSS_TABLE, cost_from_targets
-from scratch.spec import NetworkSpec
+from scratch.spec import Layer, NetworkSpec
 from scratch.validation import (
     as_input,
     as_targets,
@@ -65,7 +84,7 @@ from scratch.validation import (
 
 Array = np.ndarray
 Params = dict[str, Array]
-Cache = LayerCache | NormDropoutCache
+Cache = LayerCache | NormDropoutCache | ConvLayerCache | PoolLayerCache | FlattenCache
 # The per-layer functions live in scratch.layers; they are the course's, and read from here too.
 __all__ = ["ActivationCache", "LayerCache", "LinearCache", "NormDropoutCache", "layer_output"]
 __all__ += ["linear_activation_backward", "linear_activation_forward", "linear_forward"]
@@ -73,9 +92,101 @@ __all__ += ["L_model_backward", "L_model_forward", "compute_cost", "cost_of", "l
 
 
 @lru_cache(maxsize=64)
-def layer_activations(spec: NetworkSpec) -> tuple[Activation, ...]:
-    """``g[1], ..., g[L]`` for a spec, resolved once."""
-    return tuple(get_activation(layer) for layer in spec.layers)
+def layer_activations(spec: NetworkSpec) -> tuple[Activation | None, ...]:
+    """``g[1], ..., g[L]`` for a spec, resolved once (``None`` for a layer without one)."""
+    return tuple(get_activation(layer) if layer.activation else None for layer in spec.layers)
+
+
+class LayerSteps(NamedTuple):
+    """How scratch computes one kind of layer in a network (``LAYER_STEPS``):
+
+    - ``forward(A_prev, parameters, l, spec, g, *, training, masks, out) -> (A, cache)``;
+    - ``backward(grads, cache, g, l, spec, *, input_grad, out)``: adds layer l's gradients and
+      ``dA{l-1}`` (unless ``input_grad`` is false) to ``grads``, which holds ``dA{l}`` (the
+      output layer: its ``dZ{L}``);
+    - ``quantities(l, cache)``: its forward quantities keyed as ``layer_internals`` keys them;
+    - ``caches``: the types of cache ``forward`` makes."""
+
+    forward: Callable[..., tuple[Array, Any]]
+    backward: Callable[..., None]
+    quantities: Callable[[int, Any], dict[str, Array]]
+    caches: tuple[type, ...]
+
+
+def _dense_forward(
+    A: Array,
+    parameters: Mapping[str, Array],
+    l: int,
+    spec: NetworkSpec,
+    g: Activation,
+    *,
+    training: bool,
+    masks: Mapping[str, Array] | None,
+    out: Cache | None,
+) -> tuple[Array, LayerCache | NormDropoutCache]:
+    layer = spec.layers[l - 1]
+    if layer.batch_norm or layer.dropout:
+        D = masks[f"D{l}"] if layer.dropout and training else None
+        return norm_dropout_forward(A, parameters, l, spec, g, training=training, D=D, out=out)
+    reuse = None if out is None else out.activation_cache
+    W, b = parameters[f"W{l}"], parameters[f"b{l}"]
+    return linear_activation_forward(A, W, b, g, out=reuse, check=False)
+
+
+def _dense_backward(
+    grads: dict[str, Array],
+    cache: LayerCache | NormDropoutCache,
+    g: Activation,
+    l: int,
+    spec: NetworkSpec,
+    *,
+    input_grad: bool,
+    out: Mapping[str, Array] | None,
+) -> None:
+    if l < spec.L and isinstance(cache, NormDropoutCache):
+        reuse = None if out is None else {k: out.get(f"{k}{l}") for k in ("dZ_tilde", "dZ")}
+        steps = norm_dropout_backward(grads[f"dA{l}"], cache, g, reuse)
+        grads |= {f"{key}{l}": value for key, value in steps.items()}
+    elif l < spec.L:
+        Z, A = cache.activation_cache
+        dZ_out = None if out is None else out[f"dZ{l}"]
+        grads[f"dZ{l}"] = g.backward(grads[f"dA{l}"], Z, A, out=dZ_out)
+    reuse = None if out is None else (out.get(f"dA{l - 1}"), out[f"dW{l}"], out.get(f"db{l}"))
+    dA_prev, grads[f"dW{l}"], db = linear_backward(
+        grads[f"dZ{l}"], cache.linear_cache, spec.l2, input_grad=input_grad, out=reuse, check=False
+    )
+    if db is not None:
+        grads[f"db{l}"] = db
+    if dA_prev is not None:
+        grads[f"dA{l - 1}"] = dA_prev
+
+
+def _dense_quantities(l: int, cache: LayerCache | NormDropoutCache) -> dict[str, Array]:
+    """``Z{l}`` (with batch norm, ``Z_norm{l}``, ``Z_tilde{l}`` after it), ``A{l}`` (after the
+    dropout mask) and the mask ``D{l}`` it applied."""
+    norm = getattr(cache, "norm_cache", None)
+    if norm is None:
+        out = {f"Z{l}": cache.activation_cache.Z}
+    else:
+        out = {f"Z{l}": norm.Z, f"Z_norm{l}": norm.Z_norm, f"Z_tilde{l}": cache.activation_cache.Z}
+    out[f"A{l}"] = layer_output(cache)
+    dropout = getattr(cache, "dropout_cache", None)
+    if dropout is not None:
+        out[f"D{l}"] = dropout.D
+    return out
+
+
+# One entry per kind of layer a spec can name (scratch.layer_kinds.LAYER_KINDS).
+LAYER_STEPS: dict[str, LayerSteps] = {
+    "dense": LayerSteps(
+        _dense_forward, _dense_backward, _dense_quantities, (LayerCache, NormDropoutCache)
+    ),
+    "conv": LayerSteps(conv_layer_forward, conv_layer_backward, conv_quantities, (ConvLayerCache,)),
+    "pool": LayerSteps(pool_layer_forward, pool_layer_backward, output_quantity, (PoolLayerCache,)),
+    "flatten": LayerSteps(
+        flatten_layer_forward, flatten_layer_backward, output_quantity, (FlattenCache,)
+    ),
+}
 
 
 def L_model_forward(
@@ -103,21 +214,13 @@ def L_model_forward(
             check_X(X, spec)
             check_params(parameters, spec, finite=False)
             if training:
-                check_masks(masks, spec, X.shape[1])
+                check_masks(masks, spec, count_examples(X))
     A = X
     caches = []
     for l, (g, layer) in enumerate(zip(layer_activations(spec), spec.layers, strict=True), 1):
         reuse = None if out is None else out[l - 1]
-        if layer.batch_norm or layer.dropout:
-            D = masks[f"D{l}"] if layer.dropout and training else None
-            A, cache = norm_dropout_forward(
-                A, parameters, l, spec, g, training=training, D=D, out=reuse
-            )
-        else:
-            reuse = None if reuse is None else reuse.activation_cache
-            A, cache = linear_activation_forward(
-                A, parameters[f"W{l}"], parameters[f"b{l}"], g, out=reuse, check=False
-            )
+        step = LAYER_STEPS[layer.kind].forward
+        A, cache = step(A, parameters, l, spec, g, training=training, masks=masks, out=reuse)
         caches.append(cache)
     return A, caches
 
@@ -162,7 +265,7 @@ def cost_of(
     form (``as_input``, ``as_targets``), as a loop that calls this often holds them."""
     if check:
         X = as_input(X, spec)
-        Y = as_targets(Y, spec, X.shape[1])
+        Y = as_targets(Y, spec, count_examples(X))
     _, caches = L_model_forward(X, parameters, spec, masks=masks, training=training, check=check)
     return cost_from_targets(caches[-1].activation_cache.Z, Y, spec, parameters)
 
@@ -196,29 +299,12 @@ def L_model_backward(
     else:
         T = Y
     L = len(caches)
-    grads: dict[str, Array] = {}
-    dZ = LOSS_TABLE[spec.loss].output_grad(AL, T)
+    grads: dict[str, Array] = {f"dZ{L}": LOSS_TABLE[spec.loss].output_grad(AL, T)}
     activations = layer_activations(spec)
     for l in range(L, 0, -1):
-        cache = caches[l - 1]
-        if l < L and isinstance(cache, NormDropoutCache):
-            reuse = None if out is None else {k: out.get(f"{k}{l}") for k in ("dZ_tilde", "dZ")}
-            steps = norm_dropout_backward(grads[f"dA{l}"], cache, activations[l - 1], reuse)
-            grads |= {f"{key}{l}": value for key, value in steps.items()}
-            dZ = steps["dZ"]
-        elif l < L:
-            Z, A = cache.activation_cache
-            dZ_out = None if out is None else out[f"dZ{l}"]
-            dZ = activations[l - 1].backward(grads[f"dA{l}"], Z, A, out=dZ_out)
-        grads[f"dZ{l}"] = dZ
-        reuse = None if out is None else (out.get(f"dA{l - 1}"), out[f"dW{l}"], out.get(f"db{l}"))
-        dA_prev, grads[f"dW{l}"], db = linear_backward(
-            dZ, cache.linear_cache, spec.l2, input_grad=input_grad or l > 1, out=reuse, check=False
-        )
-        if db is not None:
-            grads[f"db{l}"] = db
-        if dA_prev is not None:
-            grads[f"dA{l - 1}"] = dA_prev
+        step = LAYER_STEPS[spec.layers[l - 1].kind].backward
+        needed = input_grad or l > 1
+        step(grads, caches[l - 1], activations[l - 1], l, spec, input_grad=needed, out=out)
     return grads
 
 
@@ -241,15 +327,24 @@ def check_caches(AL: Array, caches: list[Cache], spec: NetworkSpec) -> None:
         )
     m = AL.shape[1]
     for l, (cache, layer) in enumerate(zip(caches, spec.layers, strict=True), start=1):
-        kind = NormDropoutCache if layer.batch_norm or layer.dropout else LayerCache
+        steps = LAYER_STEPS[layer.kind]
+        kind = (NormDropoutCache if layer.batch_norm or layer.dropout else LayerCache,)
+        kind = kind if isinstance(layer, Layer) else steps.caches
         if not isinstance(cache, kind):
             raise TypeError(
                 f"caches[{l - 1}] is a {type(cache).__name__}; layer {l} of the spec makes a "
-                f"{kind.__name__} in L_model_forward"
+                f"{kind[0].__name__} in L_model_forward"
             )
-        Z = cache.activation_cache.Z
-        if np.shape(Z) != (layer.units, m):
+        name, array = next(iter(steps.quantities(l, cache).items()))  # its Z, or its A
+        shape = spec.shapes[l]
+        if np.shape(array) != ((*shape, m) if len(shape) == 1 else (m, *shape)):
+            sizes = ", ".join(map(str, shape))
+            layout = (
+                f"(n[{l}], m) = ({sizes}, {m})"
+                if len(shape) == 1
+                else f"(m, n_H, n_W, n_C) = ({m}, {sizes})"
+            )
             raise ValueError(
-                f"caches[{l - 1}] holds Z{l} of shape {np.shape(Z)}; layer {l} of the spec on "
-                f"m = {m} examples gives (n[{l}], m) = ({layer.units}, {m})"
+                f"caches[{l - 1}] holds {name} of shape {np.shape(array)}; layer {l} of the spec "
+                f"on m = {m} examples gives {layout}"
             )

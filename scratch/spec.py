@@ -1,8 +1,10 @@
 """No torch twin (both sides build from it): the layer spec, one description of a network.
 
-A spec names the input size, each layer's units and activation, the initialisation scheme, the
-loss (with its optional L2 strength), the dtype and the seed. It is validated on construction, so a
-spec that exists is one both sides can build; errors name the offending layer and field.
+A spec names the input (``input_size`` features, or the ``input_shape`` of images), each layer
+(its kind, ``scratch.layer_kinds``: dense units and an activation, conv, pool, flatten), the
+initialisation scheme, the loss (with its optional L2 strength), the dtype and the seed. It is
+validated on construction, so a spec that exists is one both sides can build; errors name the
+offending layer and field.
 
 File format (JSON, or YAML when PyYAML is installed; read and written by ``scratch.spec_files``)::
 
@@ -20,32 +22,61 @@ and ``beta`` instead). A spec with batch norm may set ``"batch_norm_momentum"`` 
 torch's sense: ``running = (1 - momentum) running + momentum batch``) and ``"batch_norm_eps"``
 (default 1e-5). A field at its default is not written, so a file written before these fields
 existed reads, and writes back, as the same network.
+
+A convolutional network takes images, ``"input_shape": [n_H, n_W, n_C]`` in place of
+``input_size``, and names the kind of each layer before its dense ones (``scratch.layer_kinds``;
+``scratch/specs/shapes-conv.yaml`` is one)::
+
+    {"input_shape": [16, 16, 3],
+     "layers": [{"kind": "conv", "filters": 8, "f": 3, "stride": 1, "pad": 1,
+                 "activation": "relu"},
+                {"kind": "pool", "mode": "max", "f": 2, "stride": 2},
+                {"kind": "flatten"},
+                {"units": 6, "activation": "softmax"}],
+     "init": "he", "loss": "cross_entropy", "l2": 0.0, "dtype": "float64", "seed": 0}
+
+Every layer is numbered, the parameterless ones too: here ``W1``, ``b1`` are the conv layer's,
+``A2`` the pool's output, ``A3`` the flattened vector and ``W4``, ``b4`` the dense layer's.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from itertools import pairwise
+from functools import cached_property
 from typing import Any
 
 from scratch.documents import parse_json
+from scratch.layer_kinds import (
+    ACTIVATIONS,
+    DEFAULT_NEGATIVE_SLOPE,
+    HIDDEN_ACTIVATIONS,
+    INPUTS,
+    Layer,
+    LayerKind,
+    Shape,
+    SpecError,
+    check_fields,
+    layer_from_dict,
+)
 from scratch.rules import check_count, is_finite_real, plain_numbers
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "identity", "softmax")
-HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "identity")
+# Read from here by both sides since before the layer kinds had a module of their own.
+__all__ = ["ACTIVATIONS", "DEFAULT_NEGATIVE_SLOPE", "HIDDEN_ACTIVATIONS", "Layer", "SpecError"]
+__all__ += ["LOSS_OUTPUT", "NetworkSpec", "build_spec", "is_buffer", "validate_spec"]
+
 INITS = ("zeros", "small_random", "xavier", "he")
 LOSSES = ("binary_cross_entropy", "cross_entropy", "mse")
 DTYPES = ("float64", "float32")
-DEFAULT_NEGATIVE_SLOPE = 0.01
 DEFAULT_BATCH_NORM_MOMENTUM = 0.1  # torch's nn.BatchNorm1d default, in torch's sense
 DEFAULT_BATCH_NORM_EPS = 1e-5  # torch's nn.BatchNorm1d default
 # The batch-norm state that is not learned (buffers, in torch's word), keyed like the parameters.
 BUFFERS = ("running_mean", "running_var")
-LAYER_FIELDS = ("units", "activation", "negative_slope", "keep_prob", "batch_norm")
 SPEC_FIELDS = (
     "input_size",
+    "input_shape",
     "layers",
     "init",
     "loss",
@@ -64,49 +95,19 @@ LOSS_OUTPUT = {
 }
 
 
-class SpecError(ValueError):
-    """A layer spec that cannot describe a network; the message names the layer and field."""
-
-
-@dataclass(frozen=True)
-class Layer:
-    """One layer of ``units`` neurons and its ``activation`` (elementwise; softmax per column);
-    a hidden layer may add inverted dropout (``keep_prob < 1``) and batch norm."""
-
-    units: int
-    activation: str
-    negative_slope: float = DEFAULT_NEGATIVE_SLOPE
-    keep_prob: float = 1.0
-    batch_norm: bool = False
-
-    def __post_init__(self) -> None:
-        plain_numbers(self, ("units", "negative_slope", "keep_prob"))  # checked by the spec
-
-    @property
-    def dropout(self) -> bool:
-        return self.keep_prob != 1
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"units": self.units, "activation": self.activation}
-        if self.activation == "leaky_relu":
-            out["negative_slope"] = self.negative_slope
-        if self.dropout:
-            out["keep_prob"] = self.keep_prob
-        if self.batch_norm:
-            out["batch_norm"] = True
-        return out
-
-
 @dataclass(frozen=True)
 class NetworkSpec:
     """A validated network description: ``n[0] = input_size`` and ``n[l] = layers[l-1].units``.
 
     ``layers`` holds the L layers after the input (hidden layers, then the output layer), so
-    ``len(layers)`` is the course's L and a spec with one layer is logistic regression.
+    ``len(layers)`` is the course's L and a spec with one layer is logistic regression. A
+    convolutional network gives ``input_shape`` (n_H, n_W, n_C) in place of ``input_size``, and
+    its layers start with conv, pool and flatten layers (``scratch.layer_kinds``); its output
+    layer, like every network's, is dense.
     """
 
-    input_size: int
-    layers: tuple[Layer, ...]
+    input_size: int | None = None
+    layers: tuple[LayerKind, ...] = ()
     init: str = "small_random"
     loss: str = "binary_cross_entropy"
     l2: float = 0.0
@@ -114,23 +115,42 @@ class NetworkSpec:
     seed: int = 0
     batch_norm_momentum: float = DEFAULT_BATCH_NORM_MOMENTUM
     batch_norm_eps: float = DEFAULT_BATCH_NORM_EPS
+    input_shape: tuple[int, int, int] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "layers", tuple(self.layers))
+        if isinstance(self.input_shape, list | tuple):
+            object.__setattr__(self, "input_shape", tuple(self.input_shape))
         validate_spec(self)
         plain_numbers(self, ("input_size", "seed", "l2", "batch_norm_momentum", "batch_norm_eps"))
+        if self.input_shape is not None:
+            object.__setattr__(self, "input_shape", tuple(int(n) for n in self.input_shape))
 
     @property
     def L(self) -> int:
         return len(self.layers)
 
-    @property
-    def sizes(self) -> tuple[int, ...]:
-        """``(n[0], n[1], ..., n[L])``."""
-        return (self.input_size, *(layer.units for layer in self.layers))
+    @cached_property
+    def shapes(self) -> tuple[Shape, ...]:
+        """One example's shape at the input and after every layer: ``(n[0],), (n[1],), ...``
+        for a dense network; images ``(n_H, n_W, n_C)`` up to the flatten in a convolutional
+        one."""
+        return layer_shapes(self)
 
     @property
-    def activations(self) -> tuple[str, ...]:
+    def sizes(self) -> tuple[int, ...]:
+        """``(n[0], n[1], ..., n[L])``: the entries of one example at the input and after every
+        layer (an image's n_H n_W n_C)."""
+        return tuple(math.prod(shape) for shape in self.shapes)
+
+    @property
+    def images(self) -> bool:
+        """Whether the network takes images, ``X`` (m, n_H, n_W, n_C)."""
+        return self.input_shape is not None
+
+    @property
+    def activations(self) -> tuple[str | None, ...]:
+        """Each layer's activation (``None`` for a pool or flatten layer, which has none)."""
         return tuple(layer.activation for layer in self.layers)
 
     @property
@@ -144,9 +164,10 @@ class NetworkSpec:
         return any(layer.dropout for layer in self.layers)
 
     def describe(self) -> str:
-        """One line naming every field: sizes, activations (a leaky ReLU's slope where it is
-        not the default, ``leaky_relu(0.2)``), loss, init, L2, batch norm (its momentum and eps
-        where not the defaults), dropout, dtype and seed."""
+        """One line naming every field: sizes (or each layer and its output's shape),
+        activations (a leaky ReLU's slope where it is not the default, ``leaky_relu(0.2)``), loss,
+        init, L2, batch norm (its momentum and eps where not the defaults), dropout, dtype and
+        seed."""
         l2 = f", l2 {self.l2}" if self.l2 else ""
         norms = [str(l) for l, layer in enumerate(self.layers, start=1) if layer.batch_norm]
         drops = [f"{l}: {x.keep_prob}" for l, x in enumerate(self.layers, start=1) if x.dropout]
@@ -161,31 +182,35 @@ class NetworkSpec:
         ]
         extras += f" ({', '.join(options)})" if norms and options else ""
         extras += f", keep_prob {{{', '.join(drops)}}}" if drops else ""
-        activations = "/".join(
-            f"{x.activation}({x.negative_slope})"
-            if x.negative_slope != DEFAULT_NEGATIVE_SLOPE
-            else x.activation
-            for x in self.layers
-        )
+        if self.images:
+            steps = (
+                layer.describe() + ("" if isinstance(layer, Layer) else f" {_shown(shape)}")
+                for layer, shape in zip(self.layers, self.shapes[1:], strict=True)
+            )
+            network = " -> ".join((_shown(self.shapes[0]), *steps))
+        else:
+            activations = "/".join(
+                f"{x.activation}({x.negative_slope})"
+                if x.negative_slope != DEFAULT_NEGATIVE_SLOPE
+                else x.activation
+                for x in self.layers
+            )
+            network = f"{list(self.sizes)} {activations}"
         return (
-            f"{list(self.sizes)} {activations}, {self.loss}, {self.init} init{l2}"
-            f"{extras}, {self.dtype}, seed {self.seed}"
+            f"{network}, {self.loss}, {self.init} init{l2}{extras}, {self.dtype}, seed {self.seed}"
         )
 
-    def param_shapes(self) -> dict[str, tuple[int, int]]:
+    def param_shapes(self) -> dict[str, Shape]:
         """The learned parameters in course layout, in order W1, b1, ...: ``W{l}`` (n[l],
         n[l-1]) and ``b{l}`` (n[l], 1); a batch-norm layer has ``gamma{l}``, ``beta{l}`` (n[l],
-        1) in place of ``b{l}``."""
-        shapes: dict[str, tuple[int, int]] = {}
-        for l, ((n_prev, n), layer) in enumerate(
-            zip(pairwise(self.sizes), self.layers, strict=True), 1
-        ):
-            shapes[f"W{l}"] = (n, n_prev)
-            for name in ("gamma", "beta") if layer.batch_norm else ("b",):
-                shapes[f"{name}{l}"] = (n, 1)
+        1) in place of ``b{l}``; a conv layer ``W{l}`` (f, f, n_C_prev, n_C) and ``b{l}`` (1, 1,
+        1, n_C); pool and flatten layers none."""
+        shapes: dict[str, Shape] = {}
+        for l, (shape, layer) in enumerate(zip(self.shapes, self.layers, strict=False), 1):
+            shapes |= layer.param_shapes(l, shape)
         return shapes
 
-    def buffer_shapes(self) -> dict[str, tuple[int, int]]:
+    def buffer_shapes(self) -> dict[str, Shape]:
         """The batch-norm state that is not learned: ``running_mean{l}``, ``running_var{l}``
         (n[l], 1) of each batch-norm layer; empty without batch norm."""
         return {
@@ -201,13 +226,19 @@ class NetworkSpec:
         keep_prob: float | Sequence[float] | None = None,
         batch_norm: bool | Sequence[bool] | None = None,
     ) -> NetworkSpec:
-        """A copy with the hidden layers' ``keep_prob`` and ``batch_norm`` set: one value for
-        every hidden layer, or one per hidden layer; ``None`` leaves the field as it is."""
-        hidden = self.layers[:-1]
+        """A copy with the hidden dense layers' ``keep_prob`` and ``batch_norm`` set: one value
+        for every hidden dense layer, or one per hidden dense layer; ``None`` leaves the field
+        as it is. A convolutional network's conv, pool and flatten layers take neither."""
+        hidden = [l for l, layer in enumerate(self.layers[:-1]) if isinstance(layer, Layer)]
         changes: list[dict[str, Any]] = [{} for _ in hidden]
         for name, value in (("keep_prob", keep_prob), ("batch_norm", batch_norm)):
             if value is None:
                 continue
+            if self.images and not hidden:
+                raise SpecError(
+                    f"spec: {name} is for the hidden dense layers (conv layers take none), and "
+                    "this network has none between its flatten and its output layer"
+                )
             values = list(value) if isinstance(value, list | tuple) else [value] * len(hidden)
             if len(values) != len(hidden):
                 raise SpecError(
@@ -216,8 +247,10 @@ class NetworkSpec:
                 )
             for change, item in zip(changes, values, strict=True):
                 change[name] = item
-        layers = [replace(layer, **change) for layer, change in zip(hidden, changes, strict=True)]
-        return replace(self, layers=(*layers, self.layers[-1]))
+        layers = list(self.layers)
+        for l, change in zip(hidden, changes, strict=True):
+            layers[l] = replace(layers[l], **change)
+        return replace(self, layers=tuple(layers))
 
     def replace(self, **changes: Any) -> NetworkSpec:
         """A copy with some fields changed, validated again."""
@@ -226,8 +259,9 @@ class NetworkSpec:
     def to_dict(self) -> dict[str, Any]:
         """The file format's dict; the batch-norm settings only where they are not the
         defaults, so a spec without them writes exactly what it did before they existed."""
+        shown = {"input_shape": list(self.input_shape)} if self.images else {}
         out = {
-            "input_size": self.input_size,
+            **(shown or {"input_size": self.input_size}),
             "layers": [layer.to_dict() for layer in self.layers],
             "init": self.init,
             "loss": self.loss,
@@ -248,7 +282,7 @@ class NetworkSpec:
     def from_dict(cls, data: Any) -> NetworkSpec:
         """Build from the file format's dict, rejecting missing and unknown fields by name."""
         layers = check_spec_dict(data)
-        return cls(**{**data, "layers": tuple(Layer(**entry) for entry in layers)})
+        return cls(**{**data, "layers": layers})
 
     @classmethod
     def from_json(cls, text: str) -> NetworkSpec:
@@ -261,22 +295,24 @@ class NetworkSpec:
 
 def spec_differences(a: NetworkSpec, b: NetworkSpec) -> list[tuple[str, Any, Any]]:
     """Where ``b`` differs from ``a``, as ``(field, a's value, b's value)`` in the file format's
-    names: ``layers`` (the sizes ``n[0], ..., n[L]``), the spec's own fields (``loss``,
-    ``dtype``, ...), then, for layers of the same sizes, ``layer l <field>``."""
-    out: list[tuple[str, Any, Any]] = []
-    if a.sizes != b.sizes:
-        out.append(("layers", list(a.sizes), list(b.sizes)))
+    names: ``layers`` (the sizes ``n[0], ..., n[L]``, or the kinds of layer), the spec's own
+    fields (``loss``, ``dtype``, ...), then, for layers of the same kinds and sizes,
+    ``layer l <field>``."""
+    kinds = [layer.kind for layer in a.layers] == [layer.kind for layer in b.layers]
+    same = kinds and a.sizes == b.sizes
+    out: list[tuple[str, Any, Any]] = [] if same else [("layers", list(a.sizes), list(b.sizes))]
     out += [
         (name, getattr(a, name), getattr(b, name))
-        for name in SPEC_FIELDS[2:]
-        if getattr(a, name) != getattr(b, name)
+        for name in SPEC_FIELDS
+        if name not in ("input_size", "input_shape", "layers")
+        and getattr(a, name) != getattr(b, name)
     ]
-    if a.sizes == b.sizes:
+    if same:
         for l, (mine, theirs) in enumerate(zip(a.layers, b.layers, strict=True), start=1):
             out += [
                 (f"layer {l} {name}", getattr(mine, name), getattr(theirs, name))
-                for name in LAYER_FIELDS[1:]
-                if getattr(mine, name) != getattr(theirs, name)
+                for name in type(mine).FIELDS
+                if name != "units" and getattr(mine, name) != getattr(theirs, name)
             ]
     return out
 
@@ -297,6 +333,10 @@ def build_spec(
     return NetworkSpec(input_size=sizes[0], layers=tuple(layers), loss=loss, **fields)
 
 
+def _shown(shape: Shape) -> str:
+    return "x".join(map(str, shape))
+
+
 # The rules a spec obeys, checked on construction: errors name the layer and the field.
 
 
@@ -311,29 +351,70 @@ def is_buffer(key: str) -> bool:
     return key.startswith(BUFFERS)
 
 
+def _input(spec: NetworkSpec) -> Shape:
+    """One example's shape at the input, ``(input_size,)`` or ``input_shape``, checked: one of
+    the two given (without ``input_shape``, ``input_size``), every entry a positive integer."""
+    if spec.input_size is not None and spec.input_shape is not None:
+        raise SpecError(
+            "spec: give input_size (features of a vector input) or input_shape [n_H, n_W, n_C] "
+            "(images), not both"
+        )
+    if spec.input_shape is None:
+        return (check_count("spec: input_size", spec.input_size, 1, SpecError),)
+    shape = spec.input_shape
+    if not isinstance(shape, tuple) or len(shape) != 3:
+        raise SpecError(f"spec: input_shape must be [n_H, n_W, n_C], three sizes, got {shape!r}")
+    for name, n in zip(("n_H", "n_W", "n_C"), shape, strict=True):
+        check_count(f"spec: input_shape {list(shape)}: {name}", n, 1, SpecError)
+    return shape
+
+
+def layer_shapes(spec: NetworkSpec) -> tuple[Shape, ...]:
+    """The input's shape and each layer's output's, each layer given the rank of shape it
+    takes (``LayerKind.TAKES``); a window that does not tile its input is refused there."""
+    shapes = [_input(spec)]
+    source = "the spec's input"
+    for l, layer in enumerate(spec.layers, start=1):
+        shape, where = shapes[-1], layer.where(l)
+        if len(shape) != layer.TAKES:
+            raise SpecError(f"{where}: {_mismatch(layer, shape, source)}")
+        shapes.append(layer.output_shape(shape, where))
+        source = f"layer {l} ({layer.kind})"
+    return tuple(shapes)
+
+
+def _mismatch(layer: LayerKind, shape: Shape, source: str) -> str:
+    wanted = INPUTS[layer.TAKES]
+    given = f"images {_shown(shape)}" if len(shape) == 3 else f"vectors of {shape[0]} entries"
+    if layer.TAKES == 1:
+        hint = "put a flatten before the first dense layer"
+    elif source == "the spec's input":
+        hint = "give the spec an input_shape [n_H, n_W, n_C] in place of its input_size"
+    else:
+        hint = "conv and pool layers come before the flatten"
+    return f"takes {wanted}, but {source} gives {given}; {hint}"
+
+
 def validate_spec(spec: NetworkSpec) -> None:
     """Raise ``SpecError`` naming the layer and field of the first thing ``spec`` gets wrong."""
-    check_count("spec: input_size", spec.input_size, 1, SpecError)
+    _input(spec)
     if not spec.layers:
         raise SpecError("spec: 'layers' is empty; a network needs at least an output layer")
     last = len(spec.layers)
     for i, layer in enumerate(spec.layers, start=1):
-        where = f"layer {i}"
-        if not isinstance(layer, Layer):
-            raise SpecError(f"{where}: expected a Layer, got {type(layer).__name__}")
-        check_count(f"{where}: units", layer.units, 1, SpecError)
-        _choice(where, "activation", layer.activation, ACTIVATIONS)
-        if i < last and layer.activation not in HIDDEN_ACTIVATIONS:
+        if not isinstance(layer, LayerKind):
             raise SpecError(
-                f"{where}: activation {layer.activation!r} is only allowed on the output layer "
-                f"(with loss 'cross_entropy'); hidden layers take {', '.join(HIDDEN_ACTIVATIONS)}"
+                f"layer {i}: expected a Layer (or a Conv, Pool, Flatten), got "
+                f"{type(layer).__name__}"
             )
-        slope = layer.negative_slope
-        if not is_finite_real(slope) or slope < 0:
-            raise SpecError(f"{where}: negative_slope must be a finite number >= 0, got {slope!r}")
-        if slope != DEFAULT_NEGATIVE_SLOPE and layer.activation != "leaky_relu":
-            raise SpecError(_stray_slope(where, slope, layer.activation))
-        _check_regularisation(where, layer, output=i == last)
+        layer.check(layer.where(i), output=i == last)
+    out = spec.layers[-1]
+    if not isinstance(out, Layer):
+        raise SpecError(
+            f"layer {last} (output): the output layer must be dense (the loss takes a vector of "
+            f"n[L] logits per example), got a {out.kind} layer"
+        )
+    layer_shapes(spec)
     _choice("spec", "init", spec.init, INITS)
     _choice("spec", "loss", spec.loss, LOSSES)
     _choice("spec", "dtype", spec.dtype, DTYPES)
@@ -346,7 +427,6 @@ def validate_spec(spec: NetworkSpec) -> None:
     if not is_finite_real(eps) or eps <= 0:
         raise SpecError(f"spec: batch_norm_eps must be a finite number > 0, got {eps!r}")
     activation, fits, wanted = LOSS_OUTPUT[spec.loss]
-    out = spec.layers[-1]
     if out.activation != activation or not fits(out.units):
         raise SpecError(
             f"layer {last} (output): loss {spec.loss!r} needs a {activation} output layer with "
@@ -354,55 +434,13 @@ def validate_spec(spec: NetworkSpec) -> None:
         )
 
 
-def _stray_slope(where: str, slope: Any, activation: Any) -> str:
-    return (
-        f"{where}: negative_slope {slope!r} is for leaky_relu layers only; this layer's "
-        f"activation is {activation!r}, which would drop it"
-    )
-
-
-def _check_regularisation(where: str, layer: Layer, *, output: bool) -> None:
-    keep = layer.keep_prob
-    if not is_finite_real(keep) or not 0 < keep <= 1:
-        raise SpecError(f"{where}: keep_prob must be a number in (0, 1] (1: none), got {keep!r}")
-    if not isinstance(layer.batch_norm, bool):
-        raise SpecError(f"{where}: batch_norm must be true or false, got {layer.batch_norm!r}")
-    if output and layer.dropout:
-        raise SpecError(
-            f"{where} (output): keep_prob {keep} is for hidden layers only: dropping an output "
-            "unit would zero its logit, a prediction the loss then scores as if it were made"
-        )
-    if output and layer.batch_norm:
-        raise SpecError(
-            f"{where} (output): batch_norm is for hidden layers only: normalising the logits over "
-            "the batch would make each prediction depend on the other examples in it"
-        )
-
-
-def check_spec_dict(data: Any) -> list[dict[str, Any]]:
+def check_spec_dict(data: Any) -> tuple[LayerKind, ...]:
     """The checks of a spec file's dict before any field is read: a mapping of known fields,
-    ``input_size`` and ``layers`` present, each layer a mapping of known fields with ``units``
-    and ``activation``. Returns the layers' dicts."""
-    _check_fields("spec", data, SPEC_FIELDS, ("input_size", "layers"))
+    ``layers`` present and ``input_size`` (or ``input_shape``), each layer a mapping of its
+    kind's known fields (``scratch.layer_kinds.layer_from_dict``). Returns the layers."""
+    required = ("input_shape",) if isinstance(data, dict) and "input_shape" in data else ()
+    check_fields("spec", data, SPEC_FIELDS, (*(required or ("input_size",)), "layers"))
     layers = data["layers"]
     if not isinstance(layers, list | tuple):
         raise SpecError(f"spec: 'layers' must be a list, got {type(layers).__name__}")
-    for i, entry in enumerate(layers, start=1):
-        _check_fields(f"layer {i}", entry, LAYER_FIELDS, ("units", "activation"))
-        activation = entry["activation"]
-        _choice(f"layer {i}", "activation", activation, ACTIVATIONS)
-        if "negative_slope" in entry and activation != "leaky_relu":
-            raise SpecError(_stray_slope(f"layer {i}", entry["negative_slope"], activation))
-    return list(layers)
-
-
-def _check_fields(where: str, entry: Any, known: tuple[str, ...], required: tuple[str, ...]):
-    if not isinstance(entry, dict):
-        what = "a mapping of fields" if where == "spec" else "a mapping"
-        raise SpecError(f"{where}: expected {what}, got {type(entry).__name__}")
-    unknown = sorted(set(entry) - set(known))
-    if unknown:
-        raise SpecError(f"{where}: unknown field(s) {', '.join(map(repr, unknown))}")
-    for name in required:
-        if name not in entry:
-            raise SpecError(f"{where}: field {name!r} is missing")
+    return tuple(layer_from_dict(i, entry) for i, entry in enumerate(layers, start=1))

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from scratch.batches import BatchSchedule
+from scratch.batches import BatchSchedule, count_examples, examples_axis
 from scratch.batchnorm import check_batch, update_running_stats
 from scratch.dropout import dropout_masks
 from scratch.initializers import initialize_parameters
@@ -30,7 +30,7 @@ from scratch.memory import check_memory
 from scratch.network import L_model_backward, L_model_forward
 from scratch.optimizers import Optimizer
 from scratch.settings import TrainingSettings
-from scratch.spec import NetworkSpec, is_buffer
+from scratch.spec import Layer, NetworkSpec, is_buffer
 from scratch.validation import as_input, as_targets, check_params, check_spec
 
 Array = np.ndarray
@@ -108,7 +108,7 @@ def prepare_training(
     side's ``train`` starts here."""
     check_spec(spec)
     X = as_input(X, spec)
-    m = X.shape[1]
+    m = count_examples(X)
     T = as_targets(Y, spec, m)
     check_memory(spec, min(settings.batch_size or m, m), settings.optimizer)
     if params is None:
@@ -187,17 +187,23 @@ def train(
     costs = np.empty(steps.num_iterations, dtype=np.float64)
     rates = run.learning_rates()
     norms = [l for l, layer in enumerate(spec.layers, start=1) if layer.batch_norm]
-    # Example-major copy: a mini-batch is then a block of rows, not a gather across columns.
-    rows = None if run.schedule.full_batch else np.ascontiguousarray(run.X.T)
+    # Example-major copy: a mini-batch is then a block of rows, not a gather across columns
+    # (images are example-major already: axis 0 holds the examples).
+    axis = examples_axis(run.X)
+    rows = None if run.schedule.full_batch else np.ascontiguousarray(run.X.swapaxes(0, axis))
     targets = None if run.schedule.full_batch else np.ascontiguousarray(run.T.T)
+    # The dense passes write into the arrays of the step before; conv layers take fresh ones.
+    reusing = all(isinstance(layer, Layer) for layer in spec.layers)
     reuse: StepArrays | None = None
     for i, index in enumerate(run.schedule.batches(steps.start_iteration, steps.stop)):
         t = steps.start_iteration + i
-        Xb, Tb = (run.X, run.T) if index is None else (rows[index].T, targets[index].T)
+        Xb, Tb = (
+            (run.X, run.T) if index is None else (rows[index].swapaxes(0, axis), targets[index].T)
+        )
         if reuse is not None and reuse.caches[0].activation_cache.Z.shape[1] != Xb.shape[1]:
             reuse = None  # the short last batch of an epoch: fresh arrays
         drawn = {} if reuse is None else {"out": reuse.masks, "uniform": reuse.uniform}
-        masks = dropout_masks(spec, Xb.shape[1], t, **drawn)
+        masks = dropout_masks(spec, count_examples(Xb), t, **drawn)
         AL, caches = L_model_forward(
             Xb, current, spec, None if reuse is None else reuse.caches, masks=masks, check=False
         )
@@ -219,9 +225,9 @@ def train(
             check=False,
         )
         current, spare = run.optimizer.step(current, grads, rates[i], out=spare), current
-        uniform = None if reuse is None else reuse.uniform
-        # the next step writes into these
-        reuse = StepArrays.for_next_step(caches, grads, masks, uniform)
+        if reusing:  # the next step writes into these
+            uniform = None if reuse is None else reuse.uniform
+            reuse = StepArrays.for_next_step(caches, grads, masks, uniform)
         if callback is not None:
             callback(t, cost)
     return TrainResult(current, costs, spec, steps.start_iteration, run.optimizer.state(), rates)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from scratch.batches import count_examples
 from scratch.rules import is_finite_real
 from scratch.spec import NetworkSpec, is_buffer
 
@@ -52,16 +53,24 @@ def check_finite(name: str, value: np.ndarray, what: str, where: str = "") -> No
 
 
 def check_X(X: Any, spec: NetworkSpec, *, name: str = "X") -> None:
-    """``X`` must be a 2-D array of the spec's dtype with ``spec.input_size`` rows."""
+    """``X`` must be a 2-D array of the spec's dtype with ``spec.input_size`` rows, or for a
+    network of images (m, n_H, n_W, n_C) with the spec's ``input_shape``."""
     check_spec(spec)
     if not isinstance(X, np.ndarray):
         raise TypeError(f"{name} must be a NumPy array, got {type(X).__name__}")
-    if X.ndim != 2 or X.shape[0] != spec.input_size:
+    if spec.images:
+        if X.shape[1:] != spec.input_shape or X.ndim != 4:
+            n_H, n_W, n_C = spec.input_shape
+            raise ValueError(
+                f"{name} has shape {X.shape}; expected images (m, n_H, n_W, n_C) = (m, {n_H}, "
+                f"{n_W}, {n_C}): one per example, the spec's input_shape after the examples' axis"
+            )
+    elif X.ndim != 2 or X.shape[0] != spec.input_size:
         raise ValueError(
             f"{name} has shape {X.shape}; expected (n_x, m) = ({spec.input_size}, m): one column "
             f"per example and input_size={spec.input_size} rows (features)"
         )
-    if X.shape[1] < 1:
+    if count_examples(X) < 1:
         raise ValueError(f"{name} has no examples (shape {X.shape})")
     if X.dtype != spec.dtype:
         raise TypeError(
@@ -87,10 +96,14 @@ def as_input(X: Any, spec: NetworkSpec, *, name: str = "X") -> np.ndarray:
     check_X(X, spec, name=name)
     bad = ~np.isfinite(X)
     if bad.any():
-        row, col = np.argwhere(bad)[0]
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        where = (
+            f"{name}[{', '.join(map(str, index))}] (example {index[0]})"
+            if spec.images
+            else f"row {index[0]}, column (example) {index[1]}"
+        )
         raise ValueError(
-            f"{name} holds {int(bad.sum())} NaN/inf value(s); the first is {X[row, col]} at "
-            f"row {row}, column (example) {col}"
+            f"{name} holds {int(bad.sum())} NaN/inf value(s); the first is {X[index]} at {where}"
         )
     return X
 
@@ -188,8 +201,8 @@ def check_params(
         if not isinstance(value, np.ndarray):
             raise TypeError(f"{name}[{key!r}] must be a NumPy array, got {type(value).__name__}")
         if value.shape != shape:
-            l = int(re.fullmatch(r"\D+(\d+)", key)[1])
-            layout = f"(n[{l}], n[{l - 1}])" if key[0] == "W" else f"(n[{l}], 1)"
+            kind, l = re.fullmatch(r"(\D+)(\d+)", key).groups()
+            layout = spec.layers[int(l) - 1].layout(kind, int(l))
             raise ValueError(
                 f"{name}[{key!r}] has shape {value.shape}; layer {l} of the spec needs "
                 f"{shape} = {layout}"

@@ -20,6 +20,7 @@ if __package__ in (None, ""):  # run as a file: make the repository root importa
 from collections.abc import Sequence
 
 import scratch
+from scratch.batches import count_examples
 from scripts import PROGS
 from scripts.cli import settings
 from scripts.cli.errors import EXIT_FAILED, EXIT_OK, reports_user_errors
@@ -45,7 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     spec, X, Y = problem.spec, problem.data.X_train, problem.data.Y_train
     print(f"data: {problem.data.describe()}")
     print(f"spec: {spec.describe()}")
-    print(f"one forward and backward pass on the {X.shape[1]} training examples, on each side\n")
+    m = count_examples(X)
+    print(f"one forward and backward pass on the {m} training examples, on each side\n")
     with threads.turn("numpy"):
         scratch_side = scratch.layer_internals(X, Y, problem.params, spec)
     with threads.turn("torch"):
@@ -63,8 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nbackward pass: the scratch formula  <-  the autograd node(s) that computed it")
         formulas = scratch.backward_formulas(spec)
         nodes = torch_impl.autograd_nodes(X, Y, problem.params, spec)
+        width = max(36, *map(len, formulas))
         for formula, made_by in zip(formulas, nodes, strict=True):
-            print(f"  {formula:<36} <-  {made_by}")
+            print(f"  {formula:<{width}} <-  {made_by}")
         print(FOOTNOTE)
     return EXIT_OK if first is None else EXIT_FAILED
 
@@ -83,15 +86,16 @@ def internals_table(comparisons: Sequence) -> list[str]:
     rows = sorted(comparisons, key=position)
     width = max(len(str(result.tolerance)) for result in rows)
     named = max(8, *(len(result.quantity) for result in rows))
+    shapes = ["x".join(map(str, result.shapes[0])) or "scalar" for result in rows]
+    wide = max(9, *map(len, shapes))
     header = ("layer", "quantity", "shape", "max abs diff", "max rel diff", "tolerance", "within")
-    row = f"{{:>5}}  {{:<{named}}}  {{:<9}}  {{:>12}}  {{:>12}}  {{:<{width}}}  {{}}"
+    row = f"{{:>5}}  {{:<{named}}}  {{:<{wide}}}  {{:>12}}  {{:>12}}  {{:<{width}}}  {{}}"
     lines = [row.format(*header)]
-    for result in rows:
+    for result, shape in zip(rows, shapes, strict=True):
         layer = "" if result.layer is None else str(result.layer)
-        shape = "x".join(map(str, result.shapes[0])) or "scalar"
         verdict = "yes" if result.ok else f"NO ({result.problem})"
         lines.append(
-            f"{layer:>5}  {result.quantity:<{named}}  {shape:<9}  {result.max_abs:>12.1e}  "
+            f"{layer:>5}  {result.quantity:<{named}}  {shape:<{wide}}  {result.max_abs:>12.1e}  "
             f"{result.max_rel:>12.1e}  {result.tolerance!s:<{width}}  {verdict}"
         )
     return lines

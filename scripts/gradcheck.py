@@ -23,6 +23,7 @@ import numpy as np
 
 import scratch
 from scratch import NetworkSpec, parity
+from scratch.batches import count_examples, examples_axis
 from scratch.gradcheck import DEFAULT_EPSILON
 from scratch.tolerances import CENTRED_DIFFERENCE, Tolerance, centred_difference_tolerance
 from scripts import PROGS
@@ -44,13 +45,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     spec, params = problem.spec, problem.params
     X, Y = problem.data.X_train, problem.data.Y_train
     if extras.examples is not None:
-        X, Y = X[:, : extras.examples], Y[:, : extras.examples]
+        axis = examples_axis(X)  # the first examples: columns, or images
+        X, Y = X.swapaxes(0, axis)[: extras.examples].swapaxes(0, axis), Y[:, : extras.examples]
     print(f"data: {problem.data.describe()}")
     print(f"spec: {spec.describe()}")
     twin = " (a float32 spec is checked as its float64 twin)" if spec.dtype != "float64" else ""
     print(
-        f"centred differences with eps {DEFAULT_EPSILON:g} on {X.shape[1]} training examples, "
-        f"in float64{twin}\n"
+        f"centred differences with eps {DEFAULT_EPSILON:g} on {count_examples(X)} training "
+        f"examples, in float64{twin}\n"
     )
     result = scratch.gradient_check(params, X, Y, spec)
     spec64 = spec.replace(dtype="float64")
@@ -116,12 +118,14 @@ def _round_off_notes(
 def _kink_notes(params: Params, X: np.ndarray, spec: NetworkSpec) -> list[str]:
     """A ReLU unit sitting on its kink, where the centred difference sees the mean of the two
     slopes: a part of the check that fails when nothing is wrong."""
-    masks = scratch.dropout_masks(spec, X.shape[1], 0)  # the ones gradient_check holds fixed
+    masks = scratch.dropout_masks(spec, count_examples(X), 0)  # those gradient_check holds
     _, caches = scratch.L_model_forward(scratch.as_input(X, spec), params, spec, masks=masks)
     notes = []
     for l, (layer, cache) in enumerate(zip(spec.layers, caches, strict=True), start=1):
+        if layer.activation not in KINKED:
+            continue
         on_kink = int(np.sum(np.abs(cache.activation_cache.Z) < KINK_WINDOW))
-        if layer.activation in KINKED and on_kink:
+        if on_kink:
             notes.append(
                 f"{on_kink} value(s) of Z{l} lie within {KINK_WINDOW:g} of {layer.activation}'s "
                 f"kink at 0, where the centred difference averages the two slopes while "

@@ -6,6 +6,8 @@ Run it after changing the table, torch or NumPy, or the machine:
     python scripts/measure_tolerances.py --networks 10000 --centred 300 --runs 100 --seed 1
     python scripts/measure_tolerances.py --networks 0 --centred 0 --runs 0 --compiled 40 \
         --compiled-runs 20 --mixed-runs 40           # the modes' rows (compiled, bf16-mixed)
+    python scripts/measure_tolerances.py --networks 0 --centred 0 --runs 0 --conv-networks 1000 \
+        --conv-centred 60 --conv-runs 24 --iterations 300   # convolutional networks
 
 For every row it prints how many comparisons it made, the largest share of the tolerance used by
 one inside it (1 is the bound itself) with the headroom that leaves and the entry that used it
@@ -32,6 +34,11 @@ import torch
 from scripts import PROGS
 from scripts.cli import settings
 from scripts.cli.errors import EXIT_OK, reports_user_errors
+from scripts.measure.conv import (
+    measure_conv_centred_differences,
+    measure_conv_passes,
+    measure_conv_runs,
+)
 from scripts.measure.dense import measure_centred_differences, measure_passes, measure_runs
 from scripts.measure.modes import measure_compiled_passes, measure_mode_runs
 from scripts.measure.report import Measured
@@ -52,6 +59,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     measure_compiled_passes(rng, args.compiled, measured)
     measure_mode_runs(rng, args.compiled_runs, args.iterations, "compiled", measured)
     measure_mode_runs(rng, args.mixed_runs, args.iterations, "bf16-mixed", measured)
+    measure_conv_passes(rng, args.conv_networks, measured)
+    measure_conv_centred_differences(rng, args.conv_centred, measured)
+    measure_conv_runs(rng, args.conv_runs, args.iterations, args.trainer_every, measured)
+    conv = (
+        f"; conv: {args.conv_networks} networks a dtype, {args.conv_centred} against centred "
+        f"differences, {args.conv_runs} runs"
+        if args.conv_networks or args.conv_centred or args.conv_runs
+        else ""
+    )
     modes = (
         f"; compiled: {args.compiled} networks a dtype, {args.compiled_runs} runs; "
         f"bf16-mixed: {args.mixed_runs} runs"
@@ -60,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(
         f"{args.networks} random networks a dtype, {args.centred} against centred differences, "
-        f"{args.runs} training runs of {args.iterations} steps{modes} (seed {args.seed}):"
+        f"{args.runs} training runs of {args.iterations} steps{modes}{conv} (seed {args.seed}):"
     )
     measured.report()
     return EXIT_OK

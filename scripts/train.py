@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from scratch import TrainingSettings
+from scratch.batches import count_examples
 from scripts import PROGS
 from scripts.cli import settings
 from scripts.cli.errors import EXIT_FAILED, EXIT_OK, UserError, reports_user_errors
@@ -51,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         starts = finished.starts(impls)
     else:
         starts = {impl: (problem.params, 0, {}) for impl in impls}
-    steps = settings.training_settings(training, optimizer, problem.data.X_train.shape[1])
+    steps = settings.training_settings(training, optimizer, count_examples(problem.data.X_train))
     check_devices(training, problem, steps, impls)
     check_modes(training, problem, impls)
     _print_plan(steps, problem, impls, starts, run.resume)

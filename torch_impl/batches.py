@@ -30,7 +30,7 @@ from torch.utils.data import IterableDataset
 from scratch.batches import BatchSchedule
 from scratch.dropout import dropout_masks
 from scratch.spec import NetworkSpec
-from torch_impl.transfer import to_torch
+from torch_impl.transfer import examples_to_torch, to_torch
 
 Batch = tuple[torch.Tensor, ...]
 
@@ -54,7 +54,8 @@ class ScheduledBatches(IterableDataset):
     every step to ``stop``. ``len()`` is the length of a whole epoch (what a progress bar counts
     to), the same before and during one: the first epoch of a resumed run and the last of any
     run may be shorter.
-    ``X`` (n_x, m) and ``T`` (n[L], m) are in course layout and already checked. A mini-batch
+    ``X`` (n_x, m) (or images (m, n_H, n_W, n_C)) and ``T`` (n[L], m) are in course layout and
+    already checked. A mini-batch
     is a view of its epoch's buffer: use it before the next epoch starts, as a training loop
     does (Lightning prefetches one batch ahead, but never across epochs). With a ``spec`` that
     has dropout, each batch is ``(X, T, masks)``, the step's masks ``D{l}`` (m, n[l]).
@@ -77,12 +78,12 @@ class ScheduledBatches(IterableDataset):
         self.schedule, self.start, self.next_step, self.stop = schedule, start, start, stop
         self.rank, self.shards = rank, shards
         self.spec = spec if spec is not None and spec.dropout else None
-        self.X, self.T = to_torch(X, device), to_torch(T, device)
+        self.X, self.T = examples_to_torch(X, device), to_torch(T, device)
         if schedule.full_batch:
             self.X, self.T = self._shard(self.X), self._shard(self.T)
         else:
             rows = schedule.m // shards
-            self.X_epoch = self.X.new_empty((rows, self.X.shape[1]))
+            self.X_epoch = self.X.new_empty((rows, *self.X.shape[1:]))
             self.T_epoch = self.T.new_empty((rows, self.T.shape[1]))
 
     def __len__(self) -> int:

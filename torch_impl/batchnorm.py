@@ -45,12 +45,17 @@ def batch_norm_module(layer: Layer, spec: NetworkSpec, dtype: torch.dtype) -> nn
     )
 
 
-def load_batch_norm(norm: nn.Module, params: Mapping[str, np.ndarray], l: int) -> None:
-    """Copy layer l's ``gamma``, ``beta`` and running statistics (course shapes, checked
-    already) into ``norm``, bit for bit."""
+def load_batch_norm(
+    norm: nn.Module,
+    params: Mapping[str, np.ndarray],
+    l: int,
+    keys: tuple[str, ...] = tuple(BATCH_NORM_STATE),
+) -> None:
+    """Copy layer l's ``keys`` (of ``BATCH_NORM_STATE``: ``gamma``, ``beta`` and the running
+    statistics; course shapes, checked already) into ``norm``, bit for bit."""
     with torch.no_grad():
-        for key, name in BATCH_NORM_STATE.items():
-            getattr(norm, name).copy_(torch.from_numpy(params[f"{key}{l}"][:, 0]))
+        for key in keys:
+            getattr(norm, BATCH_NORM_STATE[key]).copy_(torch.from_numpy(params[f"{key}{l}"][:, 0]))
 
 
 def export_batch_norm(norm: nn.Module, l: int, keys: tuple[str, ...]) -> dict[str, np.ndarray]:

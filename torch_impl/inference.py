@@ -13,13 +13,13 @@ import torch
 from scratch.spec import NetworkSpec
 from scratch.validation import as_input
 from torch_impl.network import SpecNet, build_module
-from torch_impl.transfer import to_course, to_torch
+from torch_impl.transfer import examples_to_torch, to_course
 
 
 def predict_with(net: SpecNet, X: torch.Tensor) -> torch.Tensor:
-    """``net``'s predictions for ``X`` (m, n[0]) in eval mode, decided by torch: class 1 where
-    ``AL > 0.5`` (binary) or the arg-max class (softmax), (m, 1) int64, or ``AL`` itself
-    (regression). The module's mode is put back as it was."""
+    """``net``'s predictions for ``X`` (m, n[0]), or images (m, C, H, W), in eval mode, decided
+    by torch: class 1 where ``AL > 0.5`` (binary) or the arg-max class (softmax), (m, 1) int64,
+    or ``AL`` itself (regression). The module's mode is put back as it was."""
     was_training = net.training
     net.eval()
     try:
@@ -40,7 +40,7 @@ def predict(
     spec: NetworkSpec,
     device: torch.device | str = "cpu",
 ) -> np.ndarray:
-    """``scratch.predict`` on the torch side: ``X`` (n[0], m) in, predictions (1, m) or
+    """``scratch.predict`` on the torch side: ``X`` (n[0], m) (or images) in, predictions (1, m) or
     (n[L], m) out, from the module built from ``params`` (its running statistics included)."""
     net = build_module(spec, params).to(device)
-    return to_course(predict_with(net, to_torch(as_input(X, spec), device)))
+    return to_course(predict_with(net, examples_to_torch(as_input(X, spec), device)))

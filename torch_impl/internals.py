@@ -29,6 +29,7 @@ import numpy as np
 import torch
 from torch.nn.functional import batch_norm
 
+from scratch.batches import count_examples
 from scratch.dropout import dropout_masks
 from scratch.spec import NetworkSpec
 from scratch.validation import as_input, as_targets
@@ -36,8 +37,8 @@ from torch_impl.batchnorm import export_batch_norm
 from torch_impl.dropout import masks_to_torch
 from torch_impl.losses import cost_from_targets
 from torch_impl.modes import check_compile, compiled
-from torch_impl.network import SpecNet, build_module
-from torch_impl.transfer import to_course, to_torch
+from torch_impl.network import LAYER_MODULES, SpecNet, build_module
+from torch_impl.transfer import examples_to_torch, to_course, to_torch
 
 Node = Any  # a torch.autograd graph node (grad_fn)
 
@@ -73,7 +74,8 @@ def capture(
     dynamo traces the hooks into the graph, so each kept tensor is an output of the compiled
     graph and its gradient that of the compiled backward."""
     X = as_input(X, spec)
-    T = to_torch(as_targets(Y, spec, X.shape[1]), device)
+    m = count_examples(X)
+    T = to_torch(as_targets(Y, spec, m), device)
     if compile and spec.dropout and training:
         raise ValueError(
             "layer_internals(compile=True) cannot read the dropout masks D[l] off a compiled "
@@ -85,10 +87,10 @@ def capture(
         check_compile(device)
         compiled(net)
     if training and masks is None:
-        masks = dropout_masks(spec, X.shape[1], 0)
+        masks = dropout_masks(spec, m, 0)
     Z: dict[int, torch.Tensor] = {}
     Z_tilde: dict[int, torch.Tensor] = {}
-    A: dict[int, torch.Tensor] = {0: to_torch(X, device).requires_grad_()}
+    A: dict[int, torch.Tensor] = {0: examples_to_torch(X, device).requires_grad_()}
 
     def keep(store: dict[int, torch.Tensor], l: int):
         def hook(module, inputs, output):
@@ -98,9 +100,13 @@ def capture(
         return hook
 
     hooks = []
-    for l, (linear, g) in enumerate(zip(net.linears, net.activations, strict=True), start=1):
-        norm = net.norms[l - 1] if spec.layers[l - 1].batch_norm else None
-        output = net.dropouts[l - 1] if l < spec.L and net.dropouts else g
+    for l, (layer, block) in enumerate(zip(spec.layers, net.features, strict=False), start=1):
+        for name, module in LAYER_MODULES[layer.kind].captured(block).items():
+            hooks.append(module.register_forward_hook(keep({"Z": Z, "A": A}[name], l)))
+    dense = zip(net.linears, net.activations, strict=True)
+    for l, (linear, g) in enumerate(dense, start=net.offset + 1):
+        norm = net.norms[l - 1 - net.offset] if spec.layers[l - 1].batch_norm else None
+        output = net.dropouts[l - 1 - net.offset] if l < spec.L and net.dropouts else g
         for store, module in ((Z, linear), (Z_tilde, norm), (A, output)):
             if module is not None:
                 hooks.append(module.register_forward_hook(keep(store, l)))
@@ -136,28 +142,28 @@ def layer_internals(
     norms = dict(run.net.batch_norms())
     out = {"cost": run.J.detach().cpu().numpy()}
     for l, layer in enumerate(spec.layers, start=1):
-        out[f"Z{l}"] = to_course(run.Z[l])
+        course = run.net.course_layout(l)
+        if l in run.Z:
+            out[f"Z{l}"] = course(run.Z[l])
         if l in norms:
             out[f"Z_norm{l}"] = to_course(_normalised(run.Z[l], norms[l], training))
             out[f"Z_tilde{l}"] = to_course(run.Z_tilde[l])
-        out[f"A{l}"] = to_course(run.A[l])
+        out[f"A{l}"] = course(run.A[l])
         if layer.dropout and training:
             out[f"D{l}"] = applied[l]
         if l in norms and training:
             out |= export_batch_norm(norms[l], l, ("running_mean", "running_var"))
     if not training:
         return out
+    grads = {f"d{key}": layout.to_course(p.grad) for key, p, layout in run.net.course_parameters()}
     for l in range(spec.L, 0, -1):
-        linear = run.net.linears[l - 1]
         if l in norms:
             out[f"dZ_tilde{l}"] = to_course(run.Z_tilde[l].grad * m)
-            out[f"dgamma{l}"] = norms[l].weight.grad.cpu().numpy()[:, np.newaxis]
-            out[f"dbeta{l}"] = norms[l].bias.grad.cpu().numpy()[:, np.newaxis]
-        out[f"dZ{l}"] = to_course(run.Z[l].grad * m)
-        out[f"dW{l}"] = linear.weight.grad.cpu().numpy()
-        if linear.bias is not None:
-            out[f"db{l}"] = linear.bias.grad.cpu().numpy()[:, np.newaxis]
-        out[f"dA{l - 1}"] = to_course(run.A[l - 1].grad * m)
+            out[f"dgamma{l}"], out[f"dbeta{l}"] = grads[f"dgamma{l}"], grads[f"dbeta{l}"]
+        if l in run.Z:
+            out[f"dZ{l}"] = run.net.course_layout(l)(run.Z[l].grad * m)
+        out |= {key: grads[key] for key in (f"dW{l}", f"db{l}") if key in grads}
+        out[f"dA{l - 1}"] = run.net.course_layout(l - 1)(run.A[l - 1].grad * m)
     return out
 
 
@@ -194,14 +200,20 @@ def autograd_nodes(
     ``MulBackward0`` first; for ``dgamma``, ``dbeta`` the path from ``NativeBatchNormBackward0``
     to the parameter, for ``dZ`` under batch norm that node itself; for ``dW``, ``db`` the path
     from the layer's ``addmm`` (``mm`` without a bias) to the parameter, and for ``dA[l-1]`` the
-    ``addmm`` itself."""
+    ``addmm`` itself. A conv layer's rows are the same, from its ``ConvolutionBackward0``; a pool
+    or flatten layer's one row (its ``dA[l-1]``) is its own node (``MaxPool2DWithIndicesBackward0``,
+    ``AvgPool2DBackward0``, ``ViewBackward0``)."""
     run = capture(X, Y, params, spec, masks=masks)
     linear_nodes = {run.Z[l].grad_fn for l in run.Z}
     loss_path = _path(run.J.grad_fn, lambda n: n is run.ZL.grad_fn)[:-1]
     norms = dict(run.net.batch_norms())
+    parameters = {key: p for key, p, _ in run.net.course_parameters()}
     rows = []
     for l in range(spec.L, 0, -1):
-        linear, node = run.net.linears[l - 1], run.Z[l].grad_fn
+        if l not in run.Z:  # no parameters: the node of its output computes dA[l-1]
+            rows.append(run.A[l].grad_fn.name())
+            continue
+        weight, bias, node = parameters[f"W{l}"], parameters.get(f"b{l}"), run.Z[l].grad_fn
         given = run.Z_tilde[l].grad_fn if l in norms else node  # what the activation took
         if l == spec.L:
             rows.append(_chain(loss_path))
@@ -211,13 +223,13 @@ def autograd_nodes(
         if l in norms:
             rows += [_chain(_path(given, _holds(norms[l].weight)))]
             rows += [_chain(_path(given, _holds(norms[l].bias))), given.name()]
-        weight_path = _chain(_path(node, _holds(linear.weight)))
+        weight_path = _chain(_path(node, _holds(weight)))
         if spec.l2:
-            penalty = _path(run.J.grad_fn, _holds(linear.weight), avoid=linear_nodes)
+            penalty = _path(run.J.grad_fn, _holds(weight), avoid=linear_nodes)
             weight_path += f";  penalty: {_chain(penalty)}"
         rows.append(weight_path)
-        if linear.bias is not None:
-            rows.append(_chain(_path(node, _holds(linear.bias))))
+        if bias is not None:
+            rows.append(_chain(_path(node, _holds(bias))))
         rows.append(node.name())
     return rows
 

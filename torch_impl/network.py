@@ -12,25 +12,87 @@ after the activation, which applies the mask scratch drew for the step (``forwar
 Both follow the module's mode: ``net.train()`` (batch statistics, masks) or ``net.eval()``
 (running statistics, nothing dropped). A spec without them builds the module it did before
 they existed (``norms`` and ``dropouts`` empty), with the same state dict and forward pass.
+
+A convolutional network's conv, pool and flatten layers come before its dense ones, as
+``features``, one module per layer built by its kind's entry of ``LAYER_MODULES``: ``nn.Conv2d``
+and its activation, ``nn.MaxPool2d`` or ``nn.AvgPool2d``, ``nn.Flatten`` (``torch_impl.
+convolution``), on images (m, C, H, W). Its dense layers are the ``linears`` above, numbered on
+from the flatten (``offset`` layers before them): the first takes the flattened images, its
+weights' columns permuted at the boundary (``transfer.flattened_layout``). A dense spec has no
+``features`` and ``offset`` 0.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from itertools import pairwise
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import torch
 from torch import nn
 
 from scratch.initializers import initialize_parameters
-from scratch.spec import NetworkSpec
+from scratch.layer_kinds import LayerKind, Shape
+from scratch.spec import Layer, NetworkSpec
 from scratch.spec_files import load_spec
 from torch_impl.activations import get_activation
 from torch_impl.batchnorm import batch_norm_module
+from torch_impl.convolution import conv_block, flatten_block, pool_block
 from torch_impl.dropout import MaskedDropout, Masks
-from torch_impl.transfer import load_params, torch_dtype
+from torch_impl.transfer import (
+    COLUMN,
+    CONV_BIAS,
+    CONV_WEIGHTS,
+    SAME,
+    Layout,
+    flattened_layout,
+    flattened_to_course,
+    images_to_course,
+    load_params,
+    to_course,
+    torch_dtype,
+)
+
+Parameters = Iterator[tuple[str, nn.Parameter, Layout]]
+
+
+class LayerModules(NamedTuple):
+    """How the torch side builds one kind of layer that comes before the dense ones
+    (``LAYER_MODULES``):
+
+    - ``build(layer, shape, dtype) -> module``: its module, on inputs of ``shape`` (per example,
+      the course's), drawing nothing;
+    - ``parameters(module, l)``: its learned tensors as ``(course key, parameter, Layout)``;
+    - ``captured(module)``: the modules whose outputs are its ``Z`` and ``A`` (``layer_internals``);
+    - ``to_course(tensor, shape)``: one of its outputs (or their gradient) in course layout, its
+      input's shape given."""
+
+    build: Callable[[LayerKind, Shape, torch.dtype], nn.Module]
+    parameters: Callable[[nn.Module, int], list[tuple[str, nn.Parameter, Layout]]]
+    captured: Callable[[nn.Module], dict[str, nn.Module]]
+    to_course: Callable[[torch.Tensor, Shape], np.ndarray]
+
+
+def _conv_parameters(block: nn.Sequential, l: int) -> list[tuple[str, nn.Parameter, Layout]]:
+    return [(f"W{l}", block[0].weight, CONV_WEIGHTS), (f"b{l}", block[0].bias, CONV_BIAS)]
+
+
+def _images(tensor: torch.Tensor, shape: Shape) -> np.ndarray:
+    return images_to_course(tensor)
+
+
+# One entry per kind of layer before the dense ones (scratch.layer_kinds.LAYER_KINDS).
+LAYER_MODULES: dict[str, LayerModules] = {
+    "conv": LayerModules(
+        conv_block, _conv_parameters, lambda block: {"Z": block[0], "A": block[1]}, _images
+    ),
+    "pool": LayerModules(pool_block, lambda block, l: [], lambda block: {"A": block}, _images),
+    "flatten": LayerModules(
+        flatten_block, lambda block, l: [], lambda block: {"A": block}, flattened_to_course
+    ),
+}
 
 
 class SpecNet(nn.Module):
@@ -42,12 +104,18 @@ class SpecNet(nn.Module):
         super().__init__()
         self.spec = spec
         dtype = torch_dtype(spec)
+        self.offset = sum(not isinstance(layer, Layer) for layer in spec.layers)
+        front = zip(spec.layers[: self.offset], spec.shapes, strict=False)
+        self.features = nn.ModuleList(
+            LAYER_MODULES[layer.kind].build(layer, shape, dtype) for layer, shape in front
+        )
+        dense, sizes = spec.layers[self.offset :], spec.sizes[self.offset :]
         self.linears = nn.ModuleList(
             nn.utils.skip_init(nn.Linear, n_prev, n, bias=not layer.batch_norm, dtype=dtype)
-            for (n_prev, n), layer in zip(pairwise(spec.sizes), spec.layers, strict=True)
+            for (n_prev, n), layer in zip(pairwise(sizes), dense, strict=True)
         )
-        self.activations = nn.ModuleList(get_activation(layer) for layer in spec.layers)
-        hidden = list(enumerate(spec.layers[:-1], start=1))
+        self.activations = nn.ModuleList(get_activation(layer) for layer in dense)
+        hidden = list(enumerate(dense[:-1], start=self.offset + 1))
         self.norms = nn.ModuleList(
             batch_norm_module(layer, spec, dtype) if layer.batch_norm else nn.Identity()
             for _, layer in (hidden if spec.batch_norm else [])
@@ -59,9 +127,12 @@ class SpecNet(nn.Module):
         load_params(self, initialize_parameters(spec) if params is None else params)
 
     def forward(self, X: torch.Tensor, masks: Masks | None = None) -> torch.Tensor:
-        """``X`` (m, n[0]) -> logits ``ZL`` (m, n[L]); ``masks``: the step's dropout masks
-        ``D{l}`` (m, n[l]), needed in training mode by every layer that drops."""
+        """``X`` (m, n[0]) (images: (m, C, H, W)) -> logits ``ZL`` (m, n[L]); ``masks``: the
+        step's dropout masks ``D{l}`` (m, n[l]), needed in training mode by every layer that
+        drops."""
         A = X
+        for module in self.features:
+            A = module(A)
         hidden = zip(self.linears[:-1], self.activations[:-1], strict=True)
         if self.plain:
             for linear, g in hidden:
@@ -78,7 +149,44 @@ class SpecNet(nn.Module):
         """``(l, norms[l-1])`` for each layer l with batch norm."""
         for l, layer in enumerate(self.spec.layers, start=1):
             if layer.batch_norm:
-                yield l, self.norms[l - 1]
+                yield l, self.norms[l - 1 - self.offset]
+
+    def course_parameters(self) -> Parameters:
+        """``(course key, parameter, Layout)`` of every learned tensor, in ``spec.param_shapes()``'
+        order: ``W{l}`` is ``linears[...].weight`` (its columns permuted after a flatten),
+        ``b{l}`` its bias, a batch-norm layer's ``gamma{l}``, ``beta{l}`` its ``nn.BatchNorm1d``'s
+        ``weight`` and ``bias`` (its running statistics are buffers, which no optimizer
+        touches), a conv layer's ``W{l}``, ``b{l}`` its ``nn.Conv2d``'s."""
+        yield from self._feature_parameters()
+        norms = dict(self.batch_norms())
+        flattened = self.spec.shapes[self.offset - 1] if self.offset else None
+        for l, linear in enumerate(self.linears, start=self.offset + 1):
+            first = flattened is not None and l == self.offset + 1
+            yield f"W{l}", linear.weight, flattened_layout(flattened) if first else SAME
+            if l in norms:
+                yield f"gamma{l}", norms[l].weight, COLUMN
+                yield f"beta{l}", norms[l].bias, COLUMN
+            else:
+                yield f"b{l}", linear.bias, COLUMN
+
+    def _feature_parameters(self) -> Parameters:
+        front = zip(self.spec.layers, self.features, strict=False)  # the layers before the dense
+        for l, (layer, module) in enumerate(front, start=1):
+            yield from LAYER_MODULES[layer.kind].parameters(module, l)
+
+    def course_layout(self, l: int) -> Callable[[torch.Tensor], np.ndarray]:
+        """Layer l's output (l = 0: the input), or its gradient, in course layout: columns (n,
+        m) after a dense layer or a flatten (in the course's order), images (m, n_H, n_W, n_C)
+        before."""
+        if l > self.offset:
+            return to_course
+        if l == 0:
+            return images_to_course if self.spec.images else to_course
+        convert, shape = (
+            LAYER_MODULES[self.spec.layers[l - 1].kind].to_course,
+            self.spec.shapes[l - 1],
+        )
+        return lambda tensor: convert(tensor, shape)
 
     def probabilities(self, X: torch.Tensor, masks: Masks | None = None) -> torch.Tensor:
         """``AL = g[L](ZL)`` (m, n[L]): sigmoid or softmax probabilities, or the regression."""
@@ -86,8 +194,12 @@ class SpecNet(nn.Module):
 
     @property
     def weights(self) -> list[torch.Tensor]:
-        """``W[1], ..., W[L]``, the tensors the L2 term penalises."""
-        return [linear.weight for linear in self.linears]
+        """``W[1], ..., W[L]``, the tensors the L2 term penalises: every layer's, the conv
+        filters among them."""
+        front = (
+            [p for key, p, _ in self._feature_parameters() if key[0] == "W"] if self.offset else []
+        )
+        return [*front, *(linear.weight for linear in self.linears)]
 
 
 def build_module(

@@ -42,17 +42,13 @@ STATE_NAMES = {
 
 def course_parameters(net: nn.Module) -> Iterator[tuple[str, nn.Parameter]]:
     """``(W1, linears[0].weight), (b1, linears[0].bias), ...``: the course key of each
-    parameter of a ``SpecNet``, in ``spec.param_shapes()``' order; a batch-norm layer's
-    ``gamma{l}``, ``beta{l}`` are its ``nn.BatchNorm1d``'s ``weight`` and ``bias``, parameters
-    like any other (its running statistics are buffers, which no optimizer touches)."""
-    norms = dict(net.batch_norms())
-    for l, linear in enumerate(net.linears, start=1):
-        yield f"W{l}", linear.weight
-        if l in norms:
-            yield f"gamma{l}", norms[l].weight
-            yield f"beta{l}", norms[l].bias
-        else:
-            yield f"b{l}", linear.bias
+    parameter of a ``SpecNet``, in ``spec.param_shapes()``' order (``SpecNet.course_parameters``
+    without the layouts); a batch-norm layer's ``gamma{l}``, ``beta{l}`` are its
+    ``nn.BatchNorm1d``'s ``weight`` and ``bias``, parameters like any other (its running
+    statistics are buffers, which no optimizer touches); a conv layer's ``W{l}``, ``b{l}`` its
+    ``nn.Conv2d``'s ``weight`` and ``bias``."""
+    for key, parameter, _ in net.course_parameters():
+        yield key, parameter
 
 
 def build_optimizer(
@@ -96,30 +92,31 @@ def load_state(
     optimizer: torch.optim.Optimizer, net: nn.Module, name: str, start: Optimizer
 ) -> None:
     """Write the scratch optimizer's ``v``, ``s`` and ``t`` into torch's per-parameter state,
-    exactly (the same dtype; a bias's (n, 1) becomes (n,))."""
-    for key, p in course_parameters(net):
+    exactly, each array through its parameter's ``Layout`` (the same dtype; a bias's (n, 1)
+    becomes (n,), conv filters (f, f, n_C_prev, n_C) become (n_C, n_C_prev, f, f))."""
+    for key, p, layout in net.course_parameters():
         state = optimizer.state[p]
         for part, torch_name in STATE_NAMES.get(name, {}).items():
             array = getattr(start, part)[f"d{key}"]
-            state[torch_name] = torch.from_numpy(np.array(array)).reshape(p.shape).to(p.device)
+            state[torch_name] = layout.to_torch(array).to(p.device)
         if name in ("rmsprop", "adam"):
             state["step"] = torch.tensor(float(start.t))
 
 
 def export_state(optimizer: torch.optim.Optimizer, net: nn.Module, name: str) -> dict:
     """Torch's optimizer state in scratch's form (``Optimizer.state()``): ``v_dW1, ...``,
-    ``s_dW1, ...`` and ``t`` as the optimizer keeps them, in course shapes."""
+    ``s_dW1, ...`` and ``t`` as the optimizer keeps them, in course layout (each array through
+    its parameter's ``Layout``)."""
     if name == "gd":
         return {}
     out: dict[str, np.ndarray] = {}
     undamped = name == "momentum" and optimizer.param_groups[0]["momentum"] == 0
-    for key, p in course_parameters(net):
+    for key, p, layout in net.course_parameters():
         state = optimizer.state[p]
         for part, torch_name in STATE_NAMES[name].items():
             # SGD with momentum 0 is plain SGD and keeps no buffer: the course's v is then
             # beta v + (1 - beta) dW = dW, the gradient of the last step, which torch keeps
-            value = (p.grad if undamped else state[torch_name]).detach().cpu().numpy()
-            out[f"{part}_d{key}"] = value.reshape(p.shape[0], -1).copy()
+            out[f"{part}_d{key}"] = layout.to_course(p.grad if undamped else state[torch_name])
         if "step" in state:
             out["t"] = np.asarray(int(state["step"]), dtype=np.int64)
     return out

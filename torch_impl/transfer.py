@@ -5,12 +5,19 @@ the bias changes shape, (n[l], 1) <-> (n[l],), and so do batch norm's ``gamma``,
 running statistics (see ``torch_impl.batchnorm``). Data does: the course holds ``X`` (n_x, m), one
 column per example, while torch wants (m, n_x), one row per example. ``to_torch`` and
 ``to_course`` are the only places that transpose. Every copy keeps the dtype, so float64 numbers
-never pass through float32, and round trips are bit-exact.
+never pass through float32, and round trips are bit-exact. Convolutional layers' images and
+filters, and the dense layer after a flatten, cross in the block at the end of this module.
+
+Each parameter crosses by its ``Layout`` (the pair of maps of its kind), which a network names
+beside it (``SpecNet.course_parameters``): its weights, and the optimizer state shaped like
+them, go through the same maps both ways.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -40,33 +47,137 @@ def to_course(tensor: torch.Tensor) -> np.ndarray:
     return np.ascontiguousarray(tensor.detach().cpu().numpy().T)
 
 
+def examples_to_torch(X: np.ndarray, device: torch.device | str | None = None) -> torch.Tensor:
+    """A batch in course layout, columns (n_x, m) or images (m, n_H, n_W, n_C), in torch's
+    (one example per row: (m, n_x) or (m, C, H, W)), on ``device``."""
+    return images_to_torch(X, device) if X.ndim == 4 else to_torch(X, device)
+
+
+class Layout(NamedTuple):
+    """How one parameter crosses: a course array to a fresh tensor of the parameter's shape
+    (``to_torch``), and a tensor of that shape (the parameter, its gradient, its optimizer
+    state) back to a fresh course array (``to_course``), both exact."""
+
+    to_torch: Callable[[np.ndarray], torch.Tensor]
+    to_course: Callable[[torch.Tensor], np.ndarray]
+
+
+def _numpy(tensor: torch.Tensor) -> np.ndarray:
+    return tensor.detach().cpu().numpy()
+
+
+# ``W[l]`` of a dense layer: the same (n[l], n[l-1]) on both sides.
+SAME = Layout(lambda W: torch.from_numpy(np.array(W)), lambda t: _numpy(t).copy())
+# A column (n, 1) of the course, a vector (n,) in torch: ``b[l]``, batch norm's gamma and beta.
+COLUMN = Layout(lambda b: torch.from_numpy(b[:, 0].copy()), lambda t: _numpy(t)[:, None].copy())
+
+
 def load_params(module: nn.Module, params: Mapping[str, np.ndarray]) -> None:
-    """Copy a course parameters dict into ``module``: ``W{l}`` -> ``linears[l-1].weight``,
-    ``b{l}`` (n[l], 1) -> ``linears[l-1].bias`` (n[l],), and a batch-norm layer's ``gamma{l}``,
-    ``beta{l}``, ``running_mean{l}``, ``running_var{l}`` -> its ``nn.BatchNorm1d``. The dict is
-    checked against the module's spec first (keys, shapes, dtype), with scratch's errors."""
+    """Copy a course parameters dict into ``module``, each parameter through its ``Layout``:
+    ``W{l}`` -> ``linears[...].weight``, ``b{l}`` (n[l], 1) -> its bias (n[l],), a batch-norm
+    layer's ``gamma{l}``, ``beta{l}`` and running statistics -> its ``nn.BatchNorm1d``, a conv
+    layer's filters and biases -> its ``nn.Conv2d``. The dict is checked against the module's
+    spec first (keys, shapes, dtype), with scratch's errors."""
     check_params(params, module.spec, name="params")
     with torch.no_grad():
-        for l, linear in enumerate(module.linears, start=1):
-            linear.weight.copy_(torch.from_numpy(params[f"W{l}"]))
-            if linear.bias is not None:
-                linear.bias.copy_(torch.from_numpy(params[f"b{l}"][:, 0]))
+        for key, parameter, layout in module.course_parameters():
+            parameter.copy_(layout.to_torch(params[key]))
     for l, norm in module.batch_norms():
-        load_batch_norm(norm, params, l)
+        load_batch_norm(norm, params, l, ("running_mean", "running_var"))
 
 
 def export_params(module: nn.Module) -> dict[str, np.ndarray]:
     """The module's weights as a course parameters dict ``W1, b1, ..., WL, bL`` (fresh arrays),
     in ``scratch.initialize_parameters``' order: a batch-norm layer's ``gamma{l}``, ``beta{l}``
     in place of ``b{l}``, and the running statistics after every layer's parameters."""
-    params: dict[str, np.ndarray] = {}
-    norms = dict(module.batch_norms())
-    for l, linear in enumerate(module.linears, start=1):
-        params[f"W{l}"] = linear.weight.detach().cpu().numpy().copy()
-        if l in norms:
-            params |= export_batch_norm(norms[l], l, ("gamma", "beta"))
-        else:
-            params[f"b{l}"] = linear.bias.detach().cpu().numpy()[:, np.newaxis].copy()
-    for l, norm in norms.items():
+    params = {key: layout.to_course(p) for key, p, layout in module.course_parameters()}
+    for l, norm in module.batch_norms():
         params |= export_batch_norm(norm, l, ("running_mean", "running_var"))
     return params
+
+
+# ---------------------------------------------------------------------------------------------
+# Convolutional layers: the course's image layouts <-> torch's. Every map below is a pure
+# permutation of entries (a transpose, or a reshape around one), so each keeps the dtype and is
+# bit-exact both ways; each returns a fresh copy (``.copy()``, never ``np.ascontiguousarray``,
+# which returns the input itself when NumPy calls a transpose contiguous: with one channel,
+# (m, n_H, n_W, 1) -> (m, 1, n_H, n_W) is, and the tensor would keep NumPy's stride for the
+# size-1 axis, on which torch 2.14's float32 CPU conv2d backward (oneDNN) segfaults; the kind of
+# pytorch/pytorch#195394).
+#
+#   images        A (m, n_H, n_W, n_C)     <-> (m, C, H, W)            A[i, h, w, c] = T[i, c, h, w]
+#   conv weights  W (f, f, n_C_prev, n_C)  <-> (n_C, n_C_prev, f, f)   W[a, b, k, c] = w[c, k, a, b]
+#   conv bias     b (1, 1, 1, n_C)         <-> (n_C,)                  b[0, 0, 0, c] = bias[c]
+#   the dense layer after a flatten, W (n, n_H n_W n_C) <-> (n, C H W): the course's column
+#   h n_W n_C + w n_C + c is torch's column c H W + h W + w (scratch.convolution flattens in
+#   (h, w, c) order, nn.Flatten in (c, h, w) order), so its columns are permuted, not transposed.
+# ---------------------------------------------------------------------------------------------
+
+
+def images_to_torch(A: np.ndarray, device: torch.device | str | None = None) -> torch.Tensor:
+    """Course images (m, n_H, n_W, n_C) -> torch's (m, C, H, W) on ``device``."""
+    return torch.from_numpy(A.transpose(0, 3, 1, 2).copy()).to(device)
+
+
+def images_to_course(tensor: torch.Tensor) -> np.ndarray:
+    """Torch's (m, C, H, W) -> course images (m, n_H, n_W, n_C), a NumPy copy on the CPU."""
+    return tensor.detach().cpu().numpy().transpose(0, 2, 3, 1).copy()
+
+
+def conv_weights_to_torch(W: np.ndarray) -> torch.Tensor:
+    """Course filters (f, f, n_C_prev, n_C) -> ``nn.Conv2d.weight`` (n_C, n_C_prev, f, f)."""
+    return torch.from_numpy(W.transpose(3, 2, 0, 1).copy())
+
+
+def conv_weights_to_course(weight: torch.Tensor) -> np.ndarray:
+    """``nn.Conv2d.weight`` (n_C, n_C_prev, f, f) -> course filters (f, f, n_C_prev, n_C)."""
+    return weight.detach().cpu().numpy().transpose(2, 3, 1, 0).copy()
+
+
+def conv_bias_to_torch(b: np.ndarray) -> torch.Tensor:
+    """Course biases (1, 1, 1, n_C) -> ``nn.Conv2d.bias`` (n_C,)."""
+    return torch.from_numpy(b.reshape(-1).copy())
+
+
+def conv_bias_to_course(bias: torch.Tensor) -> np.ndarray:
+    """``nn.Conv2d.bias`` (n_C,) -> course biases (1, 1, 1, n_C)."""
+    return bias.detach().cpu().numpy().reshape(1, 1, 1, -1).copy()
+
+
+def flattened_weights_to_torch(W: np.ndarray, image_shape: tuple[int, int, int]) -> torch.Tensor:
+    """The weights of the dense layer after a flatten of (n_H, n_W, n_C) images: the course's
+    (n, n_H n_W n_C), columns in (h, w, c) order -> ``nn.Linear.weight`` (n, C H W), columns
+    in ``nn.Flatten``'s (c, h, w) order."""
+    n_H, n_W, n_C = image_shape
+    columns = W.reshape(W.shape[0], n_H, n_W, n_C).transpose(0, 3, 1, 2)
+    return torch.from_numpy(columns.copy().reshape(W.shape[0], -1))
+
+
+def flattened_weights_to_course(
+    weight: torch.Tensor, image_shape: tuple[int, int, int]
+) -> np.ndarray:
+    """The inverse of ``flattened_weights_to_torch``: (n, C H W) -> (n, n_H n_W n_C)."""
+    n_H, n_W, n_C = image_shape
+    columns = weight.detach().cpu().numpy().reshape(-1, n_C, n_H, n_W).transpose(0, 2, 3, 1)
+    return columns.copy().reshape(columns.shape[0], -1)
+
+
+def flattened_to_course(tensor: torch.Tensor, image_shape: tuple[int, int, int]) -> np.ndarray:
+    """``nn.Flatten``'s output (m, C H W), each row in (c, h, w) order, as the course's flatten
+    gives it: columns (n_H n_W n_C, m) in (h, w, c) order (a NumPy copy on the CPU)."""
+    n_H, n_W, n_C = image_shape
+    images = tensor.detach().cpu().numpy().reshape(-1, n_C, n_H, n_W).transpose(0, 2, 3, 1)
+    return np.ascontiguousarray(images.reshape(images.shape[0], -1).T)
+
+
+CONV_WEIGHTS = Layout(conv_weights_to_torch, conv_weights_to_course)
+CONV_BIAS = Layout(conv_bias_to_torch, conv_bias_to_course)
+
+
+def flattened_layout(image_shape: tuple[int, int, int]) -> Layout:
+    """The ``Layout`` of the dense weights after a flatten of (n_H, n_W, n_C) images: their
+    columns permuted (``flattened_weights_to_torch``)."""
+    return Layout(
+        partial(flattened_weights_to_torch, image_shape=image_shape),
+        partial(flattened_weights_to_course, image_shape=image_shape),
+    )

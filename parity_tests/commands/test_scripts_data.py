@@ -42,18 +42,24 @@ def write_mnist(root, folder: str = "MNIST", m: int = 12, side: int = 28) -> dic
     return written
 
 
-def write_cat(folder, m_train: int = 6, m_test: int = 3) -> dict:
-    """The course's layout: ``<part>_set_x`` (m, 64, 64, 3) uint8, ``<part>_set_y`` (m,)."""
+def write_course_h5(folder, name: str, classes, m_train: int = 6, m_test: int = 3) -> dict:
+    """The course's layout: ``<part>_<name>.h5`` holding ``<part>_set_x`` (m, 64, 64, 3) uint8,
+    ``<part>_set_y`` (m,) cycling through the classes, and ``list_classes``."""
     rng = np.random.default_rng(0)
     written = {}
     for part, m in (("train", m_train), ("test", m_test)):
         x = rng.integers(0, 256, size=(m, 64, 64, 3), dtype=np.uint8)
-        y = np.arange(m) % 2
-        with h5py.File(folder / f"{part}_catvnoncat.h5", "w") as file:
+        y = np.arange(m) % len(classes)
+        with h5py.File(folder / f"{part}_{name}.h5", "w") as file:
             file[f"{part}_set_x"], file[f"{part}_set_y"] = x, y
-            file["list_classes"] = np.array([b"non-cat", b"cat"])
+            file["list_classes"] = np.array(classes)
         written[part] = (x, y)
     return written
+
+
+def write_cat(folder, m_train: int = 6, m_test: int = 3) -> dict:
+    """The cat/non-cat files: 0 non-cat, 1 cat."""
+    return write_course_h5(folder, "catvnoncat", [b"non-cat", b"cat"], m_train, m_test)
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from typing import Any
 
 import scratch
 from scratch.course.catalogue import WEEKS
+from scratch.datasets import IMAGE_DATASETS
 from scratch.settings import unused
 from scratch.spec import DTYPES, INITS, LOSSES
 from scripts.benchmarks.workloads import GD_WORKLOADS, SIDES, WORKLOADS
@@ -42,12 +43,13 @@ class DataSettings:
 
     dataset: str = setting(
         "planar",
-        f"built-in data set ({', '.join(scratch.DATASETS)}), mnist, fashion-mnist, cat (the "
-        "course's HDF5 files in --data-dir) or an .npz file holding X and Y",
+        f"built-in data set ({', '.join([*scratch.DATASETS, *IMAGE_DATASETS])}), mnist, "
+        "fashion-mnist, cat or signs (the course's HDF5 files in --data-dir) or an .npz file "
+        "holding X and Y",
         metavar="NAME",
     )
     data_dir: str = setting(
-        "data", "folder of MNIST downloads and the cat/non-cat files", metavar="DIR"
+        "data", "folder of MNIST downloads and the course's cat and SIGNS files", metavar="DIR"
     )
     test_fraction: float = setting(0.2, "share of a built-in or .npz set held out", kind="fraction")
     positive: list[int] | None = setting(
@@ -281,6 +283,9 @@ class ToleranceSettings:
     compiled: int = setting(0, "random networks per dtype through the compiled module", kind="seed")
     compiled_runs: int = setting(0, "random gradient-descent runs, compiled", kind="seed")
     mixed_runs: int = setting(0, "random float32 runs in bf16-mixed precision", kind="seed")
+    conv_networks: int = setting(0, "random convolutional networks per dtype", kind="seed")
+    conv_centred: int = setting(0, "conv networks for the centred-difference check", kind="seed")
+    conv_runs: int = setting(0, "random training runs of conv networks on shapes", kind="seed")
 
 
 TRAIN = (DataSettings, NetworkSettings, TrainSettings, OptimizerSettings, RunSettings)

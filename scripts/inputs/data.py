@@ -2,22 +2,28 @@
 
 Sources, by the name given to ``--dataset``:
 
-- a built-in generator of ``scratch.DATASETS`` (``planar``, ``moons``, ...), split into train and
-  test examples with a fixed seed;
+- a built-in generator of ``scratch.DATASETS`` (``planar``, ``moons``, ...) or of
+  ``scratch.datasets.IMAGE_DATASETS`` (``shapes``), split into train and test examples with a
+  fixed seed;
 - ``mnist`` and ``fashion-mnist``, through torchvision: read from ``<data_dir>/MNIST/raw`` (or
   ``FashionMNIST/raw``), downloaded there first when missing (a failed download removes the
   empty folders it made);
 - ``cat``: the course's ``train_catvnoncat.h5`` and ``test_catvnoncat.h5`` in ``<data_dir>``;
+- ``signs``: the course's SIGNS set (course 4), ``train_signs.h5`` and ``test_signs.h5`` in
+  ``<data_dir>``, in the same layout (``<part>_set_x`` (m, 64, 64, 3) uint8, ``<part>_set_y``);
 - a path ending in ``.npz`` holding ``X`` (n_x, m) and ``Y`` (1 or n_y, m), and optionally
   ``X_test`` and ``Y_test``; without them the examples are split like a built-in set.
 
-Images become columns of pixel values in [0, 1], flattened row-major. Integer labels make a
-classification task; ``positive``/``negative`` turn one class, or a group of classes, against
-another (or against all the rest) into the binary task of a sigmoid output.
+Images become columns of pixel values in [0, 1], flattened row-major, except for the image
+sets that convolutional networks take (``shapes``, ``signs``), which stay images (m, n_H, n_W,
+n_C) in [0, 1]. Integer labels make a classification task; ``positive``/``negative`` turn one
+class, or a group of classes, against another (or against all the rest) into the binary task of
+a sigmoid output.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -26,6 +32,8 @@ from pathlib import Path
 import numpy as np
 
 import scratch
+from scratch.batches import count_examples, examples_axis
+from scratch.datasets import IMAGE_DATASETS
 from scratch.npz_files import read_npz
 from scratch.validation import check_real
 from scripts.cli.errors import UserError
@@ -34,15 +42,21 @@ Array = np.ndarray
 
 TORCHVISION_SETS = {"mnist": "MNIST", "fashion-mnist": "FashionMNIST"}
 CAT = "cat"
-CAT_FILES = {"train": "train_catvnoncat.h5", "test": "test_catvnoncat.h5"}
-DATASET_NAMES = (*scratch.DATASETS, *TORCHVISION_SETS, CAT)
+SIGNS = "signs"
+# The course's HDF5 sets: their files, and whether they stay images (for convolutional networks).
+COURSE_FILES = {
+    CAT: {"train": "train_catvnoncat.h5", "test": "test_catvnoncat.h5"},
+    SIGNS: {"train": "train_signs.h5", "test": "test_signs.h5"},
+}
+KEPT_AS_IMAGES = (SIGNS,)
+DATASET_NAMES = (*scratch.DATASETS, *IMAGE_DATASETS, *TORCHVISION_SETS, *COURSE_FILES)
 SPLIT_SEED = 0
 
 
 @dataclass(frozen=True)
 class Data:
-    """Train and test examples: ``X`` (n_x, m) float64; ``Y`` (1, m) integer class labels for
-    classification, or (n_y, m) float targets for regression."""
+    """Train and test examples: ``X`` (n_x, m) float64, or images (m, n_H, n_W, n_C); ``Y``
+    (1, m) integer class labels for classification, or (n_y, m) float targets for regression."""
 
     name: str
     X_train: Array
@@ -51,8 +65,13 @@ class Data:
     Y_test: Array
 
     @property
+    def images(self) -> bool:
+        return self.X_train.ndim == 4
+
+    @property
     def n_x(self) -> int:
-        return self.X_train.shape[0]
+        """The features of one example (an image's n_H n_W n_C)."""
+        return math.prod(self.X_train.shape[1:]) if self.images else self.X_train.shape[0]
 
     @property
     def classes(self) -> int | None:
@@ -63,10 +82,13 @@ class Data:
 
     def describe(self) -> str:
         task = f"{self.classes} classes" if self.classes else f"{self.Y_train.shape[0]} target(s)"
-        return (
-            f"{self.name}: {self.X_train.shape[1]} train / {self.X_test.shape[1]} test examples, "
-            f"{self.n_x} features, {task}"
+        each = (
+            f"images of {'x'.join(map(str, self.X_train.shape[1:]))}"
+            if self.images
+            else f"{self.n_x} features"
         )
+        m_train, m_test = count_examples(self.X_train), count_examples(self.X_test)
+        return f"{self.name}: {m_train} train / {m_test} test examples, {each}, {task}"
 
 
 def load_data(
@@ -81,12 +103,12 @@ def load_data(
     ``positive``, a binary task: label 1 for those classes, 0 for ``negative`` (default: all
     others), examples of any other class dropped. Raises ``UserError`` for anything the user
     can fix: an unknown name, a missing or malformed file, no network for a download."""
-    if dataset in scratch.DATASETS:
+    if dataset in scratch.DATASETS or dataset in IMAGE_DATASETS:
         data = _split(dataset, *scratch.load_dataset(dataset), test_fraction, dataset)
     elif dataset in TORCHVISION_SETS:
         data = _torchvision(dataset, Path(data_dir))
-    elif dataset == CAT:
-        data = _cat(Path(data_dir))
+    elif dataset in COURSE_FILES:
+        data = _course_h5(dataset, Path(data_dir))
     elif dataset.endswith(".npz"):
         data = _npz(Path(dataset), test_fraction)
     else:
@@ -116,7 +138,7 @@ def binary_task(data: Data, positive: Sequence[int], negative: Sequence[int] | N
 
     def relabel(X: Array, Y: Array) -> tuple[Array, Array]:
         keep = np.ones(Y.shape[1], bool) if negative is None else np.isin(Y[0], chosen)
-        return X[:, keep], np.isin(Y[:, keep], positive).astype(np.int64)
+        return X.compress(keep, examples_axis(X)), np.isin(Y[:, keep], positive).astype(np.int64)
 
     against = "rest" if negative is None else ",".join(map(str, negative))
     name = f"{data.name} {','.join(map(str, positive))} vs {against}"
@@ -136,6 +158,13 @@ def _images(images: Array, labels: Array) -> tuple[Array, Array]:
     """(m, ...) uint8 images and m labels -> ``X`` (pixels, m) in [0, 1], ``Y`` (1, m)."""
     m = images.shape[0]
     return images.reshape(m, -1).T / 255.0, np.asarray(labels, np.int64).reshape(1, m)
+
+
+def _kept_images(images: Array, labels: Array) -> tuple[Array, Array]:
+    """(m, n_H, n_W, n_C) uint8 images and m labels -> ``X`` the same images in [0, 1],
+    ``Y`` (1, m)."""
+    m = images.shape[0]
+    return images / 255.0, np.asarray(labels, np.int64).reshape(1, m)
 
 
 def _torchvision(name: str, root: Path) -> Data:
@@ -165,23 +194,30 @@ def _torchvision(name: str, root: Path) -> Data:
     return Data(name, *arrays[0], *arrays[1])
 
 
-def _cat(folder: Path) -> Data:
+def _course_h5(name: str, folder: Path) -> Data:
+    """One of the course's HDF5 sets (``COURSE_FILES``): images flattened into columns, or
+    kept as images (``KEPT_AS_IMAGES``)."""
     arrays = []
-    for part, file in CAT_FILES.items():
+    files = COURSE_FILES[name]
+    for part, file in files.items():
         path = folder / file
-        x, y = _read_h5(path, f"{part}_set_x", f"{part}_set_y")
+        x, y = _read_h5(path, tuple(files.values()), f"{part}_set_x", f"{part}_set_y")
         if x.shape[0] != y.size:
             raise UserError(f"{path}: {x.shape[0]} images but {y.size} labels")
-        arrays += _images(x, y)
-    return Data(CAT, *arrays)
+        if name in KEPT_AS_IMAGES and x.ndim != 4:
+            raise UserError(
+                f"{path}: {part}_set_x has shape {x.shape}; expected (m, n_H, n_W, n_C)"
+            )
+        arrays += (_kept_images if name in KEPT_AS_IMAGES else _images)(x, y)
+    return Data(name, *arrays)
 
 
-def _read_h5(path: Path, *keys: str) -> list[Array]:
+def _read_h5(path: Path, files: tuple[str, ...], *keys: str) -> list[Array]:
     import h5py
 
     if not path.is_file():
         raise UserError(
-            f"{path} does not exist; put the course's {' and '.join(CAT_FILES.values())} in "
+            f"{path} does not exist; put the course's {' and '.join(files)} in "
             f"{path.parent} or point --data-dir at their folder"
         )
     try:

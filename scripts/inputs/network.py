@@ -25,6 +25,10 @@ from scripts.cli.settings import DEFAULT_HIDDEN_ACTIVATION, DEFAULT_HIDDEN_UNITS
 from scripts.inputs.data import Data
 
 SIMPLE = ("init", "l2", "dtype", "seed")  # spec fields a setting replaces as they are
+# The convolutional spec the messages point to (the done-when network of issue 23).
+EXAMPLE_SPEC = "scratch/specs/shapes-conv.yaml"
+# The settings that build a dense network of their own, which a convolutional spec's file holds.
+DENSE_FIELDS = ("layers", "activation", "loss")
 
 
 def resolve_spec(
@@ -42,9 +46,32 @@ def resolve_spec(
         base, source = _spec_from(network.spec), _source(network.spec)
     else:
         base, source = weights_spec, f"the spec in {network.weights}"
-    spec = _fitting(network, data) if base is None else _changed(base, network, source)
+    if base is None and data.images:
+        raise UserError(
+            f"{data.name} holds images: give a convolutional spec with --spec FILE "
+            f"({EXAMPLE_SPEC} is one)"
+        )
+    if base is None:
+        spec = _fitting(network, data)
+    elif base.images:
+        spec = _images_changed(base, network)
+    else:
+        spec = _changed(base, network, source)
     layers = {"keep_prob": network.keep_prob, "batch_norm": network.batch_norm or None}
     return spec.with_hidden_layers(**layers)
+
+
+def _images_changed(base: NetworkSpec, network: NetworkSettings) -> NetworkSpec:
+    """A convolutional ``base`` with the simple fields the settings give changed; its layers
+    and loss are its file's alone."""
+    given = [key for key in DENSE_FIELDS if getattr(network, key) is not None]
+    if given:
+        raise UserError(
+            f"{', '.join(f'--{key}' for key in given)} describe(s) a dense network; a "
+            "convolutional spec's layers and loss are in its file: change them there"
+        )
+    rest = {key: getattr(network, key) for key in SIMPLE if getattr(network, key) is not None}
+    return replace(base, **rest)
 
 
 def _fitting(network: NetworkSettings, data: Data) -> NetworkSpec:

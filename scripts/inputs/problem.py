@@ -10,10 +10,11 @@ import numpy as np
 
 import scratch
 from scratch import NetworkSpec
+from scratch.batches import count_examples
 from scripts.cli.errors import UserError
 from scripts.cli.settings import DataSettings, NetworkSettings
 from scripts.inputs.data import Data, load_data
-from scripts.inputs.network import resolve_spec
+from scripts.inputs.network import EXAMPLE_SPEC, resolve_spec
 
 Params = dict[str, np.ndarray]
 
@@ -59,9 +60,26 @@ def read_weights(path: str | Path, spec: NetworkSpec | None = None) -> tuple[Par
 
 
 def check_fits(spec: NetworkSpec, data: Data) -> None:
-    """The spec's input size must be the data's number of features, and the labels must suit
-    the spec's loss and output layer."""
-    if spec.input_size != data.n_x:
+    """The spec's input size must be the data's number of features (its input shape, the data's
+    images'), and the labels must suit the spec's loss and output layer."""
+    shape = "x".join(map(str, data.X_train.shape[1:]))
+    if data.images and not spec.images:
+        raise UserError(
+            f"{data.name} holds images of {shape}, but the spec takes vectors of "
+            f"{spec.input_size} features: give a convolutional spec with --spec FILE "
+            f"({EXAMPLE_SPEC} is one)"
+        )
+    if spec.images and not data.images:
+        raise UserError(
+            f"the spec takes images {list(spec.input_shape)}, but {data.name} holds vectors of "
+            f"{data.n_x} features"
+        )
+    if spec.images and spec.input_shape != data.X_train.shape[1:]:
+        raise UserError(
+            f"the spec's input_shape is {list(spec.input_shape)} but {data.name} holds images "
+            f"of {shape}; make the spec's input_shape {list(data.X_train.shape[1:])}"
+        )
+    if not spec.images and spec.input_size != data.n_x:
         raise UserError(
             f"the spec's input size is {spec.input_size} but {data.name} has {data.n_x} features "
             f"per example; make the first of --layers {data.n_x}"
@@ -69,7 +87,7 @@ def check_fits(spec: NetworkSpec, data: Data) -> None:
     for X, Y, part in ((data.X_train, data.Y_train, "train"), (data.X_test, data.Y_test, "test")):
         try:
             scratch.as_input(X, spec)
-            scratch.as_targets(Y, spec, X.shape[1])
+            scratch.as_targets(Y, spec, count_examples(X))
         except (ValueError, TypeError) as err:
             raise UserError(f"{data.name} ({part} set) does not fit the spec: {err}") from None
 

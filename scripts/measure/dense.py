@@ -156,15 +156,28 @@ def measure_runs(
             "num_iterations": iterations,
             "batch_size": batch_size,
         }
-        try:
-            ours = scratch.train(spec, X, Y, **settings)
-        except scratch.DivergenceError:
-            continue
-        loops = [torch_impl.train_plain] + [torch_impl.train] * (i % trainer_every == 0)
-        where = (
-            f"{describe(spec)} ({spec.dtype}) on {dataset}, batch size {batch_size}, "
-            f"{settings['optimizer']} at {settings['learning_rate']:g}"
-        )
-        for loop in loops:
-            found = compare_training(ours, loop(spec, X, Y, **settings))
-            measured.add(found.results, f"{where}, {loop.__name__}", parted=not found["cost"].ok)
+        where = f"{describe(spec)} ({spec.dtype}) on {dataset}, batch size {batch_size}"
+        measure_run(spec, X, Y, settings, where, i % trainer_every == 0, measured)
+
+
+def measure_run(
+    spec: NetworkSpec,
+    X: np.ndarray,
+    Y: np.ndarray,
+    settings: dict[str, Any],
+    where: str,
+    trainer: bool,
+    measured: Measured,
+) -> None:
+    """One random run: ``spec`` trained as ``settings`` say by scratch, then by the plain torch
+    loop (and the ``lightning.Trainer`` with ``trainer``), each pair of runs compared; a run
+    whose cost diverges on the scratch side is left out."""
+    try:
+        ours = scratch.train(spec, X, Y, **settings)
+    except scratch.DivergenceError:
+        return
+    loops = [torch_impl.train_plain] + [torch_impl.train] * trainer
+    where = f"{where}, {settings['optimizer']} at {settings['learning_rate']:g}"
+    for loop in loops:
+        found = compare_training(ours, loop(spec, X, Y, **settings))
+        measured.add(found.results, f"{where}, {loop.__name__}", parted=not found["cost"].ok)

@@ -93,7 +93,7 @@ def write_run(
         plot_costs(curves, folder.file(COST_PLOT), title)
         written.append(COST_PLOT)
     data = problem.data
-    if data.n_x == 2 and problem.spec.loss != "mse":
+    if not data.images and data.n_x == 2 and problem.spec.loss != "mse":
         panels = {outcome.impl: outcome.params for outcome in outcomes}
         path = folder.file(BOUNDARY_PLOT)
         plot_decision_boundaries(panels, problem.spec, data.X_train, data.Y_train, path)

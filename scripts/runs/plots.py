@@ -4,6 +4,7 @@ scale, and the decision boundary each learned on a 2-D data set."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from scripts.runs.costs import Curve, aligned, difference, learning_rates
 Array = np.ndarray
 GRID_POINTS = 300
 CMAP = "Spectral"
+TITLE_WIDTH = 90  # characters a line of the title takes at fontsize 10 on the 8-inch figure
 LOG_CEILING = 1e200  # matplotlib's log-scale ticks overflow on a span reaching towards 1e308
 STYLES = ({"linestyle": "-", "linewidth": 2.5, "alpha": 0.6}, {"linestyle": "--", "linewidth": 1.2})
 
@@ -36,7 +38,8 @@ def plot_costs(curves: Sequence[Curve], path: str | Path, title: str) -> None:
     for curve, costs, style in zip(curves, table, STYLES, strict=False):
         axes[0].plot(iterations, costs, label=curve.impl, **style)
     axes[0].set_ylabel("cost J")
-    axes[0].set_title(title, fontsize=10)
+    wrapped = "\n".join(textwrap.fill(line, TITLE_WIDTH) for line in title.splitlines())
+    axes[0].set_title(wrapped, fontsize=10)
     rates = learning_rates(curves)
     if rates is not None:  # a decay: the step size on a second scale, dotted
         twin = axes[0].twinx()

@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 import scratch
 from scratch import BatchSchedule, TrainingSettings, TrainResult
+from scratch.batches import count_examples
 from scripts.cli.errors import UserError
 from scripts.cli.settings import TrainSettings
 from scripts.inputs.problem import Problem
@@ -66,7 +67,7 @@ def check_devices(
         return
     from torch_impl.trainer_guards import check_devices
 
-    schedule = BatchSchedule(problem.data.X_train.shape[1], settings.batch_size)
+    schedule = BatchSchedule(count_examples(problem.data.X_train), settings.batch_size)
     try:
         check_devices(
             modes.accelerator,
