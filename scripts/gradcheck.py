@@ -25,7 +25,7 @@ from scratch.gradcheck import DEFAULT_EPSILON
 from scratch.tolerances import CENTRED_DIFFERENCE, Tolerance, centred_difference_tolerance
 from scripts.cli import settings
 from scripts.cli.errors import EXIT_FAILED, EXIT_OK, reports_user_errors
-from scripts.inputs.problem import Params, load_problem
+from scripts.inputs.problem import Params, check_one_pass, load_problem
 
 PROG = "gradcheck"
 KINKED = ("relu", "leaky_relu")
@@ -42,6 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     X, Y = problem.data.X_train, problem.data.Y_train
     if extras.examples is not None:
         X, Y = X[:, : extras.examples], Y[:, : extras.examples]
+    source = f"the training set of {problem.data.name} holds"
+    source = f"--examples {extras.examples} checks" if extras.examples else source
+    check_one_pass(spec, X.shape[1], f"{source} {X.shape[1]} example")
     print(f"data: {problem.data.describe()}")
     print(f"spec: {spec.describe()}")
     twin = " (a float32 spec is checked as its float64 twin)" if spec.dtype != "float64" else ""

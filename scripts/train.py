@@ -18,6 +18,7 @@ if __package__ in (None, ""):  # run as a file: make the repository root importa
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 
+import scratch
 from scratch import BatchSchedule, TrainingSettings
 from scripts.cli import settings
 from scripts.cli.errors import EXIT_FAILED, EXIT_OK, UserError, reports_user_errors
@@ -70,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         compile=training.compile,
         precision=training.precision,
     )
+    scratch.check_training(job.spec, job.X.shape[1], job.settings)  # memory, batches of one
     check_devices(job, impls)
     check_modes(job, impls)
     _print_plan(job, problem, impls, starts, run.resume)

@@ -143,8 +143,10 @@ def test_weights_larger_than_memory_are_refused_saying_what_they_need():
 def test_training_whose_activations_exceed_memory_is_refused(side, optimizer, batch_size, batch):
     spec = build_spec([2, 10**8, 1], "relu")  # weights 3.0 GiB; Z, dZ on 64 examples: 95 GiB
     X, Y = np.zeros((2, 128)), np.zeros((1, 128))
-    needs = rf"need \d+\.\d GiB to train on batches of {batch} example\(s\) with {optimizer}"
-    with pytest.raises(MemoryError, match=rf"{needs} \(their weights alone 3\.0 GiB, float64\)"):
+    needs = rf"need \d+\.\d GiB to train on batches of {batch} example\(s\) with {optimizer} for 1 "
+    with pytest.raises(
+        MemoryError, match=rf"{needs}iteration\(s\) \(their weights alone 3\.0 GiB, "
+    ):
         trainer(side)(
             spec,
             X,
@@ -160,13 +162,15 @@ def test_training_whose_activations_exceed_memory_is_refused(side, optimizer, ba
 def test_a_network_that_fits_trains_under_a_small_reading(side, monkeypatch):
     import scratch.memory
 
-    spec, X, Y, _ = small_case()  # (4 + 0) 13 weights + 2 * 8 * (3 + 1) activations: 928 B
+    # (4 + 0) 13 weights + 2 * 8 * (3 + 1) activations: 928 B; 2 costs and rates: 32 B
+    spec, X, Y, _ = small_case()
     monkeypatch.setattr(scratch.memory, "available_memory", lambda: 2**20)
     result = trainer(side)(spec, X, Y, learning_rate=0.1, num_iterations=2)
     assert len(result.costs) == 2
     monkeypatch.setattr(scratch.memory, "available_memory", lambda: 100)
-    needs = r"need 928 B to train on batches of 8 example\(s\) with gd \(their weights alone 104 B"
-    with pytest.raises(MemoryError, match=rf"{needs}, float64\); this machine has 100 B available"):
+    needs = r"need 960 B to train on batches of 8 example\(s\) with gd for 2 iteration\(s\) \("
+    needs += r"their weights alone 104 B, float64; the iterations' costs and learning rates 32 B\)"
+    with pytest.raises(MemoryError, match=rf"{needs}; this machine has 100 B available"):
         trainer(side)(spec, X, Y, learning_rate=0.1, num_iterations=2)
 
 

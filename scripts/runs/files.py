@@ -28,7 +28,7 @@ from scripts.cli.config_file import read_settings
 from scripts.runs.costs import costs_csv, difference
 from scripts.cli.errors import UserError
 from scripts.runs.plots import plot_costs, plot_decision_boundaries
-from scripts.inputs.problem import Params, Problem, read_weights
+from scripts.inputs.problem import Params, Problem, read_state, read_weights
 from scripts.runs.folder import RunFolder
 from scripts.cli.settings import IMPLS, NOT_RESUMED
 from scripts.runs.training import Outcome
@@ -119,7 +119,7 @@ def resume_points(
         source = impl if impl in done else next(iter(done))  # done is never empty
         path = run / weights_file(source)
         params, _ = read_weights(path, problem.spec)
-        trained_with, state = scratch.weights.load_optimizer_state(path)
+        trained_with, state = read_state(path)
         if state and trained_with != optimizer:
             raise UserError(
                 f"{run} was trained with {trained_with}, whose state (in {path.name}) "
