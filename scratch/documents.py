@@ -34,9 +34,9 @@ MERGE = "tag:yaml.org,2002:merge"  # YAML's ``<<: *base``, whose keys a mapping 
 
 
 class _DuplicateKeyError(Exception):
-    def __init__(self, key: Any, lines: tuple[int, ...] = ()):
-        super().__init__(key, lines)
-        self.key, self.lines = key, lines
+    def __init__(self, key: Any, where: str = ""):
+        super().__init__(key, where)
+        self.key, self.where = key, where
 
 
 def read_document(path: str | Path, label: str, purpose: str, *, yaml: bool) -> Any:
@@ -76,15 +76,25 @@ def parse_json(text: str, label: str, purpose: str) -> Any:
 
 def parse_yaml(text: str, label: str, purpose: str) -> Any:
     """The YAML document ``text``, or a one-line ``ValueError`` starting with ``label``."""
-    import yaml
 
-    loader = _loader()(text)
+    loader = _parsed(lambda: _loader()(text), label, purpose)  # refuses unprintable text
     try:
-        node = loader.get_single_node()
+        node = _parsed(loader.get_single_node, label, purpose)
         if node is None:
             return None
         _count_values(node, label, purpose)
-        data = loader.construct_document(node)
+        data = _parsed(lambda: loader.construct_document(node), label, purpose)
+    finally:
+        loader.dispose()
+    return _shallow(data, label, purpose)
+
+
+def _parsed(step: Any, label: str, purpose: str) -> Any:
+    """``step()``, one stage of the YAML parser, its errors made one line."""
+    import yaml
+
+    try:
+        return step()
     except yaml.YAMLError as err:
         problem = getattr(err, "problem", None) or (str(err).strip().splitlines() or ["?"])[0]
         mark = getattr(err, "problem_mark", None)
@@ -96,9 +106,6 @@ def parse_yaml(text: str, label: str, purpose: str) -> Any:
         raise _twice(label, err) from None
     except (ValueError, TypeError) as err:  # a tag whose value does not convert
         raise ValueError(f"{label} cannot be read: {err}") from None
-    finally:
-        loader.dispose()
-    return _shallow(data, label, purpose)
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -119,15 +126,15 @@ def _loader() -> type:
     class Loader(yaml.SafeLoader):
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
             if isinstance(node, yaml.MappingNode):
-                lines: dict[Any, int] = {}
+                marks: dict[Any, Any] = {}
                 for key_node, _ in node.value:
                     if key_node.tag == MERGE:
                         continue
-                    key, line = self.construct_object(key_node, deep=True), key_node.start_mark.line
+                    key, mark = self.construct_object(key_node, deep=True), key_node.start_mark
                     try:
-                        if key in lines:
-                            raise _DuplicateKeyError(key, (lines[key] + 1, line + 1))
-                        lines[key] = line
+                        if key in marks:
+                            raise _DuplicateKeyError(key, _where(marks[key], mark))
+                        marks[key] = mark
                     except TypeError:  # an unhashable key: the constructor refuses it
                         continue
             return super().construct_mapping(node, deep=deep)
@@ -175,9 +182,15 @@ def _children(node: Any, yaml: Any) -> list[Any]:
     return []
 
 
+def _where(first: Any, second: Any) -> str:
+    """Where two YAML marks are: `` (lines 1 and 3)``, or `` (line 1, columns 2 and 10)``."""
+    if first.line != second.line:
+        return f" (lines {first.line + 1} and {second.line + 1})"
+    return f" (line {first.line + 1}, columns {first.column + 1} and {second.column + 1})"
+
+
 def _twice(label: str, err: _DuplicateKeyError) -> ValueError:
-    lines = f" (lines {err.lines[0]} and {err.lines[1]})" if err.lines else ""
-    return ValueError(f"{label} gives the key {err.key!r} twice in one mapping{lines}")
+    return ValueError(f"{label} gives the key {err.key!r} twice in one mapping{err.where}")
 
 
 def _shallow(data: Any, label: str, purpose: str) -> Any:

@@ -33,7 +33,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from scratch.memory import InsufficientMemoryError, available_memory, format_bytes
+from scratch.memory import check_allocation, format_bytes
 from scratch.regular_files import open_regular
 
 ZIP_STARTS = (b"PK\x03\x04", b"PK\x05\x06")  # a zip's first entry, or an empty zip's end
@@ -148,14 +148,10 @@ def _members(archive: zipfile.ZipFile, label: str) -> dict[str, Member]:
             raise ValueError(f"{label} holds {name!r}, which is not a .npy array")
         member = _member(archive, info, label)
         members[member.key] = member
-    total = sum(member.nbytes for member in members.values())
-    available = available_memory()
-    if available is not None and total > available:
+    if members:
         largest = max(members.values(), key=lambda member: member.nbytes)
-        raise InsufficientMemoryError(
-            f"{label}: its arrays need {format_bytes(total)}, {largest.key!r} alone "
-            f"{largest.describe()}; this machine has {format_bytes(available)} available"
-        )
+        total = sum(member.nbytes for member in members.values())
+        check_allocation(f"{label}: its arrays ({largest.key!r} {largest.describe()})", total)
     return members
 
 

@@ -251,7 +251,7 @@ def check_state(name: str, parameters: Mapping[str, Array], state: Mapping[str, 
             value = np.asarray(value)
             if value.dtype.kind not in "biuf":
                 raise ValueError(f"the optimizer state's {entry} is {value.dtype}, not numbers")
-            check_finite(entry, value, "the optimizer state", where="the optimizer state: ")
+            check_finite(entry, value, "its entries", where="the optimizer state's ")
             if part == "s" and (value < 0).any():
                 index = tuple(int(i) for i in np.argwhere(value < 0)[0])
                 raise ValueError(

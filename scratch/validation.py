@@ -159,7 +159,8 @@ def _one_hot(labels: np.ndarray, classes: int, name: str, dtype: str) -> np.ndar
             f"for a {classes}-class softmax output"
         )
     entries = classes * values.size
-    what = f"{name}'s one-hot targets ({classes} classes x {values.size} examples, {dtype})"
+    what = f"{name}'s one-hot targets ({classes} classes x {values.size} examples, {dtype}"
+    what += f"; its largest label {index.max()})"
     check_allocation(what, entries * np.dtype(dtype).itemsize)
     T = np.zeros((classes, values.size), dtype=dtype)
     T[index, np.arange(values.size)] = 1

@@ -1,6 +1,7 @@
 """The fuzz half of issue 11's sweep at the commands: config files no command may accept and
-malformed spec files (``fuzz_strategies``) exit 2 with one ``<prog>: error:`` line, no
-traceback, and nothing written or lost (a finished run beside them stays byte-identical)."""
+malformed spec files (``fuzz_strategies``), and issue 20's archives with random headers and
+documents with random aliases, exit 2 with one ``<prog>: error:`` line, no traceback, and
+nothing written or lost (a finished run beside them stays byte-identical)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from fuzz_strategies import SHARED_KEYS, bad_configs, bad_spec_dicts
+from fuzz_strategies import (
+    SHARED_KEYS,
+    aliased_documents,
+    bad_configs,
+    bad_spec_dicts,
+    hostile_archives,
+)
 from hypothesis import given, settings
 from sweep_command_cases import TRAIN
 
@@ -59,6 +66,20 @@ def test_a_bad_config_file_is_one_line_and_exit_2(content):
 def test_a_spec_file_with_a_bad_field_is_one_line_and_exit_2(drawn):
     spec, _ = drawn
     assert_refused("train", "--spec", json.dumps(spec, allow_nan=True).encode(), "spec.json")
+
+
+@settings(max_examples=8, deadline=None)
+@given(hostile_archives())
+def test_an_archive_with_random_headers_as_weights_is_one_line_and_exit_2(drawn):
+    """Never a weights file: none holds a spec and the parameters of one."""
+    assert_refused("train", "--weights", drawn[0], "w.npz")
+
+
+@settings(max_examples=8, deadline=None)
+@given(aliased_documents())
+def test_a_document_with_random_aliases_as_config_is_one_line_and_exit_2(drawn):
+    """Refused for its aliases or keys, or else for its settings (``a0`` is none)."""
+    assert_refused("train", "--config", drawn[0].encode(), "settings.yaml")
 
 
 @pytest.mark.slow
