@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import shutil
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hostile_files import HUGE, archive, fifo, laughs, npy, patched, weights_members, within
+from hostile_files import (
+    HUGE,
+    archive,
+    fifo,
+    laughs,
+    npy,
+    patched,
+    weights_members,
+    within,
+    written,
+)
 
 import scratch
 from scripts import compare, gradcheck, train
@@ -22,7 +31,6 @@ PROGRAMS = {"train": train, "compare": compare, "gradcheck": gradcheck}
 pytestmark = pytest.mark.usefixtures("sixteen_gib")
 TRAIN = ["--impl", "scratch", "--iterations", "1", "--quiet"]
 SPEC = scratch.build_spec([2, 4, 1], "tanh")  # the planar default
-Make = Callable[[Path], list[str]]
 
 
 @pytest.fixture
@@ -51,15 +59,6 @@ def refused(capsys, tmp_path: Path, prog: str, argv: list[str]) -> str:
     return lines[0].removeprefix(f"{prog}: error: ")
 
 
-def _file(name: str, content: bytes | str) -> Callable[[Path], Path]:
-    def write(tmp_path: Path) -> Path:
-        path = tmp_path / name
-        path.write_bytes(content.encode() if isinstance(content, str) else content)
-        return path
-
-    return write
-
-
 def _weights(**changes: object) -> bytes:
     params = scratch.initialize_parameters(SPEC)
     return archive(weights_members(params, SPEC.to_json()), **changes)
@@ -75,74 +74,74 @@ HOSTILE_FILES = {
     "weights header bomb at train": (
         "train",
         "--weights",
-        _file("w.npz", BOMB_WEIGHTS),
+        written("w.npz", BOMB_WEIGHTS),
         "array 'W1' declares (2000000, 2000000) float64 (29.1 TiB), but the archive holds 0",
     ),
     "weights header bomb at compare": (
         "compare",
         "--weights",
-        _file("w.npz", BOMB_WEIGHTS),
+        written("w.npz", BOMB_WEIGHTS),
         "array 'W1' declares (2000000, 2000000) float64 (29.1 TiB)",
     ),
     "weights header bomb at gradcheck": (
         "gradcheck",
         "--weights",
-        _file("w.npz", BOMB_WEIGHTS),
+        written("w.npz", BOMB_WEIGHTS),
         "array 'W1' declares (2000000, 2000000) float64 (29.1 TiB)",
     ),
     "data header bomb": (
         "train",
         "--dataset",
-        _file("d.npz", BOMB_DATA),
+        written("d.npz", BOMB_DATA),
         "array 'X' declares (2000000, 2000000) float64 (29.1 TiB), but the archive holds 64",
     ),
     "weights encrypted": (
         "train",
         "--weights",
-        _file("w.npz", patched(_weights(), flags=0x1)),
+        written("w.npz", patched(_weights(), flags=0x1)),
         "member 'spec.npy' is encrypted",
     ),
     "weights in bzip2": (
         "train",
         "--weights",
-        _file("w.npz", _weights(compression=zipfile.ZIP_BZIP2)),
+        written("w.npz", _weights(compression=zipfile.ZIP_BZIP2)),
         "member 'spec.npy' is compressed by method 12",
     ),
     "weights member named twice": (
         "train",
         "--weights",
-        _file("w.npz", archive([*weights_members({}, SPEC.to_json())] * 2)),
+        written("w.npz", archive([*weights_members({}, SPEC.to_json())] * 2)),
         "holds two members named 'spec.npy'",
     ),
     "labels of 10^9": (
         "train",
         "--dataset",
-        _file("d.npz", LABELS),
+        written("d.npz", LABELS),
         "d (train set) does not fit the spec: Y's one-hot targets (1000000001 classes x 48 "
         "examples, float64; its largest label 1000000000) need 357.6 GiB",
     ),
     "config alias bomb": (
         "train",
         "--config",
-        _file("c.yaml", laughs()),
+        written("c.yaml", laughs()),
         "holds 490329064 values once its aliases are expanded; a config file may hold at most",
     ),
     "spec alias bomb": (
         "compare",
         "--spec",
-        _file("s.yaml", laughs()),
+        written("s.yaml", laughs()),
         "holds 490329064 values once its aliases are expanded; a spec may hold at most",
     ),
     "config key twice": (
         "train",
         "--config",
-        _file("c.yaml", "iterations: 1\nlr: 0.5\nlr: 0.1\n"),
+        written("c.yaml", "iterations: 1\nlr: 0.5\nlr: 0.1\n"),
         "gives the key 'lr' twice in one mapping (lines 2 and 3)",
     ),
     "JSON spec key twice": (
         "gradcheck",
         "--spec",
-        _file("s.json", SPEC.to_json().replace('"seed": 0', '"seed": 0, "seed": 1')),
+        written("s.json", SPEC.to_json().replace('"seed": 0', '"seed": 0, "seed": 1')),
         "gives the key 'seed' twice in one mapping",
     ),
     "config FIFO": ("train", "--config", lambda tmp: fifo(tmp, "c.yaml"), "is a FIFO"),
@@ -180,6 +179,11 @@ HOSTILE_COUNTS = {
         "train",
         ["--epochs", str(10**13), "--batch-size", "1"],
         "need 45.5 PiB to train on batches of 1 example(s) with gd for 3200000000000000",
+    ),
+    "devices 10^12": (
+        "train",
+        ["--devices", str(10**12), "--impl", "torch"],
+        "devices 1000000000000: a batch of 320 examples cannot be split into 1000000000000 equal",
     ),
     "batch norm, batch size 1": (
         "train",

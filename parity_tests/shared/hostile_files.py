@@ -14,7 +14,7 @@ import struct
 import tracemalloc
 import warnings
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +24,17 @@ LOCAL, CENTRAL = b"PK\x03\x04", b"PK\x01\x02"
 # uncompressed size.
 FIELDS = {"flags": (6, 8, "<H"), "method": (8, 10, "<H"), "size": (22, 24, "<I")}
 HUGE = (2_000_000, 2_000_000)  # 29.1 TiB of float64: the issue's example
+
+
+def written(name: str, content: bytes | str) -> Callable[[Path], Path]:
+    """A maker of the file ``name`` holding ``content`` in a test's folder (its path back)."""
+
+    def write(folder: Path) -> Path:
+        path = folder / name
+        path.write_bytes(content.encode() if isinstance(content, str) else content)
+        return path
+
+    return write
 
 
 def npy(
