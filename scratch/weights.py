@@ -107,13 +107,17 @@ def _weights(
         check_params(params, spec, name=f"weights in {path.name}", finite=False)
         learned = spec.param_shapes()
         for key in state_keys:
-            shape = () if key == "t" else learned.get(key[3:]) if key[2:3] == "d" else None
+            if key == "t":
+                shape, should = (), "t is a single number, the steps taken"
+            else:
+                shape = learned.get(key[3:]) if key[2:3] == "d" else None
+                should = f"its parameter {key[3:]} is {shape}"
             if shape is None:
                 raise ValueError(f"{label} holds {key!r}, which is no optimizer state of this spec")
             if declared[key].shape != shape:
                 raise ValueError(
                     f"{label}: the optimizer state's {key} is declared {declared[key].shape}; "
-                    f"its parameter {key[3:]} is {shape}"
+                    f"{should}"
                 )
         if OPTIMIZER_KEY in declared:
             _check_text(declared[OPTIMIZER_KEY], OPTIMIZER_KEY, label)
