@@ -11,6 +11,7 @@ NumPy only: ``scratch.parity`` (the comparison) and ``scratch.tolerances`` (its 
 from scratch.activations import ACTIVATION_TABLE, Activation, get_activation, sigmoid, softmax
 from scratch.batches import BatchSchedule
 from scratch.batchnorm import (
+    BatchOfOneError,
     batchnorm_backward,
     batchnorm_forward,
     batchnorm_inference,
@@ -52,7 +53,13 @@ from scratch.optimizers import (
 from scratch.settings import TrainingSettings
 from scratch.spec import Layer, NetworkSpec, SpecError, build_spec
 from scratch.spec_files import load_spec, save_spec
-from scratch.training import DivergenceError, TrainResult, prepare_training, train
+from scratch.training import (
+    DivergenceError,
+    TrainResult,
+    check_training,
+    prepare_training,
+    train,
+)
 from scratch.validation import as_input, as_targets
 from scratch.weights import load_weights, save_weights
 
@@ -63,6 +70,7 @@ __all__ = [
     "LOSS_TABLE",
     "OPTIMIZERS",
     "Activation",
+    "BatchOfOneError",
     "BatchSchedule",
     "Conv",
     "DivergenceError",
@@ -88,6 +96,7 @@ __all__ = [
     "batchnorm_inference",
     "build_spec",
     "check_memory",
+    "check_training",
     "compute_cost",
     "cost_from_targets",
     "cost_of",

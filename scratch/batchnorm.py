@@ -53,13 +53,20 @@ class BatchNormCache(NamedTuple):
     gamma: Array
 
 
-def check_batch(m: int, layer: int | None = None, why: str = "") -> None:
-    """Batch norm in training needs at least two examples in a batch; ``why`` says where the
-    batch of ``m`` comes from."""
+class BatchOfOneError(ValueError):
+    """Batch norm asked to train on a batch of one example, whose variance is 0: there is
+    nothing to normalise by. The message names the layer and where the batch comes from."""
+
+
+def check_batch(m: int, layer: int | None = None, source: str | None = None) -> None:
+    """Batch norm in training needs at least two examples in a batch: a ``BatchOfOneError``
+    for a batch of ``m < 2``, saying where it comes from (``source``: the batch size, the last
+    batch of an epoch, the data; by default its ``m``)."""
     if m < 2:
         where = "" if layer is None else f"layer {layer}: "
-        raise ValueError(
-            f"{where}batch norm in training needs at least 2 examples in a batch, got {m}{why}: "
+        source = source or f"the batch given holds {m}"
+        raise BatchOfOneError(
+            f"{where}batch norm in training needs at least 2 examples in a batch, but {source}: "
             "the variance of one example is 0, so there is nothing to normalise by (torch "
             "refuses it too: 'Expected more than 1 value per channel when training')"
         )

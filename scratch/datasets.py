@@ -7,10 +7,12 @@ images (``IMAGE_DATASETS``, for convolutional networks) ``X`` (m, n_H, n_W, n_C)
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from scratch.batches import examples_axis
+from scratch.memory import check_allocation
 from scratch.rules import check_count, is_finite_real
 
 Array = np.ndarray
@@ -19,7 +21,7 @@ Array = np.ndarray
 def planar_flower(m: int = 400, seed: int = 1) -> tuple[Array, Array]:
     """The course's planar "flower": two classes of m/2 points, each on the petals of
     ``r = 4 sin(4 theta)`` with noise on angle and radius; not linearly separable."""
-    m = check_count("m", m, 2)
+    m = _examples("planar_flower", m, 2, features=2)
     rng = np.random.default_rng(seed)
     per_class = m // 2
     X = np.empty((2, 2 * per_class))
@@ -36,7 +38,7 @@ def planar_flower(m: int = 400, seed: int = 1) -> tuple[Array, Array]:
 
 def moons(m: int = 400, noise: float = 0.2, seed: int = 0) -> tuple[Array, Array]:
     """Two interleaving half circles, with Gaussian noise of std ``noise``."""
-    m = check_count("m", m, 2)
+    m = _examples("moons", m, 2, features=2)
     rng = np.random.default_rng(seed)
     outer, inner = m - m // 2, m // 2
     t_out, t_in = np.linspace(0, np.pi, outer), np.linspace(0, np.pi, inner)
@@ -55,7 +57,7 @@ def circles(
     m: int = 400, noise: float = 0.1, factor: float = 0.5, seed: int = 0
 ) -> tuple[Array, Array]:
     """A circle of radius 1 (class 0) around one of radius ``factor`` (class 1), with noise."""
-    m = check_count("m", m, 2)
+    m = _examples("circles", m, 2, features=2)
     rng = np.random.default_rng(seed)
     outer, inner = m - m // 2, m // 2
     t_out = np.linspace(0, 2 * np.pi, outer, endpoint=False)
@@ -74,7 +76,7 @@ def circles(
 def spiral(m: int = 300, classes: int = 3, seed: int = 0) -> tuple[Array, Array]:
     """``classes`` interleaved spiral arms of m/classes points each (multi-class, softmax)."""
     classes = check_count("classes", classes, 1)
-    m = check_count("m", m, classes)
+    m = _examples("spiral", m, classes, features=2)
     rng = np.random.default_rng(seed)
     per_class = m // classes
     X = np.empty((2, per_class * classes))
@@ -91,7 +93,7 @@ def spiral(m: int = 300, classes: int = 3, seed: int = 0) -> tuple[Array, Array]
 def blobs(m: int = 200, separation: float = 3.0, seed: int = 0) -> tuple[Array, Array]:
     """Two Gaussian blobs (unit std) whose centres lie ``separation`` apart; linearly
     separable in practice for a large separation, overlapping for a small one."""
-    m = check_count("m", m, 2)
+    m = _examples("blobs", m, 2, features=2)
     rng = np.random.default_rng(seed)
     Y = (np.arange(m) >= m // 2).astype(np.int64)[np.newaxis, :]
     X = rng.standard_normal((2, m)) + (Y - 0.5) * separation / np.sqrt(2)
@@ -102,12 +104,22 @@ def housing(m: int = 200, seed: int = 0) -> tuple[Array, Array]:
     """Synthetic house prices, the course's first-lecture regression: four standardised
     features (size, bedrooms, zip-code wealth, walkability) and a price (in $100k) that rises
     with family size (size, bedrooms), school quality (wealth) and walkability, plus noise."""
-    m = check_count("m", m, 1)
+    m = _examples("housing", m, 1, features=4)
     rng = np.random.default_rng(seed)
     size, bedrooms, wealth, walk = X = rng.standard_normal((4, m))
     family = np.maximum(0.8 * size + 0.5 * bedrooms, 0)
     price = 3 + 1.5 * family + 1.0 * np.maximum(wealth, 0) + 0.4 * walk * wealth + 0.5 * walk
     return X, (price + 0.1 * rng.standard_normal(m))[np.newaxis, :]
+
+
+def _examples(name: str, m: Any, minimum: int, features: int) -> int:
+    """``m``, a count of at least ``minimum`` examples whose ``X`` and ``Y`` (float64) fit in the
+    machine's memory (``scratch.memory.check_allocation``), before any is drawn."""
+    m = check_count("m", m, minimum)
+    check_allocation(
+        f"{name}(m={m}): X and Y ({features} + 1 rows, float64)", (features + 1) * m * 8
+    )
+    return m
 
 
 DATASETS: dict[str, Callable[..., tuple[Array, Array]]] = {

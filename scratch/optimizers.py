@@ -32,6 +32,7 @@ from scratch.spec import is_buffer
 from scratch.validation import (
     check_arrays,
     check_decay,
+    check_finite,
     check_grads,
     check_non_negative,
     check_positive,
@@ -184,24 +185,16 @@ class Optimizer:
         state: Mapping[str, Array] | None = None,
         **hyperparameters: float,
     ) -> Optimizer:
-        """An optimizer resumed from ``state()`` of an earlier one (``None``: from zero); a
-        state of another optimizer's kind is refused, naming both."""
+        """An optimizer resumed from ``state()`` of an earlier one (``None``: from zero), checked
+        by ``check_state``."""
         if not state:
             return cls(name, parameters, **hyperparameters)
-        kept = {"momentum": {"v"}, "rmsprop": {"s", "t"}, "adam": {"v", "s", "t"}}
-        held = {key.split("_")[0] for key in state}
-        if name not in kept or held != kept[name]:
-            wanted = ", ".join(sorted(kept.get(name, ()))) or "none"
-            raise ValueError(
-                f"the optimizer state holds {', '.join(sorted(held))}, which is not the state of "
-                f"{name!r} ({wanted}): it was trained with another optimizer"
-            )
+        check_state(name, parameters, state)
         parts = {
             part: {key[2:]: value for key, value in state.items() if key.startswith(f"{part}_")}
             for part in ("v", "s")
         }
-        t = np.asarray(state.get("t", 0))
-        t = check_count("the optimizer state's t", t[()] if t.shape == () else t, 0)
+        t = int(np.asarray(state.get("t", 0)))
         return cls(
             name, parameters, v=parts["v"] or None, s=parts["s"] or None, t=t, **hyperparameters
         )
@@ -252,6 +245,61 @@ class Optimizer:
                 s_hat = np.divide(self.s[name], 1 - self.beta2**self.t, out=self.s_hat[name])
                 _divide_step(W, v_hat, s_hat, learning_rate, self.epsilon, new, tmp)
         return out
+
+
+STATE_PARTS = {"gd": set(), "momentum": {"v"}, "rmsprop": {"s", "t"}, "adam": {"v", "s", "t"}}
+
+
+def check_state(name: str, parameters: Mapping[str, Array], state: Mapping[str, Array]) -> None:
+    """A resumed state must be a state of optimizer ``name`` for ``parameters``, or a one-line
+    ``ValueError`` naming the entry: exactly its parts (``v_dW1, ...`` for momentum and Adam,
+    ``s_dW1, ...`` and ``t`` for RMSprop and Adam; a state of another optimizer names both), one
+    entry per learned parameter shaped like it, every entry finite, the second moments ``s``
+    (means of squares) >= 0, and the step count ``t`` a whole number >= 0. A state that breaks
+    one would make NaN weights that look like a learning rate too large."""
+    held = {key.split("_")[0] for key in state}
+    if name not in STATE_PARTS or held != STATE_PARTS[name]:
+        raise ValueError(
+            f"the optimizer state holds {', '.join(sorted(held))}, which is not the state of "
+            f"{name!r} ({', '.join(sorted(STATE_PARTS.get(name, ()))) or 'none'}): it was "
+            "trained with another optimizer, or the state is incomplete"
+        )
+    learned = {f"d{key}": value for key, value in parameters.items() if not is_buffer(key)}
+    for part in sorted(held - {"t"}):
+        keys = {key[2:] for key in state if key.startswith(f"{part}_")}
+        if keys != learned.keys():
+            missing, extra = sorted(learned.keys() - keys), sorted(keys - learned.keys())
+            what = f"lacks {part}_{missing[0]}" if missing else f"holds {part}_{extra[0]}"
+            raise ValueError(
+                f"the optimizer state {what}; its {part} holds one entry per learned parameter "
+                f"({', '.join(f'{part}_{key}' for key in learned)})"
+            )
+        for key, parameter in learned.items():
+            entry, value = f"{part}_{key}", state[f"{part}_{key}"]
+            if np.shape(value) != parameter.shape:
+                raise ValueError(
+                    f"the optimizer state's {entry} has shape {np.shape(value)}; its parameter "
+                    f"{key[1:]} is {parameter.shape}"
+                )
+            value = np.asarray(value)
+            if value.dtype.kind not in "biuf":
+                raise ValueError(f"the optimizer state's {entry} is {value.dtype}, not numbers")
+            check_finite(entry, value, "its entries", where="the optimizer state's ")
+            if part == "s" and (value < 0).any():
+                index = tuple(int(i) for i in np.argwhere(value < 0)[0])
+                raise ValueError(
+                    f"the optimizer state's {entry}[{', '.join(map(str, index))}] is "
+                    f"{value[index]}: a second moment is a mean of squares, >= 0"
+                )
+    if "t" in held:
+        t = np.asarray(state["t"])
+        whole = t.shape == () and t.dtype.kind in "iu"
+        if not whole or t < 0:
+            shown = repr(t.item()) if t.shape == () else f"an array of shape {t.shape}"
+            raise ValueError(
+                f"the optimizer state's t (the steps taken) must be a whole number >= 0, "
+                f"got {shown}"
+            )
 
 
 def _state(what: str, given: Mapping[str, Array] | None, parameters: Mapping[str, Array]) -> Params:

@@ -98,7 +98,9 @@ class TrainingSettings:
         """The learning rate of epoch ``epoch`` (the course's scheduled decay)."""
         if not self.decay_rate:
             return self.learning_rate
-        return decayed(self.learning_rate, epoch, self.decay_rate, self.decay_interval)
+        # An interval past every epoch NumPy counts decays never: the same, without overflow.
+        interval = min(self.decay_interval, np.iinfo(np.int64).max)
+        return decayed(self.learning_rate, epoch, self.decay_rate, interval)
 
     def build_optimizer(
         self, parameters: Mapping[str, np.ndarray], state: Mapping[str, np.ndarray] | None = None

@@ -29,6 +29,7 @@ from scratch.losses import cost_from_targets
 from scratch.memory import check_memory
 from scratch.network import L_model_backward, L_model_forward
 from scratch.optimizers import Optimizer
+from scratch.rules import check_count
 from scratch.settings import TrainingSettings
 from scratch.spec import Layer, NetworkSpec, is_buffer
 from scratch.validation import as_input, as_targets, check_params, check_spec
@@ -104,24 +105,50 @@ def prepare_training(
     state: Mapping[str, Array] | None = None,
 ) -> TrainingInputs:
     """Check the data and the starting parameters once, with errors that name them (every entry
-    finite), and the memory training needs (``scratch.memory``), and convert the data; every
-    side's ``train`` starts here."""
+    finite), and the run itself (``check_training``), and convert the data; every side's
+    ``train`` starts here."""
     check_spec(spec)
     X = as_input(X, spec)
     m = count_examples(X)
     T = as_targets(Y, spec, m)
-    check_memory(spec, min(settings.batch_size or m, m), settings.optimizer)
+    schedule = check_training(spec, m, settings)
     if params is None:
         start = initialize_parameters(spec)
     else:
         check_params(params, spec, name="params")
         start = {key: np.array(value, copy=True) for key, value in params.items()}
+    return TrainingInputs(X, T, start, schedule, settings, settings.build_optimizer(start, state))
+
+
+def check_training(spec: NetworkSpec, m: int, settings: TrainingSettings) -> BatchSchedule:
+    """The schedule of training ``spec`` on ``m`` examples as ``settings`` say, once the run is
+    known to be possible, before anything is allocated: the memory it needs for its batches,
+    its optimizer and its iterations (``scratch.memory.check_memory``: an
+    ``InsufficientMemoryError``), and with batch norm no batch of one example (a
+    ``BatchOfOneError`` naming the batch size, the last batch of an epoch or the data)."""
+    check_spec(spec)
+    m = check_count("m", m, 1)
+    settings = TrainingSettings.of(settings)
+    batch = min(settings.batch_size or m, m)
+    check_memory(spec, batch, settings.optimizer, settings.num_iterations)
     schedule = BatchSchedule(m, settings.batch_size, settings.shuffle, spec.seed)
     norms = [l for l, layer in enumerate(spec.layers, start=1) if layer.batch_norm]
     if norms and 1 in schedule.sizes:
-        why = f" (m = {m}, batch_size = {settings.batch_size})" if m > 1 else " (m = 1)"
-        check_batch(1, norms[0], why)
-    return TrainingInputs(X, T, start, schedule, settings, settings.build_optimizer(start, state))
+        check_batch(1, norms[0], _batch_of_one(schedule))
+    return schedule
+
+
+def _batch_of_one(schedule: BatchSchedule) -> str:
+    """Where a schedule's batch of one example comes from, in words."""
+    m, size = schedule.m, schedule.batch_size
+    if m == 1:
+        return "the data holds 1 example"
+    if size == 1:
+        return "the batch size is 1"
+    return (
+        f"the last batch of every epoch holds 1 example (m = {m} = "
+        f"{m // size} x batch_size {size} + 1)"
+    )
 
 
 class StepArrays(NamedTuple):

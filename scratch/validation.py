@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from scratch.batches import count_examples
+from scratch.memory import check_allocation
 from scratch.rules import is_finite_real
 from scratch.spec import NetworkSpec, is_buffer
 
@@ -92,6 +93,10 @@ def as_input(X: Any, spec: NetworkSpec, *, name: str = "X") -> np.ndarray:
     if not isinstance(X, np.ndarray):
         raise TypeError(f"{name} must be a NumPy array, got {type(X).__name__}")
     check_real(X, name)
+    if X.dtype != spec.dtype:  # a copy: 8 bytes an entry from a uint8 image's 1
+        check_allocation(
+            f"{name} in {spec.dtype} {X.shape}", X.size * np.dtype(spec.dtype).itemsize
+        )
     X = np.asarray(X, dtype=spec.dtype)
     check_X(X, spec, name=name)
     bad = ~np.isfinite(X)
@@ -178,6 +183,10 @@ def _one_hot(labels: np.ndarray, classes: int, name: str, dtype: str) -> np.ndar
             f"for a {classes}-class softmax output"
         )
     index = values.astype(np.int64)
+    entries = classes * values.size
+    what = f"{name}'s one-hot targets ({classes} classes x {values.size} examples, {dtype}"
+    what += f"; its largest label {index.max()})"
+    check_allocation(what, entries * np.dtype(dtype).itemsize)
     T = np.zeros((classes, values.size), dtype=dtype)
     T[index, np.arange(values.size)] = 1
     return T

@@ -24,7 +24,7 @@ from scratch.batches import count_examples
 from scripts import PROGS
 from scripts.cli import settings
 from scripts.cli.errors import EXIT_FAILED, EXIT_OK, reports_user_errors
-from scripts.inputs.problem import load_problem
+from scripts.inputs.problem import check_one_pass, load_problem
 
 PROG = PROGS["compare"]
 ROW_ORDER = ("Z", "Z_norm", "Z_tilde", "A", "D", "dZ", "dA", "dW", "db", "dgamma", "dbeta")
@@ -44,6 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     data, network, extras = settings.parse(PROG, __doc__, argv)
     problem = load_problem(data, network)
     spec, X, Y = problem.spec, problem.data.X_train, problem.data.Y_train
+    source = f"the training set of {problem.data.name} holds {X.shape[1]} example"
+    check_one_pass(spec, X.shape[1], source)
     print(f"data: {problem.data.describe()}")
     print(f"spec: {spec.describe()}")
     m = count_examples(X)

@@ -29,7 +29,7 @@ from scratch.tolerances import CENTRED_DIFFERENCE, Tolerance, centred_difference
 from scripts import PROGS
 from scripts.cli import settings
 from scripts.cli.errors import EXIT_FAILED, EXIT_OK, reports_user_errors
-from scripts.inputs.problem import Params, load_problem
+from scripts.inputs.problem import Params, check_one_pass, load_problem
 
 PROG = PROGS["gradcheck"]
 KINKED = ("relu", "leaky_relu")
@@ -47,6 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if extras.examples is not None:
         axis = examples_axis(X)  # the first examples: columns, or images
         X, Y = X.swapaxes(0, axis)[: extras.examples].swapaxes(0, axis), Y[:, : extras.examples]
+    m = count_examples(X)
+    source = f"the training set of {problem.data.name} holds"
+    source = f"--examples {extras.examples} checks" if extras.examples else source
+    check_one_pass(spec, m, f"{source} {m} example")
     print(f"data: {problem.data.describe()}")
     print(f"spec: {spec.describe()}")
     twin = " (a float32 spec is checked as its float64 twin)" if spec.dtype != "float64" else ""

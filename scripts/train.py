@@ -19,6 +19,7 @@ if __package__ in (None, ""):  # run as a file: make the repository root importa
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+import scratch
 from scratch import TrainingSettings
 from scratch.batches import count_examples
 from scripts import PROGS
@@ -52,7 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         starts = finished.starts(impls)
     else:
         starts = {impl: (problem.params, 0, {}) for impl in impls}
-    steps = settings.training_settings(training, optimizer, count_examples(problem.data.X_train))
+    m = count_examples(problem.data.X_train)
+    steps = settings.training_settings(training, optimizer, m)
+    scratch.check_training(problem.spec, m, steps)  # the memory it needs, no batch of one
     check_devices(training, problem, steps, impls)
     check_modes(training, problem, impls)
     _print_plan(steps, problem, impls, starts, run.resume)

@@ -19,6 +19,7 @@ from lightning.pytorch.plugins.io import TorchCheckpointIO
 
 from scratch._atomic import atomic_write
 from scratch.npz_files import ZIP_STARTS, describe_start
+from scratch.regular_files import open_regular
 from scratch.settings import TrainingSettings
 from scratch.weights import load_optimizer_state, load_weights, save_weights
 from torch_impl.lightning_module import NetworkModule
@@ -52,21 +53,20 @@ def read_checkpoint(checkpoint_path: str | Path) -> dict[str, Any]:
     Lightning version and the hyperparameters ``spec`` and ``settings`` (or
     ``learning_rate``). Anything else is a one-line ``ValueError`` naming the file."""
     label = f"checkpoint {str(checkpoint_path)!r}"
-    try:
-        saved = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{label} does not exist") from None
-    except OSError as err:
-        raise ValueError(f"{label} cannot be read: {err.strerror or err}") from None
-    except Exception as err:  # torch fails on junk with KeyError, EOFError, RuntimeError, ...
-        refused = isinstance(err, pickle.UnpicklingError) and "weights only" in str(err).lower()
-        if refused and _head(checkpoint_path).startswith(TORCH_STARTS):
-            raise ValueError(
-                f"{label} holds Python objects besides tensors and plain values, which are not "
-                "loaded: it is not a checkpoint of a NetworkModule"
-            ) from None
-        start = describe_start(_head(checkpoint_path))
-        raise ValueError(f"{label} is not a torch checkpoint ({start})") from None
+    with open_regular(checkpoint_path, label) as fh:  # a FIFO or a device never blocks
+        try:
+            saved = torch.load(fh, map_location="cpu", weights_only=True)
+        except OSError as err:
+            raise ValueError(f"{label} cannot be read: {err.strerror or err}") from None
+        except Exception as err:  # torch fails on junk with KeyError, EOFError, RuntimeError, ...
+            refused = isinstance(err, pickle.UnpicklingError) and "weights only" in str(err).lower()
+            if refused and _head(checkpoint_path).startswith(TORCH_STARTS):
+                raise ValueError(
+                    f"{label} holds Python objects besides tensors and plain values, which are not "
+                    "loaded: it is not a checkpoint of a NetworkModule"
+                ) from None
+            start = describe_start(_head(checkpoint_path))
+            raise ValueError(f"{label} is not a torch checkpoint ({start})") from None
     if not isinstance(saved, dict):
         raise ValueError(f"{label} holds a {type(saved).__name__}, not a checkpoint's dict")
     hyper = saved.get(NetworkModule.CHECKPOINT_HYPER_PARAMS_KEY)

@@ -42,6 +42,11 @@ def check_devices(
     from lightning.pytorch.strategies.launchers import _MultiProcessingLauncher
 
     where = f"accelerator {accelerator!r}, devices {devices!r}"
+    if schedule is not None and isinstance(devices, int) and not isinstance(devices, bool):
+        try:  # before the Trainer, which lists one device per process: 10^12 of them
+            check_shardable(schedule, max(devices, 1))
+        except ValueError as err:
+            raise ValueError(f"{where}: {err}") from None
     try:
         with trainer_context(verbose=False):
             trainer = lightning.Trainer(

@@ -1,7 +1,8 @@
 """The fuzz half of issue 11's sweep at the commands: config files no command may accept and
-malformed spec files (``fuzz_strategies``) exit 2 with one ``<prog>: error:`` line, no
-traceback, and nothing written or lost (a finished run beside them stays byte-identical); and
-issue 25's: config files one of whose settings would not count."""
+malformed spec files (``fuzz_strategies``), and issue 20's archives with random headers and
+documents with random aliases, exit 2 with one ``<prog>: error:`` line, no traceback, and
+nothing written or lost (a finished run beside them stays byte-identical); and issue 25's: config
+files one of whose settings would not count."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from fuzz_strategies import SHARED_KEYS, bad_configs, bad_spec_dicts, configs_not_all_counted
+from fuzz_strategies import (
+    SHARED_KEYS,
+    aliased_documents,
+    bad_configs,
+    bad_spec_dicts,
+    configs_not_all_counted,
+    hostile_archives,
+)
 from hypothesis import given, settings
 from sweep_command_cases import TRAIN
 
@@ -72,6 +80,20 @@ def test_a_config_file_whose_settings_do_not_all_count_is_one_line_naming_them(d
     content, names = drawn
     line = assert_refused("train", "--config", content, "settings.json")
     assert all(name in line for name in names), (names, line)
+
+
+@settings(max_examples=8, deadline=None)
+@given(hostile_archives())
+def test_an_archive_with_random_headers_as_weights_is_one_line_and_exit_2(drawn):
+    """Never a weights file: none holds a spec and the parameters of one."""
+    assert_refused("train", "--weights", drawn[0], "w.npz")
+
+
+@settings(max_examples=8, deadline=None)
+@given(aliased_documents())
+def test_a_document_with_random_aliases_as_config_is_one_line_and_exit_2(drawn):
+    """Refused for its aliases or keys, or else for its settings (``a0`` is none)."""
+    assert_refused("train", "--config", drawn[0].encode(), "settings.yaml")
 
 
 @pytest.mark.slow

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hostile_files import written
 
 import scratch
 from scripts import train
@@ -34,15 +35,6 @@ def refused(capsys, tmp_path: Path, flags: list[str]) -> str:
     after = sorted(p.relative_to(runs) for p in runs.rglob("*")) if runs.exists() else []
     assert after == before, "the runs folder changed"
     return lines[0]
-
-
-def _bytes(name: str, content: bytes | str) -> Callable[[Path], Path]:
-    def write(tmp_path: Path) -> Path:
-        path = tmp_path / name
-        path.write_bytes(content.encode() if isinstance(content, str) else content)
-        return path
-
-    return write
 
 
 def _npz(name: str, **arrays: np.ndarray) -> Callable[[Path], Path]:
@@ -78,37 +70,37 @@ BAD_FILES = {
     # flag, the file, what the line must say (after the file's name)
     "config not UTF-8": (
         "--config",
-        _bytes("b.yaml", b"\xff\xfe"),
+        written("b.yaml", b"\xff\xfe"),
         "is not UTF-8 text (byte 0 is 0xff)",
     ),
     "config nested deep": (
         "--config",
-        _bytes("deep.yaml", DEEP_YAML),
+        written("deep.yaml", DEEP_YAML),
         "is nested too deeply to be a config file",
     ),
     "YAML spec not UTF-8": (
         "--spec",
-        _bytes("b.yaml", b"\xff\xfe"),
+        written("b.yaml", b"\xff\xfe"),
         "is not UTF-8 text (byte 0 is 0xff)",
     ),
     "JSON spec not UTF-8": (
         "--spec",
-        _bytes("b.json", b'{"a": "\xe9"}'),
+        written("b.json", b'{"a": "\xe9"}'),
         "is not UTF-8 text (byte 7 is 0xe9)",
     ),
     "JSON spec nested deep": (
         "--spec",
-        _bytes("s.json", DEEP),
+        written("s.json", DEEP),
         "is nested too deeply to be a spec",
     ),
     "YAML spec nested deep": (
         "--spec",
-        _bytes("s.yaml", DEEP_YAML),
+        written("s.yaml", DEEP_YAML),
         "is nested too deeply to be a spec",
     ),
     "weights text": (
         "--weights",
-        _bytes("w.npz", "W1 = 1\n"),
+        written("w.npz", "W1 = 1\n"),
         "is not an .npz archive (it starts with text); expected the .npz of weights",
     ),
     "weights .npy": (
@@ -118,7 +110,7 @@ BAD_FILES = {
     ),
     "weights empty": (
         "--weights",
-        _bytes("w.npz", b""),
+        written("w.npz", b""),
         "is not an .npz archive (it is empty)",
     ),
     "weights object array": (
@@ -143,7 +135,7 @@ BAD_FILES = {
     ),
     "data text": (
         "--dataset",
-        _bytes("d.npz", "1,2,3\n"),
+        written("d.npz", "1,2,3\n"),
         "is not an .npz archive (it starts with text); --dataset expects an .npz holding X and Y",
     ),
     "data .npy": (

@@ -143,8 +143,10 @@ def test_weights_larger_than_memory_are_refused_saying_what_they_need():
 def test_training_whose_activations_exceed_memory_is_refused(side, optimizer, batch_size, batch):
     spec = build_spec([2, 10**8, 1], "relu")  # weights 3.0 GiB; Z, dZ on 64 examples: 95 GiB
     X, Y = np.zeros((2, 128)), np.zeros((1, 128))
-    needs = rf"need \d+\.\d GiB to train on batches of {batch} example\(s\) with {optimizer}"
-    with pytest.raises(MemoryError, match=rf"{needs} \(their weights alone 3\.0 GiB, float64\)"):
+    needs = rf"need \d+\.\d GiB to train on batches of {batch} example\(s\) with {optimizer} for 1 "
+    with pytest.raises(
+        MemoryError, match=rf"{needs}iteration\(s\) \(their weights alone 3\.0 GiB, "
+    ):
         trainer(side)(
             spec,
             X,
@@ -160,14 +162,101 @@ def test_training_whose_activations_exceed_memory_is_refused(side, optimizer, ba
 def test_a_network_that_fits_trains_under_a_small_reading(side, monkeypatch):
     import scratch.memory
 
-    spec, X, Y, _ = small_case()  # (4 + 0) 13 weights + 2 * 8 * (3 + 1) activations: 928 B
+    # (4 + 0) 13 weights + 2 * 8 * (3 + 1) activations: 928 B; 2 costs and rates: 32 B
+    spec, X, Y, _ = small_case()
     monkeypatch.setattr(scratch.memory, "available_memory", lambda: 2**20)
     result = trainer(side)(spec, X, Y, learning_rate=0.1, num_iterations=2)
     assert len(result.costs) == 2
     monkeypatch.setattr(scratch.memory, "available_memory", lambda: 100)
-    needs = r"need 928 B to train on batches of 8 example\(s\) with gd \(their weights alone 104 B"
-    with pytest.raises(MemoryError, match=rf"{needs}, float64\); this machine has 100 B available"):
+    needs = r"need 960 B to train on batches of 8 example\(s\) with gd for 2 iteration\(s\) \("
+    needs += r"their weights alone 104 B, float64; the iterations' costs and learning rates 32 B\)"
+    with pytest.raises(MemoryError, match=rf"{needs}; this machine has 100 B available"):
         trainer(side)(spec, X, Y, learning_rate=0.1, num_iterations=2)
+
+
+@pytest.mark.usefixtures("sixteen_gib")
+@pytest.mark.parametrize("side", [*SIDES, "lightning"])
+@pytest.mark.parametrize(
+    ("fields", "iterations"),
+    [({"num_iterations": 10**15}, 10**15), ({"num_iterations": 10**12, "batch_size": 1}, 10**12)],
+    ids=["iterations", "mini-batches"],
+)
+def test_iterations_whose_record_exceeds_memory_are_refused_before_the_first_step(
+    side, fields, iterations
+):
+    """A cost and a learning rate per iteration: 10^15 iterations are 14.2 PiB (a NumPy
+    allocation error on the scratch side, a run that never ends on the torch side)."""
+    spec, X, Y, _ = small_case()
+    train = trainer(side) if side != "lightning" else __import__("torch_impl").train
+    needs = rf"with gd for {iterations} iteration\(s\) \(their weights alone 104 B, float64; the "
+    with pytest.raises(MemoryError, match=rf"{needs}iterations' costs and learning rates \d"):
+        train(spec, X, Y, learning_rate=0.1, **fields)
+
+
+@pytest.mark.usefixtures("sixteen_gib")
+@pytest.mark.parametrize("side", SIDES)
+def test_labels_whose_one_hot_targets_exceed_memory_are_refused_before_allocating(side):
+    """A label of 10^9 in the data makes a softmax of 10^9 + 1 classes: 7.5 GiB of one-hot
+    targets for 1 example is within 16 GiB, for 8 it is not."""
+    spec = build_spec([2, 3, 10**9 + 1], "tanh", loss="cross_entropy")
+    X, Y = np.zeros((2, 8)), np.array([[0, 1, 2, 3, 4, 5, 6, 10**9]])
+    says = r"Y's one-hot targets \(1000000001 classes x 8 examples, float64; its largest label "
+    says += r"1000000000\) need 59\.6 GiB"
+    with pytest.raises(MemoryError, match=f"^{says}; this machine has 16.0 GiB available$"):
+        scratch.as_targets(Y, spec, 8)
+    with pytest.raises(MemoryError, match=says):
+        trainer(side)(spec, X, Y, learning_rate=0.1, num_iterations=1)
+
+
+@pytest.mark.usefixtures("sixteen_gib")
+@pytest.mark.parametrize(
+    ("name", "options", "says"),
+    [
+        ("planar", {"m": 10**15}, r"planar_flower\(m=1000000000000000\): X and Y"),
+        ("spiral", {"m": 10**12, "classes": 3}, r"spiral\(m=1000000000000\): X and Y"),
+        ("housing", {"m": 10**12}, r"housing\(m=1000000000000\): X and Y \(4 \+ 1 rows"),
+    ],
+)
+def test_a_built_in_set_of_more_examples_than_memory_holds_is_refused_before_drawing(
+    name, options, says
+):
+    with pytest.raises(MemoryError, match=says):
+        scratch.load_dataset(name, **options)
+
+
+@pytest.mark.usefixtures("sixteen_gib")
+def test_data_whose_conversion_to_the_spec_s_dtype_exceeds_memory_is_refused():
+    X = np.broadcast_to(np.uint8(0), (2, 2**33))  # 128 GiB as float64, from no memory
+    with pytest.raises(MemoryError, match=r"X in float64 \(2, 8589934592\) need 128\.0 GiB"):
+        scratch.as_input(X, build_spec([2, 3, 1], "tanh"))
+
+
+# Issue 20: a resumed optimizer state is checked where it enters, on both sides.
+
+
+@pytest.mark.parametrize("side", SIDES)
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        (lambda s: s["s_dW1"].fill(np.nan), "the optimizer state's s_dW1[0, 0] is nan"),
+        (lambda s: s["s_db2"].fill(-1.0), "the optimizer state's s_db2[0, 0] is -1.0"),
+        (lambda s: s.update(t=np.array(-3)), "t (the steps taken) must be a whole number >= 0"),
+        (lambda s: [s.pop(k) for k in list(s) if k[0] == "s"], "holds t, v, which is not the"),
+    ],
+    ids=["NaN second moment", "negative second moment", "negative t", "no s"],
+)
+def test_a_resumed_state_that_is_not_a_state_is_refused_before_the_first_step(side, change, says):
+    """Before this check, NaN or negative moments trained into NaN weights that were blamed on
+    the learning rate."""
+    spec, X, Y, _ = small_case()
+    state = scratch.train(spec, X, Y, learning_rate=0.01, num_iterations=2, optimizer="adam").state
+    change(state)
+    with pytest.raises(ValueError) as caught:
+        trainer(side)(
+            spec, X, Y, learning_rate=0.01, num_iterations=2, optimizer="adam", state=state
+        )
+    assert not isinstance(caught.value, DivergenceError)
+    assert says in str(caught.value), str(caught.value)
 
 
 def test_available_memory_is_read_from_the_machine():

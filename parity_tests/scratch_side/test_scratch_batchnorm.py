@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import scratch
-from scratch import batchnorm_backward, batchnorm_forward, batchnorm_inference
+from scratch import BatchOfOneError, batchnorm_backward, batchnorm_forward, batchnorm_inference
 from scratch.batchnorm import update_running_stats
 
 EPS = 1e-5
@@ -94,22 +94,33 @@ def test_the_forward_and_backward_write_into_the_arrays_they_are_given(batch):
 
 
 def test_a_batch_of_one_example_is_refused_in_training_naming_the_layer(rng):
-    with pytest.raises(ValueError, match="layer 2: batch norm in training needs at least 2"):
+    with pytest.raises(BatchOfOneError, match="layer 2: batch norm in training needs at least 2"):
         batchnorm_forward(rng.standard_normal((3, 1)), np.ones((3, 1)), np.zeros((3, 1)), layer=2)
     spec = scratch.build_spec([2, 3, 1], "tanh").with_hidden_layers(batch_norm=True)
     params = scratch.initialize_parameters(spec)
-    with pytest.raises(ValueError, match=r"layer 1: .* got 1: the variance of one example is 0"):
+    says = r"layer 1: .* but the batch given holds 1: the variance of one example is 0"
+    with pytest.raises(BatchOfOneError, match=says):
         scratch.L_model_forward(rng.standard_normal((2, 1)), params, spec)
     assert scratch.predict(rng.standard_normal((2, 1)), params, spec).shape == (1, 1)
 
 
 @pytest.mark.parametrize(
     ("m", "batch_size", "says"),
-    [(1, None, r"got 1 \(m = 1\)"), (65, 64, r"got 1 \(m = 65, batch_size = 64\)")],
-    ids=["one-example", "last-batch-of-one"],
+    [
+        (1, None, r"but the data holds 1 example:"),
+        (8, 1, r"but the batch size is 1:"),
+        (65, 64, r"but the last batch of every epoch holds 1 example \(m = 65 = 1 x batch_"),
+        (9, 4, r"\(m = 9 = 2 x batch_size 4 \+ 1\)"),
+    ],
+    ids=["one-example", "batch-size-one", "last-batch-of-one", "last-of-three-batches"],
 )
-def test_a_run_with_a_batch_of_one_is_refused_before_its_first_step(rng, m, batch_size, says):
+def test_a_run_with_a_batch_of_one_is_refused_before_its_first_step_saying_where_it_comes_from(
+    rng, m, batch_size, says
+):
     spec = scratch.build_spec([2, 3, 1], "tanh").with_hidden_layers(batch_norm=[True])
     X, Y = rng.standard_normal((2, m)), rng.integers(0, 2, (1, m))
-    with pytest.raises(ValueError, match=f"layer 1: batch norm in training .*{says}"):
+    with pytest.raises(BatchOfOneError, match=f"layer 1: batch norm in training .*{says}"):
         scratch.train(spec, X, Y, learning_rate=0.1, num_iterations=1, batch_size=batch_size)
+    settings = scratch.TrainingSettings(0.1, 1, batch_size)
+    with pytest.raises(BatchOfOneError, match=says):
+        scratch.check_training(spec, m, settings)  # what a command checks before it starts

@@ -141,3 +141,64 @@ def test_gamma_and_beta_are_learned_and_the_running_statistics_pass_through(rng)
     assert sorted(adam.state()) == sorted(
         [f"{part}_d{key}" for part in "vs" for key in spec.param_shapes()] + ["t"]
     )
+
+
+def _adam_state(params, grads):
+    adam = scratch.Optimizer("adam", params)
+    adam.step(params, grads, 0.01)
+    return adam.state()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda s: s["v_dW1"].fill(np.inf),
+            "the optimizer state's v_dW1[0, 0] is inf: its entries",
+        ),
+        (
+            lambda s: s["s_dW2"].fill(np.nan),
+            "the optimizer state's s_dW2[0, 0] is nan: its entries",
+        ),
+        (lambda s: s["s_db1"].fill(-1e-12), "s_db1[0, 0] is -1e-12: a second moment is a mean of"),
+        (
+            lambda s: s.update(t=np.array(-3)),
+            "t (the steps taken) must be a whole number >= 0, got -3",
+        ),
+        (lambda s: s.update(t=np.array(2.0)), "must be a whole number >= 0, got 2.0"),
+        (lambda s: s.update(t=np.array([1, 2])), "got an array of shape (2,)"),
+        (lambda s: s.pop("t"), "holds s, v, which is not the state of 'adam' (s, t, v)"),
+        (lambda s: s.pop("s_db2"), "the optimizer state lacks s_db2; its s holds one entry per"),
+        (lambda s: s.update(v_dW9=s["v_dW1"]), "the optimizer state holds v_dW9; its v holds"),
+        (lambda s: s.update(v_dW1=s["v_dW1"].T), "v_dW1 has shape (3, 4); its parameter W1 is"),
+        (lambda s: s.update(v_dW1=s["v_dW1"].astype(str)), "v_dW1 is <U32, not numbers"),
+    ],
+    ids=[
+        "inf v",
+        "NaN s",
+        "negative s",
+        "negative t",
+        "float t",
+        "t not a number",
+        "no t",
+        "an s missing",
+        "a v too many",
+        "v shaped unlike its parameter",
+        "text",
+    ],
+)
+def test_a_resumed_state_is_checked_entry_by_entry_where_it_enters(problem, change, message):
+    params, grads = problem
+    state = _adam_state(params, grads)
+    change(state)
+    for check in (scratch.optimizers.check_state, scratch.Optimizer.from_state):
+        with pytest.raises(ValueError) as caught:
+            check("adam", params, state)
+        assert message in str(caught.value) and "\n" not in str(caught.value), str(caught.value)
+
+
+def test_a_state_that_is_a_state_resumes_exactly(problem):
+    params, grads = problem
+    state = _adam_state(params, grads)
+    resumed = scratch.Optimizer.from_state("adam", params, state)
+    assert resumed.t == 1 and all(np.array_equal(resumed.state()[k], v) for k, v in state.items())

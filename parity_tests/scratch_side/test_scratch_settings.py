@@ -64,3 +64,11 @@ def test_a_settings_object_trains_as_its_fields_given_as_keywords(planar_data):
         assert by_object.params[key].tobytes() == value.tobytes(), f"final {key} differs"
     default = train(PLANAR, X, Y, learning_rate=1.2, num_iterations=30)
     assert not np.array_equal(default.costs, by_object.costs), "the settings were not used"
+
+
+def test_a_decay_interval_past_every_epoch_never_decays_and_does_not_overflow():
+    """``np.arange(...) // 10**21`` overflows int64; the interval means "never" and trains so."""
+    settings = TrainingSettings(0.5, 4, decay_rate=1.0, decay_interval=10**21)
+    assert np.array_equal(settings.learning_rate_at(np.arange(4)), np.full(4, 0.5))
+    result = train(PLANAR, np.zeros((2, 4)), np.array([[0, 1, 1, 0]]), settings)
+    assert np.array_equal(result.learning_rates, np.full(4, 0.5))

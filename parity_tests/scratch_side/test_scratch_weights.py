@@ -88,3 +88,29 @@ def test_a_weights_file_whose_batch_norm_state_does_not_fit_is_refused(tmp_path,
     np.savez(tmp_path / "w.npz", spec=np.array(NORM.to_json()), **arrays)
     with pytest.raises(ValueError, match=rf"weights in w.npz.*{message}"):
         load_weights(tmp_path / "w.npz")
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        (lambda a: a["s_dW1"].fill(np.nan), "the optimizer state's s_dW1[0, 0] is nan"),
+        (lambda a: a.update(t=np.array(-3)), "the optimizer state's t (the steps taken) must be"),
+        (lambda a: a.update(v_dW1=np.zeros((9, 9))), "the optimizer state's v_dW1 is declared"),
+        (lambda a: a.update(v_dX1=np.zeros(2)), "holds 'v_dX1', which is no optimizer state of"),
+    ],
+    ids=["NaN", "negative t", "shape", "unknown entry"],
+)
+def test_a_saved_state_that_is_not_a_state_is_refused_naming_the_file_and_the_entry(
+    tmp_path, change, says
+):
+    spec = build_spec([2, 3, 1], "tanh")
+    X, Y = np.zeros((2, 4)), np.array([[0, 1, 1, 0]])
+    result = scratch.train(spec, X, Y, learning_rate=0.1, num_iterations=2, optimizer="adam")
+    arrays = {**result.params, **result.state}
+    change(arrays)
+    path = tmp_path / "w.npz"
+    np.savez(path, spec=np.array(spec.to_json()), optimizer=np.array("adam"), **arrays)
+    with pytest.raises(ValueError) as caught:
+        scratch.weights.load_optimizer_state(path)
+    message = str(caught.value)
+    assert message.startswith(f"weights file {str(path)!r}") and says in message, message

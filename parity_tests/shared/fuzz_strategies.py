@@ -5,11 +5,16 @@ by construction (one defect planted in something valid), so a test may demand an
 from __future__ import annotations
 
 import json
+import math
+import zipfile
 
 import numpy as np
+from hostile_files import archive, npy, patched
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from sweep_files import SPEC
+
+from scratch.documents import MAX_VALUES
 
 # Sizes no machine holds (never a size NumPy would really allocate: the check must refuse them
 # before anything is allocated, or NumPy fails at once).
@@ -215,3 +220,98 @@ def configs_not_all_counted(draw) -> tuple[bytes, tuple[str, ...]]:
         text, names = {key: UNREAD[key]}, (key,)
     order = draw(st.permutations(list(text)))
     return json.dumps({key: text[key] for key in order}).encode(), names
+
+
+# Issue 20: archives with random headers and documents with random nesting and aliases. Unlike
+# the strategies above, these draw good files too; each says what a reader must make of it.
+
+ARCHIVE_DTYPES = ["<f8", "<f4", "<i8", "|u1", "|b1", "<U4", "|V8", "|O"]
+ARCHIVE_DIMS = st.one_of(
+    st.integers(0, 6), st.integers(0, 6), st.integers(0, 6), st.sampled_from([2**31, 2_000_000])
+)
+
+
+@st.composite
+def hostile_archives(draw) -> tuple[bytes, dict[str, tuple[tuple, str, bytes]] | None]:
+    """An ``.npz`` of one to three members with random headers, and what it holds: each
+    member's declared shape, dtype and data, or ``None`` when the archive must be refused (a
+    header whose size is not what the member holds, an array of objects, a name given twice,
+    an encrypted member, a compression NumPy never writes, a size field that lies)."""
+    names = draw(st.lists(st.sampled_from(["X", "Y", "W1", "spec"]), min_size=1, max_size=3))
+    members, held, good = [], {}, len(set(names)) == len(names)
+    for name in names:
+        shape = tuple(draw(st.lists(ARCHIVE_DIMS, max_size=3)))
+        dtype = draw(st.sampled_from(ARCHIVE_DTYPES))
+        size = math.prod(shape) * np.dtype(dtype).itemsize
+        exact = size <= 256 and draw(st.sampled_from([True, True, False]))
+        data = (
+            draw(st.binary(min_size=size, max_size=size))
+            if exact
+            else bytes(draw(st.integers(0, 64)))
+        )
+        good = good and exact and dtype != "|O"
+        members.append((f"{name}.npy", npy(shape=shape, dtype=dtype, data=data)))
+        held[name] = (shape, dtype, data)
+    compression = draw(st.sampled_from([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED]))
+    raw = archive(members, compression)
+    lie = draw(st.sampled_from(["none", "none", "none", "flags", "method", "size"]))
+    if lie == "flags":
+        raw = patched(raw, flags=1)
+    elif lie == "method":
+        raw = patched(raw, method=draw(st.sampled_from([12, 14, 99])))
+    elif lie == "size":
+        raw = patched(raw, size=draw(st.sampled_from([2**31, 2**32 - 1, 10**6])))
+    return raw, held if good and lie == "none" else None
+
+
+@st.composite
+def aliased_documents(draw) -> tuple[str, int, str | None, object]:
+    """A YAML mapping ``a0: &a0 ..., a1: &a1 ...`` whose levels are flow lists or mappings of
+    scalars, small lists and aliases to earlier levels (or, now and then, to themselves), with
+    now and then a key given twice. Returns the text, its values counted with every alias
+    expanded, the refusal it calls for (``"alias"``, ``"values"``, ``"key"`` or ``None``) and,
+    for a document to accept, the data it holds."""
+    bomb = draw(st.sampled_from([False, False, True]))  # each item aliases the level before
+    levels = draw(st.integers(8, 9) if bomb else st.integers(1, 6))
+    sizes: list[int] = []
+    data: dict[str, object] = {}
+    lines, cycle, twice = [], False, False
+    for level in range(levels):
+        width = draw(st.integers(5, 12) if bomb else st.integers(0, 12))
+        texts, values, size = [], [], 1
+        for _ in range(width):
+            kind = draw(
+                st.sampled_from(["scalar", "list", "alias"] if level else ["scalar", "list"])
+            )
+            if kind == "scalar":
+                value = draw(st.integers(-9, 9))
+                texts.append(str(value))
+                values.append(value)
+                size += 1
+            elif kind == "list":
+                value = draw(st.lists(st.integers(0, 9), max_size=3))
+                texts.append(json.dumps(value))
+                values.append(value)
+                size += 1 + len(value)
+            else:
+                target = level - 1 if bomb else draw(st.integers(0, level - 1))
+                texts.append(f"*a{target}")
+                values.append(data[f"a{target}"])
+                size += sizes[target]
+        if width and draw(st.sampled_from([False] * 49 + [True])):  # an alias of its own node
+            texts[-1], cycle = f"*a{level}", True
+        if draw(st.booleans()):  # a mapping: k0, k1, ... (one given twice, now and then)
+            keys = [f"k{i}" for i in range(width)]
+            if width > 1 and draw(st.integers(0, 9)) == 0:
+                keys[-1], twice = keys[0], True
+            body = "{" + ", ".join(f"{k}: {t}" for k, t in zip(keys, texts, strict=True)) + "}"
+            value = dict(zip(keys, values, strict=True))
+            size += width
+        else:
+            body, value = "[" + ", ".join(texts) + "]", values
+        lines.append(f"a{level}: &a{level} {body}")
+        sizes.append(size)
+        data[f"a{level}"] = value
+    total = 1 + sum(1 + size for size in sizes)
+    refusal = "alias" if cycle else "values" if total > MAX_VALUES else "key" if twice else None
+    return "\n".join(lines) + "\n", total, refusal, None if refusal else data

@@ -49,11 +49,16 @@ def test_the_precisions_a_float32_spec_takes_pass(planar_data):
 
 @pytest.fixture
 def no_compiler(monkeypatch):
-    """No C++ compiler inductor would look for: a name that is on no PATH."""
+    """No C++ compiler inductor would look for: a name that is on no PATH. Set by inductor's own
+    ``config.patch``, which puts back exactly the setting it found: inductor's settings are
+    context variables behind a proxy (``config.cpp``), which a generic attribute patch reads
+    and restores through ``__getattr__``/``__setattr__``/``__delattr__``, where a delete hides
+    the setting (``config.cpp.cxx does not exist``) from every test after."""
     from torch._inductor import config
 
-    monkeypatch.setattr(config.cpp, "cxx", ("no-such-c++",))
     monkeypatch.delenv("CXX", raising=False)
+    with config.patch({"cpp.cxx": ("no-such-c++",)}):
+        yield
 
 
 def test_the_compiler_is_the_one_inductor_names_and_is_found_here():

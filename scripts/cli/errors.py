@@ -13,7 +13,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 
-from scratch import InsufficientMemoryError, SpecError
+from scratch import BatchOfOneError, InsufficientMemoryError, SpecError
 from scratch.course.catalogue import NothingToCheckError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -32,8 +32,9 @@ class RunError(Exception):
 
 def reports_user_errors(prog: str) -> Callable[[Main], Main]:
     """Wrap a command's ``main(argv) -> exit code`` so that a ``UserError``, a ``SpecError``, a
-    learner's file with nothing to check (``NothingToCheckError``) or a network too large for
-    the machine's memory prints ``prog: error: <message>`` and returns 2, a ``RunError`` prints
+    learner's file with nothing to check (``NothingToCheckError``), a network, a run or a file
+    too large for the machine's memory, or batch norm on a batch of one example
+    (``BatchOfOneError``) prints ``prog: error: <message>`` and returns 2, a ``RunError`` prints
     it and returns 1, and Ctrl-C prints ``prog: interrupted`` and returns 130, with no
     traceback. From ``main``'s first instruction Ctrl-C is Python's ``KeyboardInterrupt``
     (in place of the handler ``scripts`` installs while a command starts), so that what
@@ -47,7 +48,13 @@ def reports_user_errors(prog: str) -> Callable[[Main], Main]:
             try:
                 previous = _on_interrupt(signal.default_int_handler)
                 return main(argv)
-            except (UserError, SpecError, InsufficientMemoryError, NothingToCheckError) as err:
+            except (
+                UserError,
+                SpecError,
+                InsufficientMemoryError,
+                BatchOfOneError,
+                NothingToCheckError,
+            ) as err:
                 print(f"{prog}: error: {err}", file=sys.stderr)
                 return EXIT_USAGE
             except RunError as err:

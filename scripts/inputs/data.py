@@ -34,7 +34,9 @@ import numpy as np
 import scratch
 from scratch.batches import count_examples, examples_axis
 from scratch.datasets import IMAGE_DATASETS
+from scratch.memory import check_allocation
 from scratch.npz_files import read_npz
+from scratch.regular_files import open_regular
 from scratch.validation import check_real
 from scripts.cli.errors import UserError
 
@@ -215,21 +217,27 @@ def _course_h5(name: str, folder: Path) -> Data:
 def _read_h5(path: Path, files: tuple[str, ...], *keys: str) -> list[Array]:
     import h5py
 
-    if not path.is_file():
+    if not path.exists():
         raise UserError(
             f"{path} does not exist; put the course's {' and '.join(files)} in "
             f"{path.parent} or point --data-dir at their folder"
         )
     try:
-        with h5py.File(path, "r") as file:
+        with open_regular(path, str(path)) as fh, h5py.File(fh, "r") as file:
             missing = [key for key in keys if key not in file]
             if missing:
                 raise UserError(
                     f"{path} has no array {missing[0]!r} (it holds {', '.join(file) or 'nothing'})"
                 )
+            for key in keys:  # as declared, before a byte is read
+                array = file[key]
+                size = f"{array.shape} {array.dtype}"
+                check_allocation(f"{path}: array {key!r} {size}", array.size * array.dtype.itemsize)
             return [np.asarray(file[key]) for key in keys]
     except OSError as err:
         raise UserError(f"{path} is not a readable HDF5 file ({err})") from None
+    except ValueError as err:  # not a regular file; more than the machine's memory
+        raise UserError(str(err)) from None
 
 
 def _npz(path: Path, test_fraction: float) -> Data:

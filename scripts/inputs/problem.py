@@ -11,6 +11,7 @@ import numpy as np
 import scratch
 from scratch import NetworkSpec
 from scratch.batches import count_examples
+from scratch.batchnorm import check_batch
 from scripts.cli.errors import UserError
 from scripts.cli.settings import DataSettings, NetworkSettings
 from scripts.inputs.data import Data, load_data
@@ -57,6 +58,15 @@ def read_weights(path: str | Path, spec: NetworkSpec | None = None) -> tuple[Par
         return scratch.load_weights(path, spec)
     except (OSError, ValueError, TypeError) as err:
         raise UserError(str(err)) from None
+
+
+def check_one_pass(spec: NetworkSpec, m: int, source: str) -> None:
+    """A pass in training mode over ``m`` examples (``compare``'s, ``gradcheck``'s) refused
+    before it starts where batch norm would normalise a batch of one example; ``source`` says
+    where the one example comes from (``scratch.batchnorm.check_batch``)."""
+    norms = [l for l, layer in enumerate(spec.layers, start=1) if layer.batch_norm]
+    if norms:
+        check_batch(m, norms[0], source)
 
 
 def check_fits(spec: NetworkSpec, data: Data) -> None:
