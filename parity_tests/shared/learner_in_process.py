@@ -1,7 +1,8 @@
 """A learner's functions called in this process, for the tests of ``scratch.grading``: the
 ``scratch.grading.trial.Learner`` protocol without nn-check's child process (the real one is
 ``scripts.learner.runner``). Each call gets copies of its arguments and reports, as the child
-does, the exception it raised and NumPy's warnings as plain data (``scratch.grading.outcomes``)."""
+does, the exception it raised and NumPy's warnings as plain data (``scratch.grading.outcomes``);
+``judge`` runs one function through a week's calls."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import inspect
 import warnings
 from collections.abc import Callable, Mapping
 
+from scratch.grading.findings import Verdict
 from scratch.grading.outcomes import Failure, Loaded, Output, Result
+from scratch.grading.trial import Trial
 
 
 class InProcess:
@@ -48,3 +51,13 @@ class InProcess:
                 for name, f in self.functions.items()
             }
         )
+
+
+def judge(week: str, name: str, function: Callable, truth: object) -> Verdict:
+    """``function`` checked as the learner's ``name`` of ``week`` on every case, judged by
+    ``truth``, with nothing in place of the course functions it calls."""
+    from scratch.grading.weeks import CASES, CHECKS
+
+    parameters = tuple(inspect.signature(function).parameters)
+    calls = CHECKS[week][name](CASES[week](truth), parameters)
+    return Trial(InProcess({name: function}), week, name, ()).run(calls)
