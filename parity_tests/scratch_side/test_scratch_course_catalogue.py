@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import inspect
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -98,3 +100,9 @@ def test_every_name_is_known_once_and_later_assignments_are_recognised():
     assert set(LATER) <= set(ALL_NAMES)
     assert signature_of("2", "predict") == "predict(w, b, X)"
     assert signature_of("3", "predict") == "predict(parameters, X)"
+
+
+def test_the_course_functions_import_on_numpy_alone():
+    modules = "logistic_regression, planar, deep, optimization, catalogue, mistakes, helpers"
+    code = f"import sys; from scratch.course import {modules}; assert 'torch' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -4,6 +4,9 @@ as nn-check's own, so that what is reported is the function's own mistake."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from learner_in_process import InProcess
 
@@ -82,3 +85,8 @@ def test_the_json_report_holds_the_exit_code_after_the_title_and_every_function(
     assert list(report)[:4] == ["solution", "week", "title", "exit_code"]
     assert len(report["functions"]) == len(WEEKS["4"].checked)
     assert {f["status"] for f in report["functions"]} == {"ok", "not checked"}
+
+
+def test_the_grading_imports_on_numpy_alone_its_truth_injected():
+    code = "import sys, scratch.grading.weeks; assert 'torch' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
