@@ -54,10 +54,12 @@ def mode_tolerance(dtype: str | np.dtype, kind: str, mode: str | None, depth: in
 
 def steps_outside(a: Any, b: Any, tol: Tolerance) -> np.ndarray:
     """The steps where two curves are outside the per-step ``tol``:
-    ``|a_t - b_t| > rtol max(|a_t|, |b_t|) + atol`` (a NaN on either side is outside)."""
+    ``|a_t - b_t| > rtol max(|a_t|, |b_t|) + atol``. As in the referee, equal infinities are
+    inside, and a NaN on either side, or an infinity against a finite cost, is outside."""
     a64, b64 = np.asarray(a, np.float64), np.asarray(b, np.float64)
     with np.errstate(invalid="ignore"):
         inside = np.abs(a64 - b64) <= tol.rtol * np.fmax(np.abs(a64), np.abs(b64)) + tol.atol
+    inside &= np.isfinite(a64) & np.isfinite(b64)
     return np.flatnonzero(~(inside | (a64 == b64)))
 
 

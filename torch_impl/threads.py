@@ -4,7 +4,7 @@ turns; and torch's threads for a training run, sized to its work.
 NumPy's BLAS (OpenBLAS) and torch (OpenMP) each keep a pool of worker threads, one per core,
 and an idle worker spins for a while before it sleeps, in case more work comes. Whatever runs
 next on those cores runs beside the spinning workers, so two libraries that alternate starve
-each other (the README's Performance section has the figures).
+each other (scripts/benchmarks/README.md has the figures).
 
 ``turn(side)`` gives one side every core for a ``with`` block, so that neither starves the
 other and neither is made single-threaded: the other library is held to one thread inside the
@@ -26,7 +26,7 @@ A step is a chain of small operations, and each one split over threads waits for
 its end: beside a process that keeps one core busy, the thread on that core is descheduled for a
 time slice at every split, and a small network's step then takes many times longer. One thread
 per ``WORK_PER_THREAD`` multiply-adds of a step, ``sum_l n[l] n[l-1] batch``, at least one and
-at most torch's count in force (the README's Performance section has the crossover). A count the
+at most torch's count in force (scripts/benchmarks/README.md has the crossover). A count the
 user set is kept as it is: ``OMP_NUM_THREADS`` or ``MKL_NUM_THREADS`` in the environment, or a
 ``torch_threads(count)`` block around the run. ``torch.set_num_threads`` alone cannot be told
 apart from torch's default, so that count is a ceiling: a run uses fewer threads when its work

@@ -1,6 +1,6 @@
 """Where PyTorch's conventions differ from the course's: each mapping ``torch_impl.optimizers``
 uses is shown to compute the course's rule, and the naive mapping is shown to differ, at the step
-where the difference first appears. The README's conventions section names these tests.
+where the difference first appears. torch_impl/README.md's conventions table names these tests.
 
 Every run here is full-batch on the planar flower from the same weights; the course's side is
 the course's own functions (``update_parameters_with_momentum``, ``..._with_adam``, ...), the

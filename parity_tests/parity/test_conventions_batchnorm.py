@@ -1,8 +1,8 @@
 """Where torch's batch norm is least like the textbook's, each convention shown on torch's own
 ``nn.BatchNorm1d`` and on scratch, and the misreading that parts from it: the sense of
 ``momentum`` (the weight of the new batch), the unbiased running variance beside the biased
-normalisation, eps 1e-5, and inference by the running statistics. The README's conventions
-section names these tests."""
+normalisation, eps 1e-5, and inference by the running statistics. torch_impl/README.md's
+conventions table names these tests."""
 
 from __future__ import annotations
 

@@ -1,0 +1,88 @@
+"""``scratch.course.deep``: week 4's functions in the assignment's signatures and layouts (a
+linear cache ``(A_prev, W, b)``, a layer's cache ``(linear_cache, Z)``, ReLU hidden layers and a
+sigmoid output) give the notebook's own expected outputs, and pass what nn-check asks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from scratch.course import deep
+
+
+def test_linear_forward_gives_the_notebooks_expected_output_and_caches_its_inputs_in_order():
+    np.random.seed(1)
+    A, W, b = np.random.randn(3, 2), np.random.randn(1, 3), np.random.randn(1, 1)
+    Z, cache = deep.linear_forward(A, W, b)
+    np.testing.assert_allclose(Z, [[3.26295337, -1.23429987]], rtol=1e-8)
+    assert len(cache) == 3 and all(x is y for x, y in zip(cache, (A, W, b), strict=True))
+
+
+def test_linear_activation_forward_gives_the_notebooks_expected_outputs():
+    np.random.seed(2)
+    A_prev, W, b = np.random.randn(3, 2), np.random.randn(1, 3), np.random.randn(1, 1)
+    A, (linear_cache, Z) = deep.linear_activation_forward(A_prev, W, b, "sigmoid")
+    np.testing.assert_allclose(A, [[0.96890023, 0.11013289]], rtol=1e-7)
+    np.testing.assert_allclose(Z, W @ A_prev + b, rtol=1e-15)
+    assert all(x is y for x, y in zip(linear_cache, (A_prev, W, b), strict=True))
+    A, _ = deep.linear_activation_forward(A_prev, W, b, "relu")
+    np.testing.assert_allclose(A, [[3.43896131, 0.0]], rtol=1e-8)
+
+
+@pytest.mark.parametrize(
+    ("Y", "cost"), [([[1, 1, 0]], 0.2797765635793422), ([[1, 1, 1]], 0.414931599615397)]
+)
+def test_compute_cost_gives_the_notebooks_expected_cost(Y, cost):
+    assert deep.compute_cost(np.array([[0.8, 0.9, 0.4]]), np.array(Y)) == pytest.approx(
+        cost, rel=1e-12
+    )
+
+
+def test_compute_cost_from_al_is_exact_where_al_does_not_round_to_0_or_1(rng):
+    AL = rng.uniform(1e-6, 1 - 1e-6, (1, 50))
+    Y = (rng.random((1, 50)) < 0.5).astype(float)
+    naive = -np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))
+    cost = deep.compute_cost(AL, Y)
+    assert isinstance(cost, np.float64) and cost == pytest.approx(naive, rel=1e-12)
+
+
+def test_linear_backward_gives_the_notebooks_expected_output():
+    np.random.seed(1)
+    dZ, A, W, b = (np.random.randn(*shape) for shape in ((1, 2), (3, 2), (1, 3), (1, 1)))
+    dA_prev, dW, db = deep.linear_backward(dZ, (A, W, b))
+    np.testing.assert_allclose(
+        dA_prev,
+        [[0.51822968, -0.19517421], [-0.40506361, 0.15255393], [2.37496825, -0.89445391]],
+        rtol=1e-7,
+    )
+    np.testing.assert_allclose(dW, [[-0.10076895, 1.40685096, 1.64992505]], rtol=1e-7)
+    np.testing.assert_allclose(db, [[0.50629448]], rtol=1e-7)
+
+
+def test_the_backward_pass_keys_its_gradients_as_the_current_course_does(rng):
+    params = deep.initialize_parameters_deep([4, 3, 2, 1])
+    X = rng.standard_normal((4, 6))
+    Y = (rng.random((1, 6)) < 0.5).astype(float)
+    AL, caches = deep.L_model_forward(X, params)
+    assert [len(cache) for cache in caches] == [2, 2, 2]
+    grads = deep.L_model_backward(AL, Y, caches)
+    assert sorted(grads) == sorted(
+        ["dW1", "db1", "dW2", "db2", "dW3", "db3", "dA0", "dA1", "dA2"]
+    )  # dA{l-1} out of layer l, no dZ
+
+
+def test_the_initialisers_draw_small_random_weights_and_zero_biases():
+    params = deep.initialize_parameters_deep([50, 40, 1])
+    assert params["W1"].shape == (40, 50) and params["W2"].shape == (1, 40)
+    assert 0.005 < params["W1"].std() < 0.02  # randn * 0.01
+    assert not params["b1"].any() and params["b1"].shape == (40, 1)
+    two = deep.initialize_parameters(3, 2, 1)
+    assert [two[k].shape for k in ("W1", "b1", "W2", "b2")] == [(2, 3), (2, 1), (1, 2), (1, 1)]
+
+
+def test_update_parameters_is_one_step_against_the_gradient(rng):
+    params = deep.initialize_parameters_deep([3, 2, 1])
+    grads = {f"d{k}": rng.standard_normal(v.shape) for k, v in params.items()}
+    new = deep.update_parameters(params, grads, 0.5)
+    for key, W in params.items():
+        np.testing.assert_allclose(new[key], W - 0.5 * grads[f"d{key}"], rtol=1e-15)

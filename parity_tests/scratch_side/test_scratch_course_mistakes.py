@@ -1,0 +1,93 @@
+"""``scratch.course.mistakes``: each known learner mistake as the values it gives, the course's
+computation with one thing changed."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import scratch
+from scratch.course.mistakes import (
+    KINK,
+    backprop,
+    bias_sums,
+    costs,
+    derivatives,
+    forward_swaps,
+    layer_backward,
+)
+from scratch.network import LinearCache
+
+
+def test_a_layers_backward_step_is_scratchs_linear_backward(rng):
+    dZ, A_prev, W = (
+        rng.standard_normal((3, 5)),
+        rng.standard_normal((4, 5)),
+        rng.standard_normal((3, 4)),
+    )
+    out = layer_backward(dZ, A_prev, W, 2)
+    dA, dW, db = scratch.linear_backward(dZ, LinearCache(A_prev, W, np.zeros((3, 1))))
+    assert list(out) == ["dW2", "db2", "dA1"]
+    np.testing.assert_array_equal(out["dW2"], dW)
+    np.testing.assert_array_equal(out["db2"], db)
+    np.testing.assert_array_equal(out["dA1"], dA)
+
+
+def test_the_kink_mistake_differs_from_relus_derivative_only_where_z_is_exactly_0(rng):
+    Z = rng.standard_normal((3, 6))
+    Z[1, 2] = Z[0, 4] = 0.0
+    dA = rng.standard_normal(Z.shape)
+    [kink] = [dZ for cause, dZ in derivatives(dA, Z, np.maximum(Z, 0), "relu", 1) if cause == KINK]
+    right = dA * (Z > 0)
+    assert sorted(zip(*np.nonzero(kink != right), strict=True)) == [(0, 4), (1, 2)]
+
+
+def test_another_activations_derivative_is_modelled_from_z_and_from_a(rng):
+    Z = rng.standard_normal((2, 4))
+    dA = rng.standard_normal(Z.shape)
+    models = derivatives(dA, Z, np.tanh(Z), "tanh", 3)
+    s = 1 / (1 + np.exp(-Z))
+    sigmoid_from_z = dA * s * (1 - s)
+    sigmoid_from_a = dA * np.tanh(Z) * (1 - np.tanh(Z))  # A (1 - A) on tanh's A
+    named = [dZ for cause, dZ in models if "sigmoid' where tanh' belongs" in cause]
+    assert len(named) == 2
+    np.testing.assert_allclose(named[0], sigmoid_from_z, rtol=1e-14)
+    np.testing.assert_allclose(named[1], sigmoid_from_a, rtol=1e-14)
+
+
+def test_db_summed_over_every_entry_or_over_the_units_is_modelled_with_and_without_keepdims(rng):
+    dZ = rng.standard_normal((3, 4))
+    values = [value["db1"] for _, value in bias_sums(dZ, 1)]
+    assert [v.shape for v in values] == [(), (1, 1), (4,), (1, 4)]
+    np.testing.assert_allclose(values[0], dZ.sum() / 4)
+    np.testing.assert_allclose(values[2], dZ.sum(axis=0) / 4)
+
+
+def test_the_cost_without_its_second_term_is_the_first_mistake_modelled(rng):
+    AL = rng.uniform(0.1, 0.9, (1, 5))
+    Y = np.array([[1.0, 0.0, 1.0, 0.0, 1.0]])
+    cause, value = costs(AL, Y)[0]
+    assert "(1 - Y) log(1 - AL) is missing" in cause
+    np.testing.assert_allclose(value["cost"], -np.sum(Y * np.log(AL)) / 5, rtol=1e-15)
+
+
+def test_a_forward_pass_with_the_hidden_layers_activation_swapped(rng):
+    X = rng.standard_normal((3, 4))
+    params = {"W1": rng.standard_normal((2, 3)), "b1": rng.standard_normal((2, 1))}
+    params |= {"W2": rng.standard_normal((1, 2)), "b2": rng.standard_normal((1, 1))}
+    models = dict(forward_swaps(X, params, ["relu", "sigmoid"]))
+    tanh_hidden = models["the hidden layers apply tanh where the course's apply relu"]
+    np.testing.assert_allclose(
+        tanh_hidden["A1"], np.tanh(params["W1"] @ X + params["b1"]), rtol=1e-14
+    )
+
+
+def test_backprop_with_the_right_derivative_is_the_course_backward_pass(rng):
+    spec = scratch.build_spec([3, 4, 1], "tanh", dtype="float64")
+    params = scratch.initialize_parameters(spec)
+    X = rng.standard_normal((3, 6))
+    Y = (rng.random((1, 6)) < 0.5).astype(float)
+    exact = scratch.layer_internals(X, Y, params, spec)
+    caches = [(X, params["W1"], exact["Z1"]), (exact["A1"], params["W2"], exact["Z2"])]
+    modelled = backprop(caches, exact["dZ2"], "tanh")
+    for key in ("dW2", "db2", "dA1", "dW1", "db1", "dA0"):
+        np.testing.assert_allclose(modelled[key], exact[key], rtol=1e-12, atol=1e-17)

@@ -1,0 +1,91 @@
+"""``scratch.grading.layout``: a learner's return value read in the course's layout, and anything
+else a ``LayoutError`` naming what was returned and what the course returns."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from scratch.grading.findings import LayoutError
+from scratch.grading.layout import (
+    CACHE_ORDER,
+    entry,
+    layer_cache,
+    linear_cache,
+    random_weights,
+    scalar,
+    unpack,
+)
+
+
+def _refused(call, *args):
+    with pytest.raises(LayoutError) as raised:
+        call(*args)
+    return str(raised.value), raised.value.cause
+
+
+def test_a_tuple_of_the_wrong_length_names_both_layouts():
+    assert unpack([1, 2], ("Z", "cache"), "linear_forward") == (1, 2)
+    message, _ = _refused(unpack, np.zeros(3), ("Z", "cache"), "linear_forward")
+    assert (
+        message == "linear_forward returns an array of shape (3,); the course's returns (Z, cache)"
+    )
+
+
+def test_a_dict_without_the_courses_key_says_what_it_holds():
+    assert entry({"W1": 1}, "W1", "parameters") == 1
+    message, _ = _refused(entry, {"W1": 1, "b1": 2}, "W2", "parameters")
+    assert message == "parameters has no 'W2' (it holds W1, b1)"
+    message, _ = _refused(entry, [1], "W1", "parameters")
+    assert message == "parameters is a list of 1; the course's is a dict"
+
+
+def test_a_number_the_course_keeps_as_a_number_may_be_any_size_1_value():
+    assert scalar(np.array([[2.5]]), "b") == 2.5
+    message, _ = _refused(scalar, np.zeros(2), "b")
+    assert message == "b is an array of shape (2,); the course's is a number"
+
+
+def test_a_linear_cache_in_another_order_is_named_as_such(rng):
+    A, W, b = rng.standard_normal((3, 4)), rng.standard_normal((2, 3)), rng.standard_normal((2, 1))
+    given = {"A_prev": A, "W": W, "b": b}
+    linear_cache((A, W, b), given, "cache")
+    message, cause = _refused(linear_cache, (W, A, b), given, "cache")
+    assert message == "cache is (W, A_prev, b); the course's is (A_prev, W, b)"
+    assert cause == CACHE_ORDER
+
+
+def test_a_linear_cache_holding_a_copy_that_differs_is_refused(rng):
+    A, W, b = rng.standard_normal((3, 4)), rng.standard_normal((2, 3)), rng.standard_normal((2, 1))
+    message, _ = _refused(linear_cache, (A + 1, W, b), {"A_prev": A, "W": W, "b": b}, "cache")
+    assert message == "cache[0] is not the A_prev it was given (an array of shape (3, 4))"
+
+
+def test_a_layer_cache_with_the_activation_cache_first_is_named(rng):
+    Z = rng.standard_normal((2, 4))
+    linear = (np.ones((3, 4)), np.ones((2, 3)), np.ones((2, 1)))
+    assert layer_cache((linear, Z), "cache")[1] is Z
+    message, cause = _refused(layer_cache, (Z, linear), "cache")
+    assert message.startswith("cache is (activation_cache, linear_cache)")
+    assert cause.startswith("a cache in another order")
+
+
+@pytest.mark.parametrize(
+    ("W", "says", "cause"),
+    [
+        (np.zeros((20, 30)), "W1 is all zeros", "the symmetry is not broken"),
+        (np.ones((20, 30)), "W1's rows are all equal", "the symmetry is not broken"),
+        (np.full((30, 20), 0.01), "W1 has shape (30, 20)", "transposed"),
+    ],
+)
+def test_initial_weights_that_break_no_symmetry_or_are_transposed_are_named(W, says, cause):
+    message, why = _refused(random_weights, W, "W1", (20, 30))
+    assert message.startswith(says) and cause in why
+
+
+def test_initial_weights_of_the_wrong_scale_ask_whether_the_0_01_is_missing(rng):
+    random_weights(rng.standard_normal((20, 30)) * 0.01, "W1", (20, 30))
+    random_weights(rng.standard_normal((20, 30)) / np.sqrt(30), "W1", (20, 30))
+    message, cause = _refused(random_weights, rng.standard_normal((20, 30)), "W1", (20, 30))
+    assert message.startswith("W1's entries have standard deviation")
+    assert cause.endswith("is the * 0.01 missing?")

@@ -1,0 +1,59 @@
+"""``scratch.grading.planar``: nn-check's calls for week 3 pass the course's own functions, and
+name a learner's mistake by its values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from learner_in_process import judge
+
+from scratch.course import planar as course
+from torch_impl import course as autograd
+
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
+
+@pytest.mark.parametrize(
+    "name", ["layer_sizes", "forward_propagation", "backward_propagation", "predict"]
+)
+def test_the_courses_own_function_passes_every_case(name):
+    verdict = judge("3", name, getattr(course, name), autograd)
+    assert verdict.status == "ok", verdict.failure
+
+
+def test_layer_sizes_that_give_m_for_n_x_says_it_is_the_number_of_examples():
+    verdict = judge("3", "layer_sizes", lambda X, Y: (X.shape[1], 4, Y.shape[0]), autograd)
+    assert verdict.status == "wrong"
+    assert verdict.failure.cause == "3 is the number of examples m, X.shape[1]"
+
+
+def test_a_backward_pass_with_sigmoids_derivative_for_tanhs_is_named(rng):
+    def backward_propagation(parameters, cache, X, Y):
+        m, A1, A2 = X.shape[1], cache["A1"], cache["A2"]
+        dZ2 = A2 - Y
+        dZ1 = parameters["W2"].T @ dZ2 * A1 * (1 - A1)  # sigmoid's A (1 - A)
+        return {
+            "dW1": dZ1 @ X.T / m,
+            "db1": dZ1.sum(axis=1, keepdims=True) / m,
+            "dW2": dZ2 @ A1.T / m,
+            "db2": dZ2.sum(axis=1, keepdims=True) / m,
+        }
+
+    verdict = judge("3", "backward_propagation", backward_propagation, autograd)
+    assert (verdict.status, verdict.failure.key) == ("wrong", "dW1")
+    assert verdict.failure.cause.startswith(
+        "the derivative of another activation: sigmoid' where tanh' belongs"
+    )
+
+
+def test_a_forward_pass_with_relu_hidden_units_is_named():
+    def forward_propagation(X, parameters):
+        Z1 = parameters["W1"] @ X + parameters["b1"]
+        A1 = np.maximum(Z1, 0)
+        Z2 = parameters["W2"] @ A1 + parameters["b2"]
+        A2 = 1 / (1 + np.exp(-Z2))
+        return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
+
+    verdict = judge("3", "forward_propagation", forward_propagation, autograd)
+    assert verdict.failure.key == "A1"
+    assert verdict.failure.cause == "the hidden layers apply relu where the course's apply tanh"
