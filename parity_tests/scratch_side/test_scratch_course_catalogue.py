@@ -23,7 +23,7 @@ from scratch.course.catalogue import (
 
 def _course_parameters(signature: str) -> list[str]:
     inside = re.match(r"\w+\((.*?)\)", signature)[1]
-    return [name.strip() for name in inside.split(",") if name.strip()]
+    return [name.split("=")[0].strip() for name in inside.split(",") if name.strip()]
 
 
 @pytest.mark.parametrize(

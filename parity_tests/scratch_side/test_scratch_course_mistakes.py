@@ -56,10 +56,13 @@ def test_another_activations_derivative_is_modelled_from_z_and_from_a(rng):
 
 def test_db_summed_over_every_entry_or_over_the_units_is_modelled_with_and_without_keepdims(rng):
     dZ = rng.standard_normal((3, 4))
-    values = [value["db1"] for _, value in bias_sums(dZ, 1)]
+    models = bias_sums(dZ, 1)
+    values = [value["db1"] for cause, value in models if "squeezed" not in cause]
     assert [v.shape for v in values] == [(), (1, 1), (4,), (1, 4)]
     np.testing.assert_allclose(values[0], dZ.sum() / 4)
     np.testing.assert_allclose(values[2], dZ.sum(axis=0) / 4)
+    [squeezed] = [value["db1"] for cause, value in models if "squeezed" in cause]
+    assert squeezed.shape == (3,), "np.squeeze drops the column the course keeps"
 
 
 def test_the_cost_without_its_second_term_is_the_first_mistake_modelled(rng):
@@ -88,6 +91,6 @@ def test_backprop_with_the_right_derivative_is_the_course_backward_pass(rng):
     Y = (rng.random((1, 6)) < 0.5).astype(float)
     exact = scratch.layer_internals(X, Y, params, spec)
     caches = [(X, params["W1"], exact["Z1"]), (exact["A1"], params["W2"], exact["Z2"])]
-    modelled = backprop(caches, exact["dZ2"], "tanh")
+    modelled = backprop(caches, exact["dZ2"], ["tanh"])
     for key in ("dW2", "db2", "dA1", "dW1", "db1", "dA0"):
         np.testing.assert_allclose(modelled[key], exact[key], rtol=1e-12, atol=1e-17)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from scratch import parity
-from scratch.grading.findings import IN_PLACE, Finding, Verdict
+from scratch.grading.findings import Finding, Verdict, in_place_note
 from scratch.grading.outcomes import Change, Output
 from scratch.grading.trial import Expect
 
@@ -39,11 +39,14 @@ def test_a_shape_is_named_against_the_courses():
     assert finding.message == "db has shape (3,); the course's is (3, 1)"
 
 
-def test_an_input_changed_in_place_is_wrong_with_its_entry_before_and_after():
-    change = Change("dA", "in place", (0, 2), 1.5, 0.0)
-    finding = Finding.changed(Case(), change)
-    assert finding.status == "wrong" and finding.cause == IN_PLACE
-    assert finding.message == "it modified its argument dA in place: dA[0, 2] was 1.5, is now 0"
+def test_an_input_changed_in_place_is_a_note_with_its_entry_before_and_after():
+    """A right result stays right (issue 21's false alarm): the change is a note that says what
+    changed and how to keep the caller's array."""
+    note = in_place_note(Change("dA", "in place", (0, 2), 1.5, 0.0))
+    assert note.startswith("it changes its argument dA in place (dA[0, 2] was 1.5, is now 0)")
+    assert note.endswith("np.array(dA, copy=True) first keeps it as it was")
+    replaced = in_place_note(Change("parameters['W1']", "replaced"))
+    assert "parameters['W1']: replaced" in replaced and "copy.deepcopy(parameters)" in replaced
 
 
 def test_raised_and_stopped_are_errors():
