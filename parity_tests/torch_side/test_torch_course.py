@@ -95,3 +95,19 @@ def test_a_networks_internals_are_the_course_functions_own_quantities(rng):
     grads = deep.L_model_backward(AL, Y, caches)
     for key in ("dW2", "db2", "dA1", "dW1", "db1"):
         np.testing.assert_allclose(truth[key], grads[key], rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("learning_rate0", "epoch_num", "decay_rate", "time_interval"),
+    [(0.5, 2, 1.0, 1), (0.3, 1500, 0.25, 1000), (0.5, 100, 0.3, 100), (0.1, 0, 2.0, 10)],
+)
+def test_the_decayed_rate_is_torchs_scheduler_after_epoch_num_epochs_the_courses_formula(
+    learning_rate0, epoch_num, decay_rate, time_interval
+):
+    """nn-check's truth for ``update_lr`` and ``schedule_lr_decay``: the rate torch's own
+    scheduler (``torch_impl.optimizers.build_scheduler``, stepped once an epoch) holds after
+    ``epoch_num`` epochs, which is the course's ``learning_rate0 / (1 + decay_rate
+    floor(epoch_num / time_interval))``."""
+    rate = course.decayed_rate(learning_rate0, epoch_num, decay_rate, time_interval)
+    expected = learning_rate0 / (1 + decay_rate * (epoch_num // time_interval))
+    assert rate == pytest.approx(expected, rel=1e-15)
