@@ -31,6 +31,7 @@ from scratch.network import L_model_backward, L_model_forward
 from scratch.optimizers import Optimizer
 from scratch.settings import TrainingSettings
 from scratch.spec import NetworkSpec, is_buffer
+from scratch.threads import sized_to
 from scratch.validation import as_input, as_targets, check_params, check_spec
 
 Array = np.ndarray
@@ -177,7 +178,8 @@ def train(
     Starts from copies of ``params`` (never mutated) or, without them, from
     ``initialize_parameters(spec)``, and from the optimizer ``state`` of an earlier run (see
     ``TrainResult.state``) or from zero. ``callback(t, cost)`` runs after every step. Raises
-    ``DivergenceError`` if the cost stops being finite.
+    ``DivergenceError`` if the cost stops being finite. NumPy's BLAS runs on the threads the
+    step's work pays for (``scratch.threads.sized_to``; a count the user set is kept).
     """
     run = prepare_training(spec, X, Y, TrainingSettings.of(settings, **fields), params, state)
     steps = run.settings
@@ -190,38 +192,39 @@ def train(
     # Example-major copy: a mini-batch is then a block of rows, not a gather across columns.
     rows = None if run.schedule.full_batch else np.ascontiguousarray(run.X.T)
     targets = None if run.schedule.full_batch else np.ascontiguousarray(run.T.T)
-    reuse: StepArrays | None = None
-    for i, index in enumerate(run.schedule.batches(steps.start_iteration, steps.stop)):
-        t = steps.start_iteration + i
-        Xb, Tb = (run.X, run.T) if index is None else (rows[index].T, targets[index].T)
-        if reuse is not None and reuse.caches[0].activation_cache.Z.shape[1] != Xb.shape[1]:
-            reuse = None  # the short last batch of an epoch: fresh arrays
-        drawn = {} if reuse is None else {"out": reuse.masks, "uniform": reuse.uniform}
-        masks = dropout_masks(spec, Xb.shape[1], t, **drawn)
-        AL, caches = L_model_forward(
-            Xb, current, spec, None if reuse is None else reuse.caches, masks=masks, check=False
-        )
-        cost = cost_from_targets(caches[-1].activation_cache.Z, Tb, spec, current)
-        if not math.isfinite(cost):
-            last_good = spare if i > 0 else current
-            raise DivergenceError(t, cost, last_good, costs[:i])
-        costs[i] = cost
-        for l in norms:
-            running = (current[f"running_mean{l}"], current[f"running_var{l}"])
-            update_running_stats(*running, caches[l - 1].norm_cache, spec.batch_norm_momentum)
-        grads = L_model_backward(
-            AL,
-            Tb,
-            caches,
-            spec,
-            input_grad=False,
-            out=None if reuse is None else reuse.grads,
-            check=False,
-        )
-        current, spare = run.optimizer.step(current, grads, rates[i], out=spare), current
-        uniform = None if reuse is None else reuse.uniform
-        # the next step writes into these
-        reuse = StepArrays.for_next_step(caches, grads, masks, uniform)
-        if callback is not None:
-            callback(t, cost)
+    with sized_to(spec, run.schedule):  # NumPy's BLAS threads, sized to the step's work
+        reuse: StepArrays | None = None
+        for i, index in enumerate(run.schedule.batches(steps.start_iteration, steps.stop)):
+            t = steps.start_iteration + i
+            Xb, Tb = (run.X, run.T) if index is None else (rows[index].T, targets[index].T)
+            if reuse is not None and reuse.caches[0].activation_cache.Z.shape[1] != Xb.shape[1]:
+                reuse = None  # the short last batch of an epoch: fresh arrays
+            drawn = {} if reuse is None else {"out": reuse.masks, "uniform": reuse.uniform}
+            masks = dropout_masks(spec, Xb.shape[1], t, **drawn)
+            AL, caches = L_model_forward(
+                Xb, current, spec, None if reuse is None else reuse.caches, masks=masks, check=False
+            )
+            cost = cost_from_targets(caches[-1].activation_cache.Z, Tb, spec, current)
+            if not math.isfinite(cost):
+                last_good = spare if i > 0 else current
+                raise DivergenceError(t, cost, last_good, costs[:i])
+            costs[i] = cost
+            for l in norms:
+                running = (current[f"running_mean{l}"], current[f"running_var{l}"])
+                update_running_stats(*running, caches[l - 1].norm_cache, spec.batch_norm_momentum)
+            grads = L_model_backward(
+                AL,
+                Tb,
+                caches,
+                spec,
+                input_grad=False,
+                out=None if reuse is None else reuse.grads,
+                check=False,
+            )
+            current, spare = run.optimizer.step(current, grads, rates[i], out=spare), current
+            uniform = None if reuse is None else reuse.uniform
+            # the next step writes into these
+            reuse = StepArrays.for_next_step(caches, grads, masks, uniform)
+            if callback is not None:
+                callback(t, cost)
     return TrainResult(current, costs, spec, steps.start_iteration, run.optimizer.state(), rates)

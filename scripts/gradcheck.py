@@ -22,6 +22,7 @@ import numpy as np
 import scratch
 from scratch import NetworkSpec, parity
 from scratch.gradcheck import DEFAULT_EPSILON
+from scratch.threads import sized_to
 from scratch.tolerances import CENTRED_DIFFERENCE, Tolerance, centred_difference_tolerance
 from scripts.cli import settings
 from scripts.cli.errors import EXIT_FAILED, EXIT_OK, reports_user_errors
@@ -49,7 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"centred differences with eps {DEFAULT_EPSILON:g} on {X.shape[1]} training examples, "
         f"in float64{twin}\n"
     )
-    result = scratch.gradient_check(params, X, Y, spec)
+    with sized_to(spec, scratch.BatchSchedule(X.shape[1])):  # NumPy's threads, sized to a pass
+        result = scratch.gradient_check(params, X, Y, spec)
     spec64 = spec.replace(dtype="float64")
     params64 = {key: value.astype(np.float64) for key, value in params.items()}
     cost = scratch.cost_of(X, Y, params64, spec64)

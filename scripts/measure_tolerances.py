@@ -28,6 +28,7 @@ if __package__ in (None, ""):  # run as a file: make the repository root importa
 import numpy as np
 import torch
 
+from scratch.threads import blas_threads
 from scripts.cli.errors import EXIT_OK, reports_user_errors
 from scripts.cli.parser import parse_settings, setting
 from scripts.measure.dense import measure_centred_differences, measure_passes, measure_runs
@@ -62,12 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     torch.set_num_threads(1)  # small networks: more threads only wait on each other
     rng = np.random.default_rng(args.seed)
     measured = Measured()
-    measure_passes(rng, args.networks, measured, args.layers)
-    measure_centred_differences(rng, args.centred, measured, args.layers)
-    measure_runs(rng, args.runs, args.iterations, args.trainer_every, measured, args.layers)
-    measure_compiled_passes(rng, args.compiled, measured)
-    measure_mode_runs(rng, args.compiled_runs, args.iterations, "compiled", measured)
-    measure_mode_runs(rng, args.mixed_runs, args.iterations, "bf16-mixed", measured)
+    with blas_threads(1):  # NumPy's side too
+        measure_passes(rng, args.networks, measured, args.layers)
+        measure_centred_differences(rng, args.centred, measured, args.layers)
+        measure_runs(rng, args.runs, args.iterations, args.trainer_every, measured, args.layers)
+        measure_compiled_passes(rng, args.compiled, measured)
+        measure_mode_runs(rng, args.compiled_runs, args.iterations, "compiled", measured)
+        measure_mode_runs(rng, args.mixed_runs, args.iterations, "bf16-mixed", measured)
     modes = (
         f"; compiled: {args.compiled} networks a dtype, {args.compiled_runs} runs; "
         f"bf16-mixed: {args.mixed_runs} runs"
