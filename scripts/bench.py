@@ -10,7 +10,10 @@ and the scratch step's GFLOP/s against this machine's own matmul rate.
 
 The workloads are four networks trained by gradient descent (planar, cat, mnist, wide) and mnist
 and wide trained by Adam (``mnist-adam``, ``wide-adam``); for these the report also gives the
-update's share of a step on each side, the optimizer's update timed alone.
+update's share of a step on each side, the optimizer's update timed alone. Beside the sides,
+the NumPy peer: scikit-learn's ``MLPClassifier`` trained through the same steps, from the same
+weights (``scripts.benchmarks.peer``), where it can, with the ratio scratch/sklearn; it needs the
+benchmark's extra, ``pip install -e ".[bench]"``, and the report says so in one line without it.
 
 This file is the command; the parts of the benchmark, and the ``load`` and ``modes``
 benchmarks, are the modules of ``scripts/benchmarks/``, whose README holds the figures.
@@ -29,6 +32,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a file: make the repository root importable instead
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
+from scripts.benchmarks import peer
 from scripts.benchmarks.environment import environment
 from scripts.benchmarks.figures import check_targets, results_table
 from scripts.benchmarks.memory import peak_memory
@@ -64,6 +68,7 @@ class BenchSettings:
     )
     quick: bool = setting(False, "shrunken sizes and one round: a smoke run")
     no_memory: bool = setting(False, "skip the peak-memory processes")
+    no_peer: bool = setting(False, "skip scikit-learn's MLP, the NumPy peer")
     json: bool = setting(False, "print the report as JSON")
 
 
@@ -84,8 +89,11 @@ def build_report(settings: BenchSettings) -> dict[str, Any]:
     sides = [side for side in SIDES if side in settings.sides]
     if set(sides) - {"scratch"}:
         import torch_impl  # noqa: F401  (loaded before the environment is recorded)
+    with_peer = not settings.no_peer and peer.available()  # sklearn loaded if so
     shape = MATMUL_SHAPE["quick" if settings.quick else "full"]
     report: dict[str, Any] = {"environment": environment(), "quick": settings.quick}
+    if not settings.no_peer and not with_peer:
+        report["peer_missing"] = peer.MISSING
     timings = measure_steps(
         workloads,
         settings.dtypes,
@@ -93,6 +101,7 @@ def build_report(settings: BenchSettings) -> dict[str, Any]:
         settings.rounds,
         shape,
         lambda line: print(line, file=sys.stderr),
+        peer=with_peer,
     )
     rows = results_table(workloads, settings.dtypes, timings)
     memory = []
