@@ -1,9 +1,10 @@
-"""Benchmark: the torch side's training steps idle and beside a busy process, with torch's threads
-sized to the work (``torch_impl.threads.sized_to``, which leaves out a core that another process
-keeps busy) and on every core (torch's own default, as before the sizing), and the ratio busy /
-idle of each; the threads column gives the count a row took idle / beside the busy process.
+"""Benchmark: each side's training steps idle and beside a busy process, with its threads sized to
+the work by the one rule (``scratch.threads``: ``scratch.train`` sizes NumPy's BLAS,
+``torch_impl.threads.sized_to`` torch's; both leave out a core that another process keeps busy)
+and on every core (each library's own default, as before the sizing), and the ratio busy / idle
+of each; the threads column gives the count a row took idle / beside the busy process.
 
-    python scripts/bench.py load                       # planar and cat, both torch sides
+    python scripts/bench.py load                       # planar and cat, every side
     python scripts/bench.py load --workloads planar mnist --sides lightning --rounds 5
     python scripts/bench.py load --quick               # shrunken sizes, one round: a smoke run
 
@@ -24,12 +25,14 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from statistics import median
 
+from scripts.benchmarks.timing import CORES_OF
 from scripts.benchmarks.workloads import DTYPES, WORKLOADS, WorkloadData, workload_table
 from scripts.cli.errors import reports_user_errors
 from scripts.cli.parser import parse_settings, setting
+from scripts.runs.cores import cores_for
 
 PROG = "bench load"
-SIDES = ("torch", "lightning")  # the plain loop and the Trainer (nn-train --impl torch)
+SIDES = ("scratch", "torch", "lightning")  # scratch.train, the plain loop and the Trainer
 MODES = ("sized", "all")
 ROUNDS, QUICK_ROUNDS = 3, 1
 # a pure-Python busy loop that ends itself if this process dies without ending it
@@ -45,7 +48,7 @@ class LoadSettings:
         ["planar", "cat"], "workloads to time", choices=tuple(WORKLOADS), metavar="NAME"
     )
     dtype: str = setting("float64", "dtype of the networks", choices=DTYPES)
-    sides: list[str] = setting(list(SIDES), "torch sides to time", choices=SIDES)
+    sides: list[str] = setting(list(SIDES), "sides to time", choices=SIDES)
     rounds: int | None = setting(
         None, f"rounds (default {ROUNDS}; {QUICK_ROUNDS} with --quick)", kind="count"
     )
@@ -58,7 +61,7 @@ class Row:
 
     workload: str
     side: str
-    mode: str  # "sized" (to the work) or "all" (torch's default count)
+    mode: str  # "sized" (to the work) or "all" (the library's default count)
     threads: tuple[int, int]  # the count taken idle, and beside the busy process
     idle_ms: float
     busy_ms: float
@@ -97,13 +100,29 @@ def step_ms(data: WorkloadData, side: str) -> float:
     return 1e3 * (timed[-1] - timed[0]) / (len(timed) - 1)
 
 
+class Threads:
+    """A side's thread controls: ``every_core()``, a block on the library's default count (every
+    core, as before the sizing); ``count(spec, batch)``, the count a run takes now."""
+
+    def __init__(self, side: str):
+        if side == "scratch":
+            from scratch import threads
+
+            default = threads.blas_count()  # the count before any sizing: the old behaviour
+            self.every_core = lambda: threads.blas_threads(default)
+        else:
+            import torch
+
+            from torch_impl import threads
+
+            default = torch.get_num_threads()
+            self.every_core = lambda: threads.torch_threads(default)
+        self.count = threads.run_threads
+
+
 def measure(settings: LoadSettings) -> list[Row]:
     """Every row of the table ``settings`` asks for."""
-    import torch
-
-    from torch_impl import threads
-
-    default = torch.get_num_threads()  # torch's count before any sizing: the old behaviour
+    controls = {side: Threads(side) for side in settings.sides}
     table = workload_table(settings.quick)
     cases = [
         (WorkloadData.build(table[name], settings.dtype), side, mode)
@@ -119,8 +138,12 @@ def measure(settings: LoadSettings) -> list[Row]:
         for busy in (False, True):
             with busy_core() if busy else nullcontext():
                 for i, (data, side, mode) in enumerate(cases):
-                    with threads.torch_threads(default) if mode == "all" else nullcontext():
-                        counts[i][busy] = threads.run_threads(data.spec, data.workload.batch)
+                    control = controls[side]
+                    with (
+                        cores_for(CORES_OF[side]),
+                        control.every_core() if mode == "all" else nullcontext(),
+                    ):
+                        counts[i][busy] = control.count(data.spec, data.workload.batch)
                         times[i][busy].append(step_ms(data, side))
     return [
         Row(
