@@ -92,8 +92,10 @@ def build_report(settings: BenchSettings) -> dict[str, Any]:
     with_peer = not settings.no_peer and peer.available()  # sklearn loaded if so
     shape = MATMUL_SHAPE["quick" if settings.quick else "full"]
     report: dict[str, Any] = {"environment": environment(), "quick": settings.quick}
-    if not settings.no_peer and not with_peer:
-        report["peer_missing"] = peer.MISSING
+    if not with_peer:
+        report["environment"].pop("sklearn", None)  # loaded by someone else, not timed here
+        if not settings.no_peer:
+            report["peer_missing"] = peer.MISSING
     timings = measure_steps(
         workloads,
         settings.dtypes,

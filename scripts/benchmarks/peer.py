@@ -113,13 +113,14 @@ def train(
 ) -> scratch.TrainResult:
     """sklearn's MLP trained through the steps ``scratch.train(spec, X, Y, settings,
     params=params)`` takes, from ``params``; ``callback(t, cost)`` once a step. ``X`` (n[0], m)
-    goes in as sklearn's rows, ``X.T`` made contiguous (a user's layout, outside the steps).
+    goes in as sklearn's rows, ``X.T`` in the spec's dtype made contiguous (a user's layout,
+    outside the steps).
     Raises ``ValueError`` with ``unlike``'s reason where it cannot."""
     m = X.shape[1]
     reason = unlike(spec, settings, m)
     if reason is not None:
         raise ValueError(f"scikit-learn's MLP cannot train these steps: {reason}")
-    rows = np.ascontiguousarray(X.T)
+    rows = np.ascontiguousarray(scratch.as_input(X, spec).T)  # in the spec's dtype, as scratch's
     labels = Y.argmax(axis=0) if Y.shape[0] > 1 else Y.ravel()
     model = _classifier()(
         hidden_layer_sizes=spec.sizes[1:-1],

@@ -58,7 +58,7 @@ def step_lines(report: dict[str, Any]) -> list[str]:
     header = (
         f"{HEADER} {'scratch':>9} {'torch':>9} {'lightning':>10} {PEER:>9} "
         f"{'scr/torch':>10} {'L/torch':>8} {'L-torch':>8} {'scr/skl':>8} {'scr GFLOP/s':>12} "
-        f"{'matmul':>7} {'%':>4} {'threads s/t/L/k':>16}"
+        f"{'matmul':>7} {'%':>4} {'threads':>9}"
     )
     lines = [header, "-" * len(header)]
     unlike: dict[str, list[str]] = {}
@@ -82,7 +82,7 @@ def step_lines(report: dict[str, Any]) -> list[str]:
             f"{cell('lightning_minus_torch_ms', '+.3f'):>8} "
             f"{cell('scratch_over_sklearn', '.2f'):>8} {cell('scratch_gflops', '.1f'):>12} "
             f"{row['numpy_matmul_gflops']:>7.1f} {cell('scratch_of_matmul', '.0%'):>4} "
-            f"{threads:>16}"
+            f"{threads:>9}"
         )
     rates = report["matmul_gflops"]
     lines.append(
@@ -93,6 +93,7 @@ def step_lines(report: dict[str, Any]) -> list[str]:
         )
         + " GFLOP/s"
     )
+    lines.append(f"threads: those each ran on, scratch/torch/lightning/{PEER} (BLAS's or torch's)")
     lines += [
         f"{PEER} -: it cannot train the same steps ({why}): {', '.join(rows)}"
         for why, rows in unlike.items()
