@@ -7,6 +7,7 @@ and the scratch step's GFLOP/s against this machine's own matmul rate.
     python scripts/bench.py --workloads mnist mnist-adam wide wide-adam   # gd beside Adam
     python scripts/bench.py load --quick           # each side idle and beside a busy process
     python scripts/bench.py modes --quick          # the torch side compiled and bf16-mixed
+    python scripts/bench.py wait                   # what a user waits for, part by part
 
 The workloads are four networks trained by gradient descent (planar, cat, mnist, wide) and mnist
 and wide trained by Adam (``mnist-adam``, ``wide-adam``); for these the report also gives the
@@ -127,8 +128,8 @@ def build_report(settings: BenchSettings) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark ``argv`` names (``load``, ``modes``, or by default the step times) and
-    print its report; returns the exit code."""
+    """Run the benchmark ``argv`` names (``load``, ``modes``, ``wait``, or by default the step
+    times) and print its report; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["load"]:
         from scripts.benchmarks import load
@@ -138,6 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from scripts.benchmarks import modes
 
         return modes.main(argv[1:])
+    if argv[:1] == ["wait"]:
+        from scripts.benchmarks import wait
+
+        return wait.main(argv[1:])
     return steps(argv)
 
 

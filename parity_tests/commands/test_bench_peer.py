@@ -156,8 +156,9 @@ def test_the_row_holds_sklearns_step_and_the_ratio_scratch_over_sklearn():
     planar, adam = fake_rows()
     assert list(planar["steps"]) == ["scratch", "torch", "lightning"]  # the peer is no side
     assert planar["sklearn"]["median_ms"] == pytest.approx(2.0)
-    assert planar["scratch_over_sklearn"] == pytest.approx(1.5 / 2.0)  # medians over 6 steps
+    assert planar["scratch_over_sklearn"] == pytest.approx(1.0 / 2.0)  # the fastest rounds
     assert planar["scratch_over_sklearn_err"] == pytest.approx(0.25)  # rounds: 0.5 and 1.0
+    assert planar["sklearn_floor"] == pytest.approx(0.5 / 2.0)  # NumPy's products alone
     assert "sklearn" not in adam and "scratch_over_sklearn" not in adam
     assert adam["peer_unlike"].startswith("Adam")
     targets = {t["target"] for t in bench_figures.check_targets([planar, adam])}
@@ -171,7 +172,7 @@ def test_the_table_has_the_sklearn_column_its_ratio_and_why_a_cell_is_empty():
     columns = header.replace("scr GFLOP/s", "GFLOP/s").split()
     assert columns[2:7] == ["scratch", "torch", "lightning", "sklearn", "scr/torch"]
     cells = dict(zip(columns, planar.split(), strict=True))
-    assert (cells["sklearn"], cells["scr/skl"]) == ("2.000", "0.75")
+    assert (cells["sklearn"], cells["scr/skl"]) == ("2.000", "0.50")
     assert cells["threads"] == "1/1/1/1"  # scratch, torch, lightning, sklearn
     adam_cells = dict(zip(columns, adam.split(), strict=True))
     assert (adam_cells["sklearn"], adam_cells["scr/skl"]) == ("-", "-")

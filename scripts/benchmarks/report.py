@@ -93,7 +93,10 @@ def step_lines(report: dict[str, Any]) -> list[str]:
         )
         + " GFLOP/s"
     )
-    lines.append(f"threads: those each ran on, scratch/torch/lightning/{PEER} (BLAS's or torch's)")
+    lines.append(
+        f"scr/skl: scratch's fastest round over {PEER}'s (each round's median), on the threads"
+        f" scratch's rule gives both; threads: those each ran on, scratch/torch/lightning/{PEER}"
+    )
     lines += [
         f"{PEER} -: it cannot train the same steps ({why}): {', '.join(rows)}"
         for why, rows in unlike.items()
