@@ -149,14 +149,14 @@ def format_table(
     lines = [
         f"what a user waits for, s (the fastest of the rounds; {os.cpu_count()} cores, load "
         f"{load[0]:.1f} at the start and {load[1]:.1f} at the end)",
-        f"{'':<30}" + "".join(f"{part:>10}" for part in used) + f"{'total':>10}",
+        f"{'':<30}" + "".join(f"{part:>11}" for part in used) + f"{'total':>11}",
     ]
     for case in cases:
         timing = timings[case.name]
         lines.append(
             f"{case.title:<30}"
-            + "".join(f"{timing.parts.get(part, 0.0):>10.2f}" for part in used)
-            + f"{timing.wall_s:>10.2f}"
+            + "".join(f"{timing.parts.get(part, 0.0):>11.2f}" for part in used)
+            + f"{timing.wall_s:>11.2f}"
         )
     return "\n".join(lines)
 

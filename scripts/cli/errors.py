@@ -8,6 +8,7 @@ or data); 130 interrupted with Ctrl-C.
 from __future__ import annotations
 
 import functools
+import gc
 import sys
 from collections.abc import Callable, Sequence
 
@@ -33,13 +34,17 @@ def reports_user_errors(prog: str) -> Callable[[Main], Main]:
     learner's file with nothing to check (``NothingToCheckError``) or a network too large for
     the machine's memory prints ``prog: error: <message>`` and returns 2, a ``RunError`` prints
     it and returns 1, and Ctrl-C prints ``prog: interrupted`` and returns 130, with no
-    traceback."""
+    traceback. Called with no ``argv`` (the process's own command line: the console script, or
+    ``python scripts/<name>.py``), the process ends when ``main`` returns, so everything it
+    made is frozen out of the garbage collector (``gc.freeze``): the interpreter's exit then
+    frees it without first searching it for cycles, which with torch loaded took longer than
+    most of the command (the performance document has the figures)."""
 
     def wrap(main: Main) -> Main:
         @functools.wraps(main)
         def wrapper(argv: Sequence[str] | None = None) -> int:
             try:
-                return main(argv)
+                return _run(main, argv)
             except (UserError, SpecError, InsufficientMemoryError, NothingToCheckError) as err:
                 print(f"{prog}: error: {err}", file=sys.stderr)
                 return EXIT_USAGE
@@ -53,3 +58,11 @@ def reports_user_errors(prog: str) -> Callable[[Main], Main]:
         return wrapper
 
     return wrap
+
+
+def _run(main: Main, argv: Sequence[str] | None) -> int:
+    try:
+        return main(argv)
+    finally:
+        if argv is None:  # the process's own command line: it ends now
+            gc.freeze()
