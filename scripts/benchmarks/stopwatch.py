@@ -94,14 +94,16 @@ def _timed(watch: Stopwatch, part: str, function: Callable) -> Callable:
 
 
 def run(out: str, module: str, phases: dict[str, list[str]], argv: Sequence[str]) -> None:
-    """The clocks, then the command ``module``'s ``main(argv)``; writes the seconds per part,
-    and when the run began and ended (``time.time()``), to ``out`` as JSON."""
+    """The clocks, then the command ``module``'s ``main()`` on the command line ``argv``, as the
+    program runs it; writes the seconds per part, and when the run began and ended
+    (``time.time()``), to ``out`` as JSON."""
     began, watch = time.time(), Stopwatch()
     clock_imports(watch)
     command = import_module(module)
     clock_phases(watch, phases)
+    sys.argv = [module, *argv]
     try:
-        command.main(list(argv))
+        command.main()
     finally:
         watch.part_ends()
         record = {"parts": watch.seconds, "began": began, "ended": time.time()}
