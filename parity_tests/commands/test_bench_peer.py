@@ -92,6 +92,14 @@ def test_sklearn_says_why_it_cannot_take_other_optimizers_steps(change, why):
         peer.train(spec, np.zeros((2, 40)), np.zeros((1, 40)), settings, params={})
 
 
+def test_sklearn_refuses_labels_that_miss_a_class_of_the_output_layer():
+    spec = scratch.build_spec((2, 4, 3), "relu", loss=CE)
+    X, Y = np.zeros((2, 4)), np.array([[0, 1, 1, 0]])  # no example of class 2
+    params = scratch.initialize_parameters(spec)
+    with pytest.raises(ValueError, match="holds 2 of the 3"):
+        peer.train(spec, X, Y, scratch.TrainingSettings(0.1, 2), params=params)
+
+
 @pytest.mark.parametrize(
     ("spec", "why"),
     [

@@ -122,6 +122,12 @@ def train(
         raise ValueError(f"scikit-learn's MLP cannot train these steps: {reason}")
     rows = np.ascontiguousarray(scratch.as_input(X, spec).T)  # in the spec's dtype, as scratch's
     labels = Y.argmax(axis=0) if Y.shape[0] > 1 else Y.ravel()
+    classes = max(spec.sizes[-1], 2)  # one sigmoid unit: two classes
+    if not np.array_equal(np.unique(labels), np.arange(classes)):
+        raise ValueError(
+            f"scikit-learn's MLP sizes its output from the classes present: Y holds "
+            f"{len(np.unique(labels))} of the {classes} the output layer has"
+        )
     model = _classifier()(
         hidden_layer_sizes=spec.sizes[1:-1],
         activation=HIDDEN[spec.layers[0].activation] if spec.L > 1 else "identity",

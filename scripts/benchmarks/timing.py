@@ -82,7 +82,7 @@ class Turn(NamedTuple):
 def threads_now(side: str) -> int:
     """The threads ``side``'s library runs on now: NumPy's BLAS count for scratch and the peer,
     torch's count for the torch sides."""
-    if side in CORES_OF and CORES_OF[side] == "torch":
+    if CORES_OF.get(side) == "torch":
         import torch
 
         return torch.get_num_threads()
