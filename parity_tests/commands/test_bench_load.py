@@ -53,7 +53,10 @@ def test_scratch_has_its_rows_sized_to_the_work_and_on_every_core(capsys, monkey
         ["planar", "scratch", "sized", "1/1"],  # the planar step is too small to share
         ["planar", "scratch", "all", "2/2"],  # NumPy's default count, as before the sizing
     ]
-    assert bench_load.parse_args([]).sides == ["scratch", "torch", "lightning"]
+    defaults = bench_load.parse_args([])
+    assert (defaults.sides, defaults.modes) == (["scratch", "torch", "lightning"], ["sized", "all"])
+    sized = bench_load.parse_args(["--modes", "sized"])
+    assert sized.modes == ["sized"]
 
 
 def test_the_busy_child_spins_inside_the_block_and_is_gone_after_it():

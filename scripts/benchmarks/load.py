@@ -6,12 +6,14 @@ of each; the threads column gives the count a row took idle / beside the busy pr
 
     python scripts/bench.py load                       # planar and cat, every side
     python scripts/bench.py load --workloads planar mnist --sides lightning --rounds 5
+    python scripts/bench.py load --workloads cat mnist --modes sized --rounds 5
     python scripts/bench.py load --quick               # shrunken sizes, one round: a smoke run
 
 The busy process is a child spinning a pure-Python loop, which keeps one core busy. Each round
-times every row idle, then starts the child and times every row again beside it; a row's figure
-is the median over the rounds of the mean step after the workload's warm-up steps (a mean, so
-that the steps stalled by the busy core count).
+times every row idle and every row beside the child, idle first in the odd rounds and busy first
+in the even ones, so that a load from elsewhere that grows or falls through the run does not
+weigh on one side of the ratio; a row's figure is the median over the rounds of the mean step
+after the workload's warm-up steps (a mean, so that the steps stalled by the busy core count).
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ class LoadSettings:
     )
     dtype: str = setting("float64", "dtype of the networks", choices=DTYPES)
     sides: list[str] = setting(list(SIDES), "sides to time", choices=SIDES)
+    modes: list[str] = setting(
+        list(MODES), "thread modes: sized to the work, or on every core", choices=MODES
+    )
     rounds: int | None = setting(
         None, f"rounds (default {ROUNDS}; {QUICK_ROUNDS} with --quick)", kind="count"
     )
@@ -128,14 +133,14 @@ def measure(settings: LoadSettings) -> list[Row]:
         (WorkloadData.build(table[name], settings.dtype), side, mode)
         for name in settings.workloads
         for side in settings.sides
-        for mode in MODES
+        for mode in settings.modes
     ]
     times: dict[int, dict[bool, list[float]]] = {
         i: {False: [], True: []} for i in range(len(cases))
     }
     counts: dict[int, dict[bool, int]] = {i: {} for i in range(len(cases))}
-    for _ in range(settings.rounds):
-        for busy in (False, True):
+    for r in range(settings.rounds):
+        for busy in (False, True) if r % 2 == 0 else (True, False):  # the load drifts
             with busy_core() if busy else nullcontext():
                 for i, (data, side, mode) in enumerate(cases):
                     control = controls[side]
