@@ -31,6 +31,7 @@ def test_a_tiny_run_prints_a_row_per_thread_mode(capsys, monkeypatch):
     assert bench_load.main(ARGV) == 0
     title, header, *rows = capsys.readouterr().out.splitlines()
     assert title.startswith("ms per step, idle and beside a process spinning on one core")
+    assert float(title.split("floor ")[1].split(":")[0]) > 0  # one pure-Python thread's ratio
     assert header.split() == ["workload", "side", "threads", "idle", "busy", "busy/idle"]
     cells = [row.split() for row in rows]
     assert [row[:3] for row in cells] == [["planar", "torch", "sized"], ["planar", "torch", "all"]]

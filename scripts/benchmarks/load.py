@@ -14,6 +14,10 @@ times every row idle and every row beside the child, idle first in the odd round
 in the even ones, so that a load from elsewhere that grows or falls through the run does not
 weigh on one side of the ratio; a row's figure is the median over the rounds of the mean step
 after the workload's warm-up steps (a mean, so that the steps stalled by the busy core count).
+The title gives the floor: the busy / idle ratio of a pure-Python loop on one thread in the same
+rounds, the share of a core one thread gets beside the child on this machine now, which no
+thread count can beat (1 on an idle machine with a core to spare; about 2 where other
+processes already hold all but one core).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ ROUNDS, QUICK_ROUNDS = 3, 1
 # a pure-Python busy loop that ends itself if this process dies without ending it
 SPIN = "import os\nparent = os.getppid()\nwhile os.getppid() == parent:\n    pass\n"
 SPIN_START_S = 0.2  # the child's interpreter starting, before the busy figures are taken
+FLOOR_LOOP = 300_000  # additions of the floor's pure-Python loop (about 20 ms on one core)
 
 
 @dataclass(frozen=True)
@@ -125,8 +130,20 @@ class Threads:
         self.count = threads.run_threads
 
 
-def measure(settings: LoadSettings) -> list[Row]:
-    """Every row of the table ``settings`` asks for."""
+def one_thread_ms(repeats: int = 5) -> float:
+    """Mean ms of a pure-Python loop of ``FLOOR_LOOP`` additions, on this one thread."""
+    start = time.perf_counter()
+    for _ in range(repeats):
+        total = 0
+        for i in range(FLOOR_LOOP):
+            total += i
+    return 1e3 * (time.perf_counter() - start) / repeats
+
+
+def measure(settings: LoadSettings) -> tuple[list[Row], float]:
+    """Every row of the table ``settings`` asks for, and the floor: the median busy / idle
+    ratio of ``one_thread_ms`` over the same rounds, the share of a core one thread gets beside
+    the busy child here (with other processes' load, it can be well under a core)."""
     controls = {side: Threads(side) for side in settings.sides}
     table = workload_table(settings.quick)
     cases = [
@@ -139,9 +156,11 @@ def measure(settings: LoadSettings) -> list[Row]:
         i: {False: [], True: []} for i in range(len(cases))
     }
     counts: dict[int, dict[bool, int]] = {i: {} for i in range(len(cases))}
+    floor: dict[bool, list[float]] = {False: [], True: []}
     for r in range(settings.rounds):
         for busy in (False, True) if r % 2 == 0 else (True, False):  # the load drifts
             with busy_core() if busy else nullcontext():
+                floor[busy].append(one_thread_ms())
                 for i, (data, side, mode) in enumerate(cases):
                     control = controls[side]
                     with (
@@ -150,7 +169,7 @@ def measure(settings: LoadSettings) -> list[Row]:
                     ):
                         counts[i][busy] = control.count(data.spec, data.workload.batch)
                         times[i][busy].append(step_ms(data, side))
-    return [
+    rows = [
         Row(
             data.workload.name,
             side,
@@ -161,13 +180,17 @@ def measure(settings: LoadSettings) -> list[Row]:
         )
         for i, (data, side, mode) in enumerate(cases)
     ]
+    return rows, median(floor[True]) / median(floor[False])
 
 
-def format_rows(rows: Sequence[Row], settings: LoadSettings, load: tuple[float, float]) -> str:
+def format_rows(
+    rows: Sequence[Row], settings: LoadSettings, load: tuple[float, float], floor: float
+) -> str:
+    """The table; its title names the machine, the load and the floor (``measure``)."""
     lines = [
         f"ms per step, idle and beside a process spinning on one core ({settings.dtype}, "
         f"{os.cpu_count()} cores, {settings.rounds} rounds, load {load[0]:.1f} at the start and "
-        f"{load[1]:.1f} at the end)",
+        f"{load[1]:.1f} at the end; floor {floor:.2f}: busy/idle of one thread of pure Python)",
         f"{'workload':10} {'side':10} {'threads':10} {'idle':>9} {'busy':>9} {'busy/idle':>9}",
     ]
     for row in rows:
@@ -184,6 +207,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Time the rows and print the table; returns the exit code."""
     settings = parse_args(argv)
     start = os.getloadavg()[0]
-    rows = measure(settings)
-    print(format_rows(rows, settings, (start, os.getloadavg()[0])))
+    rows, floor = measure(settings)
+    print(format_rows(rows, settings, (start, os.getloadavg()[0]), floor))
     return 0
