@@ -32,6 +32,7 @@ from scratch.optimizers import Optimizer
 from scratch.rules import check_count
 from scratch.settings import TrainingSettings
 from scratch.spec import Layer, NetworkSpec, is_buffer
+from scratch.threads import sized_to
 from scratch.validation import as_input, as_targets, check_params, check_spec
 
 Array = np.ndarray
@@ -204,7 +205,8 @@ def train(
     Starts from copies of ``params`` (never mutated) or, without them, from
     ``initialize_parameters(spec)``, and from the optimizer ``state`` of an earlier run (see
     ``TrainResult.state``) or from zero. ``callback(t, cost)`` runs after every step. Raises
-    ``DivergenceError`` if the cost stops being finite.
+    ``DivergenceError`` if the cost stops being finite. NumPy's BLAS runs on the threads the
+    step's work pays for (``scratch.threads.sized_to``; a count the user set is kept).
     """
     run = prepare_training(spec, X, Y, TrainingSettings.of(settings, **fields), params, state)
     steps = run.settings
@@ -221,40 +223,43 @@ def train(
     targets = None if run.schedule.full_batch else np.ascontiguousarray(run.T.T)
     # The dense passes write into the arrays of the step before; conv layers take fresh ones.
     reusing = all(isinstance(layer, Layer) for layer in spec.layers)
-    reuse: StepArrays | None = None
-    for i, index in enumerate(run.schedule.batches(steps.start_iteration, steps.stop)):
-        t = steps.start_iteration + i
-        Xb, Tb = (
-            (run.X, run.T) if index is None else (rows[index].swapaxes(0, axis), targets[index].T)
-        )
-        if reuse is not None and reuse.caches[0].activation_cache.Z.shape[1] != Xb.shape[1]:
-            reuse = None  # the short last batch of an epoch: fresh arrays
-        drawn = {} if reuse is None else {"out": reuse.masks, "uniform": reuse.uniform}
-        masks = dropout_masks(spec, count_examples(Xb), t, **drawn)
-        AL, caches = L_model_forward(
-            Xb, current, spec, None if reuse is None else reuse.caches, masks=masks, check=False
-        )
-        cost = cost_from_targets(caches[-1].activation_cache.Z, Tb, spec, current)
-        if not math.isfinite(cost):
-            last_good = spare if i > 0 else current
-            raise DivergenceError(t, cost, last_good, costs[:i])
-        costs[i] = cost
-        for l in norms:
-            running = (current[f"running_mean{l}"], current[f"running_var{l}"])
-            update_running_stats(*running, caches[l - 1].norm_cache, spec.batch_norm_momentum)
-        grads = L_model_backward(
-            AL,
-            Tb,
-            caches,
-            spec,
-            input_grad=False,
-            out=None if reuse is None else reuse.grads,
-            check=False,
-        )
-        current, spare = run.optimizer.step(current, grads, rates[i], out=spare), current
-        if reusing:  # the next step writes into these
-            uniform = None if reuse is None else reuse.uniform
-            reuse = StepArrays.for_next_step(caches, grads, masks, uniform)
-        if callback is not None:
-            callback(t, cost)
+    with sized_to(spec, run.schedule):  # NumPy's BLAS threads, sized to the step's work
+        reuse: StepArrays | None = None
+        for i, index in enumerate(run.schedule.batches(steps.start_iteration, steps.stop)):
+            t = steps.start_iteration + i
+            Xb, Tb = (
+                (run.X, run.T)
+                if index is None
+                else (rows[index].swapaxes(0, axis), targets[index].T)
+            )
+            if reuse is not None and reuse.caches[0].activation_cache.Z.shape[1] != Xb.shape[1]:
+                reuse = None  # the short last batch of an epoch: fresh arrays
+            drawn = {} if reuse is None else {"out": reuse.masks, "uniform": reuse.uniform}
+            masks = dropout_masks(spec, count_examples(Xb), t, **drawn)
+            AL, caches = L_model_forward(
+                Xb, current, spec, None if reuse is None else reuse.caches, masks=masks, check=False
+            )
+            cost = cost_from_targets(caches[-1].activation_cache.Z, Tb, spec, current)
+            if not math.isfinite(cost):
+                last_good = spare if i > 0 else current
+                raise DivergenceError(t, cost, last_good, costs[:i])
+            costs[i] = cost
+            for l in norms:
+                running = (current[f"running_mean{l}"], current[f"running_var{l}"])
+                update_running_stats(*running, caches[l - 1].norm_cache, spec.batch_norm_momentum)
+            grads = L_model_backward(
+                AL,
+                Tb,
+                caches,
+                spec,
+                input_grad=False,
+                out=None if reuse is None else reuse.grads,
+                check=False,
+            )
+            current, spare = run.optimizer.step(current, grads, rates[i], out=spare), current
+            if reusing:  # the next step writes into these
+                uniform = None if reuse is None else reuse.uniform
+                reuse = StepArrays.for_next_step(caches, grads, masks, uniform)
+            if callback is not None:
+                callback(t, cost)
     return TrainResult(current, costs, spec, steps.start_iteration, run.optimizer.state(), rates)

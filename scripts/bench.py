@@ -7,10 +7,14 @@ and the scratch step's GFLOP/s against this machine's own matmul rate.
     python scripts/bench.py --workloads mnist mnist-adam wide wide-adam   # gd beside Adam
     python scripts/bench.py load --quick           # each side idle and beside a busy process
     python scripts/bench.py modes --quick          # the torch side compiled and bf16-mixed
+    python scripts/bench.py wait                   # what a user waits for, part by part
 
 The workloads are four networks trained by gradient descent (planar, cat, mnist, wide) and mnist
 and wide trained by Adam (``mnist-adam``, ``wide-adam``); for these the report also gives the
-update's share of a step on each side, the optimizer's update timed alone.
+update's share of a step on each side, the optimizer's update timed alone. Beside the sides,
+the NumPy peer: scikit-learn's ``MLPClassifier`` trained through the same steps, from the same
+weights (``scripts.benchmarks.peer``), where it can, with the ratio scratch/sklearn; it needs the
+benchmark's extra, ``pip install -e ".[bench]"``, and the report says so in one line without it.
 
 This file is the command; the parts of the benchmark, and the ``load`` and ``modes``
 benchmarks, are the modules of ``scripts/benchmarks/``, whose README holds the figures.
@@ -32,6 +36,7 @@ from dataclasses import replace
 from typing import Any
 
 from scripts import PROGS
+from scripts.benchmarks import peer
 from scripts.benchmarks.environment import environment
 from scripts.benchmarks.figures import check_targets, results_table
 from scripts.benchmarks.memory import peak_memory
@@ -65,8 +70,13 @@ def build_report(settings: BenchSettings) -> dict[str, Any]:
     sides = [side for side in SIDES if side in settings.sides]
     if set(sides) - {"scratch"}:
         import torch_impl  # noqa: F401  (loaded before the environment is recorded)
+    with_peer = not settings.no_peer and peer.available()  # sklearn loaded if so
     shape = MATMUL_SHAPE["quick" if settings.quick else "full"]
     report: dict[str, Any] = {"environment": environment(), "quick": settings.quick}
+    if not with_peer:
+        report["environment"].pop("sklearn", None)  # loaded by someone else, not timed here
+        if not settings.no_peer:
+            report["peer_missing"] = peer.MISSING
     timings = measure_steps(
         workloads,
         settings.dtypes,
@@ -74,6 +84,7 @@ def build_report(settings: BenchSettings) -> dict[str, Any]:
         settings.rounds,
         shape,
         lambda line: print(line, file=sys.stderr),
+        peer=with_peer,
     )
     rows = results_table(workloads, settings.dtypes, timings)
     memory = []
@@ -97,8 +108,8 @@ def build_report(settings: BenchSettings) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark ``argv`` names (``load``, ``modes``, or by default the step times) and
-    print its report; returns the exit code."""
+    """Run the benchmark ``argv`` names (``load``, ``modes``, ``wait``, or by default the step
+    times) and print its report; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["load"]:
         from scripts.benchmarks import load
@@ -108,6 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from scripts.benchmarks import modes
 
         return modes.main(argv[1:])
+    if argv[:1] == ["wait"]:
+        from scripts.benchmarks import wait
+
+        return wait.main(argv[1:])
     return steps(argv)
 
 

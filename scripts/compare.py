@@ -39,6 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``compare`` command; returns its exit code."""
     import torch_impl
     from scratch import parity
+    from scratch import threads as blas
     from torch_impl import threads
 
     data, network, extras = settings.parse(PROG, __doc__, argv)
@@ -50,9 +51,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"spec: {spec.describe()}")
     m = count_examples(X)
     print(f"one forward and backward pass on the {m} training examples, on each side\n")
-    with threads.turn("numpy"):
+    one_pass = scratch.BatchSchedule(m)  # each side's threads, sized to the pass
+    with threads.turn("numpy"), blas.sized_to(spec, one_pass):
         scratch_side = scratch.layer_internals(X, Y, problem.params, spec)
-    with threads.turn("torch"):
+    with threads.turn("torch"), threads.sized_to(spec, one_pass):
         torch_side = torch_impl.layer_internals(X, Y, problem.params, spec)
     comparisons = parity.compare_all(scratch_side, torch_side, dtype=spec.dtype)
     print("\n".join(internals_table(comparisons.results)))

@@ -25,6 +25,7 @@ import scratch
 from scratch import NetworkSpec, parity
 from scratch.batches import count_examples, examples_axis
 from scratch.gradcheck import DEFAULT_EPSILON
+from scratch.threads import sized_to
 from scratch.tolerances import CENTRED_DIFFERENCE, Tolerance, centred_difference_tolerance
 from scripts import PROGS
 from scripts.cli import settings
@@ -58,7 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"centred differences with eps {DEFAULT_EPSILON:g} on {count_examples(X)} training "
         f"examples, in float64{twin}\n"
     )
-    result = scratch.gradient_check(params, X, Y, spec)
+    with sized_to(spec, scratch.BatchSchedule(X.shape[1])):  # NumPy's threads, sized to a pass
+        result = scratch.gradient_check(params, X, Y, spec)
     spec64 = spec.replace(dtype="float64")
     params64 = {key: value.astype(np.float64) for key, value in params.items()}
     cost = scratch.cost_of(X, Y, params64, spec64)

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
+from scratch.threads import blas_threads
 from scripts import PROGS
 from scripts.cli import settings
 from scripts.cli.errors import EXIT_OK, reports_user_errors
@@ -53,15 +54,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     torch.set_num_threads(1)  # small networks: more threads only wait on each other
     rng = np.random.default_rng(args.seed)
     measured = Measured()
-    measure_passes(rng, args.networks, measured, args.norm_dropout)
-    measure_centred_differences(rng, args.centred, measured, args.norm_dropout)
-    measure_runs(rng, args.runs, args.iterations, args.trainer_every, measured, args.norm_dropout)
-    measure_compiled_passes(rng, args.compiled, measured)
-    measure_mode_runs(rng, args.compiled_runs, args.iterations, "compiled", measured)
-    measure_mode_runs(rng, args.mixed_runs, args.iterations, "bf16-mixed", measured)
-    measure_conv_passes(rng, args.conv_networks, measured)
-    measure_conv_centred_differences(rng, args.conv_centred, measured)
-    measure_conv_runs(rng, args.conv_runs, args.iterations, args.trainer_every, measured)
+    with blas_threads(1):  # NumPy's side too
+        measure_passes(rng, args.networks, measured, args.norm_dropout)
+        measure_centred_differences(rng, args.centred, measured, args.norm_dropout)
+        measure_runs(
+            rng, args.runs, args.iterations, args.trainer_every, measured, args.norm_dropout
+        )
+        measure_compiled_passes(rng, args.compiled, measured)
+        measure_mode_runs(rng, args.compiled_runs, args.iterations, "compiled", measured)
+        measure_mode_runs(rng, args.mixed_runs, args.iterations, "bf16-mixed", measured)
+        measure_conv_passes(rng, args.conv_networks, measured)
+        measure_conv_centred_differences(rng, args.conv_centred, measured)
+        measure_conv_runs(rng, args.conv_runs, args.iterations, args.trainer_every, measured)
     conv = (
         f"; conv: {args.conv_networks} networks a dtype, {args.conv_centred} against centred "
         f"differences, {args.conv_runs} runs"

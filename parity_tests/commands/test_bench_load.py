@@ -1,6 +1,6 @@
 """scripts/bench_load.py keeps working: a tiny run prints a row per workload, side and thread
-mode, idle and beside a busy process. Speed itself is measured by running the script, never
-asserted here."""
+mode, idle and beside a busy process, for scratch as for the torch sides. Speed itself is
+measured by running the script, never asserted here."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from scratch import threads as blas
 from scripts.benchmarks import load as bench_load
 from torch_impl import threads
 
@@ -30,6 +31,7 @@ def test_a_tiny_run_prints_a_row_per_thread_mode(capsys, monkeypatch):
     assert bench_load.main(ARGV) == 0
     title, header, *rows = capsys.readouterr().out.splitlines()
     assert title.startswith("ms per step, idle and beside a process spinning on one core")
+    assert float(title.split("floor ")[1].split(":")[0]) > 0  # one pure-Python thread's ratio
     assert header.split() == ["workload", "side", "threads", "idle", "busy", "busy/idle"]
     cells = [row.split() for row in rows]
     assert [row[:3] for row in cells] == [["planar", "torch", "sized"], ["planar", "torch", "all"]]
@@ -37,6 +39,25 @@ def test_a_tiny_run_prints_a_row_per_thread_mode(capsys, monkeypatch):
         counts, (idle, busy, ratio) = row[3].split("/"), map(float, row[4:])
         assert all(int(count) >= 1 for count in counts) and idle > 0 and busy > 0 and ratio > 0
     assert cells[0][3] == "1/1"  # the planar step is too small to share, idle or busy
+
+
+def test_scratch_has_its_rows_sized_to_the_work_and_on_every_core(capsys, monkeypatch):
+    for name in blas.COUNT_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(blas, "_cpus", lambda: {0, 1})
+    argv = ["--quick", "--workloads", "planar", "--sides", "scratch", "--rounds", "1"]
+    with blas.blas_controller().limit(limits=2, user_api="blas"):  # NumPy's default: both cores
+        assert bench_load.main(argv) == 0
+    _, _, *rows = capsys.readouterr().out.splitlines()
+    cells = [row.split() for row in rows]
+    assert [row[:4] for row in cells] == [
+        ["planar", "scratch", "sized", "1/1"],  # the planar step is too small to share
+        ["planar", "scratch", "all", "2/2"],  # NumPy's default count, as before the sizing
+    ]
+    defaults = bench_load.parse_args([])
+    assert (defaults.sides, defaults.modes) == (["scratch", "torch", "lightning"], ["sized", "all"])
+    sized = bench_load.parse_args(["--modes", "sized"])
+    assert sized.modes == ["sized"]
 
 
 def test_the_busy_child_spins_inside_the_block_and_is_gone_after_it():

@@ -1,5 +1,6 @@
-"""torch_impl.threads: a training run takes the threads its work pays for, keeps a count the
-user set, and puts torch's count back after it."""
+"""torch_impl.threads: a training run takes the threads its work pays for, by the rule NumPy's
+side uses too (``scratch.threads``, whose own tests hold the rule's logic), keeps a count the user
+set, and puts torch's count back after it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import torch
 
 import scratch
 import torch_impl
+from scratch import threads as rule
 from scripts.runs.cores import cores_for
 from torch_impl import threads
 
@@ -38,17 +40,9 @@ def counts_during(trainer, sizes, m, **fields) -> list[int]:
     return seen
 
 
-def test_multiply_adds_of_a_step():
-    assert threads.multiply_adds((2, 4, 1), 400) == (2 * 4 + 4 * 1) * 400
-
-
-def test_small_work_takes_one_thread_and_large_work_more():
-    per_thread = threads.WORK_PER_THREAD
-    assert threads.threads_for(4800, most=2) == 1  # the planar step
-    assert threads.threads_for(2 * per_thread - 1, most=2) == 1
-    assert threads.threads_for(2 * per_thread, most=2) == 2
-    assert threads.threads_for(3 * per_thread, most=4) == 3
-    assert threads.threads_for(100 * per_thread, most=2) == 2  # never above the count in force
+def test_both_sides_size_their_threads_by_one_rule():
+    assert threads.sized_count is rule.sized_count
+    assert threads.multiply_adds is rule.multiply_adds
 
 
 @pytest.mark.parametrize("name", TRAINERS)
@@ -61,9 +55,9 @@ LARGE = (1000, 1000, 1), 4  # 4 million multiply-adds a step: two threads' work
 
 
 def test_a_large_run_takes_more_threads(two_threads, monkeypatch):
-    monkeypatch.setattr(threads, "_cpus", lambda: {0, 1})
-    monkeypatch.setattr(threads, "busy_elsewhere", lambda: 0.0)
-    assert threads.multiply_adds(*LARGE) >= 2 * threads.WORK_PER_THREAD
+    monkeypatch.setattr(rule, "_cpus", lambda: {0, 1})
+    monkeypatch.setattr(rule, "busy_elsewhere", lambda: 0.0)
+    assert rule.multiply_adds(*LARGE) >= 2 * rule.WORK_PER_THREAD
     assert counts_during(torch_impl.train_plain, *LARGE) == [2, 2]
 
 
@@ -71,8 +65,8 @@ def test_a_large_run_takes_more_threads(two_threads, monkeypatch):
 def test_a_large_run_leaves_out_the_cores_other_processes_keep_busy(
     two_threads, monkeypatch, busy, taken
 ):
-    monkeypatch.setattr(threads, "_cpus", lambda: {0, 1})
-    monkeypatch.setattr(threads, "busy_elsewhere", lambda: busy)
+    monkeypatch.setattr(rule, "_cpus", lambda: {0, 1})
+    monkeypatch.setattr(rule, "busy_elsewhere", lambda: busy)
     assert counts_during(torch_impl.train_plain, *LARGE) == [taken, taken]
 
 
@@ -80,26 +74,8 @@ def test_a_small_run_never_samples_the_load(two_threads, monkeypatch):
     def sampled():
         raise AssertionError("a one-thread run sampled the load")
 
-    monkeypatch.setattr(threads, "busy_elsewhere", sampled)
+    monkeypatch.setattr(rule, "busy_elsewhere", sampled)
     assert counts_during(torch_impl.train_plain, (2, 4, 1), 40) == [1, 1]
-
-
-def test_busy_ticks_are_those_of_this_process_cpus_without_idle_and_iowait(tmp_path):
-    stat = tmp_path / "stat"
-    stat.write_text(
-        "cpu  99 99 99 99 99 99 99 99 0 0\n"  # the sum line, left out
-        "cpu0 10 1 2 500 40 3 4 5 7 0\n"  # user nice system idle iowait irq softirq steal guest
-        "cpu1 20 0 0 500 0 0 0 0 0 0\n"
-        "cpu2 1000 0 0 0 0 0 0 0 0 0\n"
-        "intr 12345\n"
-    )
-    assert threads._busy_ticks({0, 1}, str(stat)) == (10 + 1 + 2 + 3 + 4 + 5) + 20
-    assert threads._busy_ticks({2}, str(stat)) == 1000
-
-
-def test_the_load_reading_is_a_count_of_cores():
-    busy = threads.busy_elsewhere(0.05)
-    assert busy is not None and 0.0 <= busy <= len(threads._cpus()) + 0.5
 
 
 def test_the_batch_not_the_data_set_sizes_a_mini_batch_run(two_threads):

@@ -15,7 +15,8 @@ from threadpoolctl import threadpool_info
 
 
 def environment() -> dict[str, Any]:
-    """Library versions, BLAS and thread counts, CPU and load (torch's only where it is loaded)."""
+    """Library versions, BLAS and thread counts, CPU and load (torch's and scikit-learn's only
+    where they are loaded)."""
     blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
     info: dict[str, Any] = {
         "python": platform.python_version(),
@@ -31,6 +32,10 @@ def environment() -> dict[str, Any]:
         "cores": os.cpu_count(),
         "loadavg_1min": os.getloadavg()[0],
     }
+    if "sklearn" in sys.modules:
+        import sklearn
+
+        info["sklearn"] = sklearn.__version__
     if "torch" in sys.modules:
         import lightning
         import torch

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from scripts.benchmarks.timing import LIBRARY_OF, Timings, Turn
+from scripts.benchmarks.timing import LIBRARY_OF, PEER, Timings, Turn
 from scripts.benchmarks.workloads import Workload
 
 Row = dict[str, Any]
@@ -17,7 +17,8 @@ Row = dict[str, Any]
 
 def summary(turns: Sequence[Turn]) -> dict[str, Any]:
     """Median, mean and 10th/90th percentiles in ms over every round's steps, the number of
-    steps, each round's median, and the median page faults per step."""
+    steps, each round's median, the median page faults per step and the threads the library
+    ran on (the most of any round)."""
     ms = np.concatenate([turn.gaps for turn in turns]) * 1e3
     return {
         "median_ms": float(np.median(ms)),
@@ -27,6 +28,7 @@ def summary(turns: Sequence[Turn]) -> dict[str, Any]:
         "steps": int(ms.size),
         "round_medians_ms": [float(np.median(turn.gaps)) * 1e3 for turn in turns],
         "faults_per_step": float(np.median([turn.faults_per_step for turn in turns])),
+        "threads": max(turn.threads for turn in turns),
     }
 
 
@@ -40,14 +42,18 @@ def results_table(
 ) -> list[Row]:
     """One row per workload and dtype: each side's step summary, the ratios, the GFLOP/s,
     each library's products ms and, where the update was timed, its ms and share of each side's
-    step (``update_share``; Lightning's update is torch's). Each derived figure ``x`` has its
+    step (``update_share``; Lightning's update is torch's). The peer's step summary is
+    ``row[PEER]`` with the ratio ``scratch_over_sklearn`` of the two sides' fastest rounds (the
+    lowest of each round's median) and ``sklearn_floor``, NumPy's products alone in their
+    fastest round over the peer's fastest round (the least the ratio can be), or where it
+    cannot train the same steps ``peer_unlike``, why. Each derived figure ``x`` has its
     standard error ``x_err`` from its value in each round."""
     return [result_row(workload, dtype, timings) for workload in workloads for dtype in dtypes]
 
 
 def result_row(workload: Workload, dtype: str, timings: Timings) -> Row:
     turns, matmul = timings.steps[workload.name, dtype], timings.matmul
-    steps = {side: summary(side_turns) for side, side_turns in turns.items()}
+    steps = {side: summary(side_turns) for side, side_turns in turns.items() if side != PEER}
     median = {side: s["median_ms"] for side, s in steps.items()}
     per_round = {side: np.array(s["round_medians_ms"]) for side, s in steps.items()}
     numpy_gflops = np.array(matmul["numpy"][dtype])
@@ -92,6 +98,16 @@ def result_row(workload: Workload, dtype: str, timings: Timings) -> Row:
                 median["lightning"] - median["torch"],
                 per_round["lightning"] - per_round["torch"],
             )
+    if PEER in turns:
+        row[PEER] = summary(turns[PEER])
+        if "scratch" in median:  # the fastest rounds: the machine is shared
+            peer_rounds = np.array(row[PEER]["round_medians_ms"])
+            best = per_round["scratch"].min() / peer_rounds.min()
+            derive("scratch_over_sklearn", best, per_round["scratch"] / peer_rounds)
+            products = timings.products[workload.name, dtype]["numpy"]
+            row["sklearn_floor"] = float(np.min(products) / peer_rounds.min())
+    elif (workload.name, dtype) in timings.peer_unlike:
+        row["peer_unlike"] = timings.peer_unlike[workload.name, dtype]
     updates = timings.updates.get((workload.name, dtype))
     if updates:
         row |= update_shares(updates, median, per_round)
@@ -145,6 +161,9 @@ def check_targets(rows: Sequence[Row]) -> list[dict[str, Any]]:
             floor = row["products_ms"]["numpy"] / row["steps"]["torch"]["median_ms"]
             note = f"floor {floor:.2f}: NumPy's products alone"
             check(row, "scratch step <= plain PyTorch step", "scratch_over_torch", 1.0, True, note)
+        if "scratch_over_sklearn" in row:
+            note = f"floor {row['sklearn_floor']:.2f}: NumPy's products alone"
+            check(row, "scratch step <= sklearn MLP step", "scratch_over_sklearn", 1.0, True, note)
         # the matmul target is gradient descent's: Adam's update adds elementwise work
         gd_wide = (row["problem"], row["optimizer"]) == ("wide", "gd")
         if gd_wide and "scratch_of_matmul" in row:

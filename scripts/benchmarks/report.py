@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from scripts.benchmarks.timing import LIBRARY_OF, SIDE_OF
+from scripts.benchmarks.timing import LIBRARY_OF, PEER, SIDE_OF
+from scripts.benchmarks.workloads import SIDES
 
 LOADED = "* products timed longer than the whole step: the machine was loaded during this run"
 UPDATE_LOADED = "* the update timed longer than the whole step: the machine was loaded in this run"
@@ -31,6 +32,13 @@ def format_report(report: dict[str, Any]) -> str:
         + (f", torch {env['torch']}, lightning {env['lightning']}" if "torch" in env else ""),
     ]
     lines.append(f"numpy BLAS: {env['numpy_blas']}; BLAS pools: {', '.join(env['blas_pools'])}")
+    if "sklearn" in env:
+        lines.append(
+            f"scikit-learn {env['sklearn']}: MLPClassifier (sgd, momentum 0, shuffle off, the same"
+            " weights and batches), on NumPy's BLAS"
+        )
+    if report.get("peer_missing"):
+        lines.append(report["peer_missing"])
     if "torch" in env:
         lines.append(f"torch: BLAS {env['torch_blas']}, {env['torch_threads']} threads")
     lines.append(
@@ -45,25 +53,36 @@ def format_report(report: dict[str, Any]) -> str:
 
 
 def step_lines(report: dict[str, Any]) -> list[str]:
-    """Each side's median step, the ratios between sides, GFLOP/s, and the matmul rates."""
+    """Each side's median step and the peer's, the ratios between them, GFLOP/s, the matmul
+    rates, the threads each ran on, and why the peer has no cell where it has none."""
     header = (
-        f"{HEADER} {'scratch':>9} {'torch':>9} {'lightning':>10} "
-        f"{'scr/torch':>10} {'L/torch':>8} {'L-torch':>8} {'scr GFLOP/s':>12} {'matmul':>7} "
-        f"{'%':>4}"
+        f"{HEADER} {'scratch':>9} {'torch':>9} {'lightning':>10} {PEER:>9} "
+        f"{'scr/torch':>10} {'L/torch':>8} {'L-torch':>8} {'scr/skl':>8} {'scr GFLOP/s':>12} "
+        f"{'matmul':>7} {'%':>4} {'threads':>9}"
     )
     lines = [header, "-" * len(header)]
+    unlike: dict[str, list[str]] = {}
     for row in report["rows"]:
-        ms = {side: f"{s['median_ms']:.3f}" for side, s in row["steps"].items()}
+        peer = {PEER: row[PEER]} if PEER in row else {}
+        ms = {side: f"{s['median_ms']:.3f}" for side, s in (row["steps"] | peer).items()}
+        threads = "/".join(
+            str(s["threads"]) if s else "-"
+            for s in (*(row["steps"].get(side) for side in SIDES), peer.get(PEER))
+        )
+        if "peer_unlike" in row:
+            unlike.setdefault(row["peer_unlike"], []).append(f"{row['workload']} {row['dtype']}")
 
         def cell(key: str, fmt: str, row: dict[str, Any] = row) -> str:
             return format(row[key], fmt) if key in row else "-"
 
         lines.append(
             f"{where(row)} {ms.get('scratch', '-'):>9} "
-            f"{ms.get('torch', '-'):>9} {ms.get('lightning', '-'):>10} "
+            f"{ms.get('torch', '-'):>9} {ms.get('lightning', '-'):>10} {ms.get(PEER, '-'):>9} "
             f"{cell('scratch_over_torch', '.2f'):>10} {cell('lightning_over_torch', '.2f'):>8} "
-            f"{cell('lightning_minus_torch_ms', '+.3f'):>8} {cell('scratch_gflops', '.1f'):>12} "
-            f"{row['numpy_matmul_gflops']:>7.1f} {cell('scratch_of_matmul', '.0%'):>4}"
+            f"{cell('lightning_minus_torch_ms', '+.3f'):>8} "
+            f"{cell('scratch_over_sklearn', '.2f'):>8} {cell('scratch_gflops', '.1f'):>12} "
+            f"{row['numpy_matmul_gflops']:>7.1f} {cell('scratch_of_matmul', '.0%'):>4} "
+            f"{threads:>9}"
         )
     rates = report["matmul_gflops"]
     lines.append(
@@ -74,6 +93,14 @@ def step_lines(report: dict[str, Any]) -> list[str]:
         )
         + " GFLOP/s"
     )
+    lines.append(
+        f"scr/skl: scratch's fastest round over {PEER}'s (each round's median), on the threads"
+        f" scratch's rule gives both; threads: those each ran on, scratch/torch/lightning/{PEER}"
+    )
+    lines += [
+        f"{PEER} -: it cannot train the same steps ({why}): {', '.join(rows)}"
+        for why, rows in unlike.items()
+    ]
     return lines
 
 

@@ -2,12 +2,15 @@
 products, and the machine's matmul rate, all taken in interleaved rounds of one process.
 
 How a step is timed. Each side runs its own training function (``scratch.train``,
-``torch_impl.train_plain`` or ``torch_impl.train``, a real ``lightning.Trainer``) with a callback
-that reads ``time.perf_counter()`` after every step; the gap between two callbacks is one whole
+``torch_impl.train_plain`` or ``torch_impl.train``, a real ``lightning.Trainer``), and the peer
+(``PEER``, scikit-learn's MLP, ``scripts.benchmarks.peer``) its ``fit``, with a callback that
+reads ``time.perf_counter()`` once every step; the gap between two callbacks is one whole
 step of that loop, everything the loop does between two batches included. Set-up before the first
 callback is never counted, and the first ``warmup`` gaps of a turn are dropped: the other
 library's threads may still hold the cores. Each turn also counts the minor page faults of its
-timed steps (``getrusage``): a fresh array's pages are faulted in as they are first written.
+timed steps (``getrusage``): a fresh array's pages are faulted in as they are first written; and
+the threads its library ran on (NumPy's BLAS count for scratch and the peer, torch's for the
+torch sides), read at the first timed step.
 
 Where the time goes. Each library also forms the step's products alone, on operands of the
 workload's shapes, NumPy in course layout (``W @ A``, ``dZ @ A.T``, ``W.T @ dZ``) and torch one
@@ -20,7 +23,9 @@ scratch's ``Optimizer.step`` and torch's ``optimizer.step()``, for the update's 
 The machine's limit is the median rate of ``W @ A`` with W (n, n) and A (n, m), into an output
 allocated once, in the same dtype and round. Products, updates and matmuls are timed with
 ``timeit``, one call per repeat, and the median taken; ``scripts.runs.cores.cores_for`` gives each
-its turn.
+its turn. The products and the update run on the threads the side's training takes for the
+workload (``sized_to_step``), the matmul rate on every core; the peer's steps on the threads
+scratch's take (``sized_as_scratch``).
 """
 
 from __future__ import annotations
@@ -29,12 +34,16 @@ import resource
 import time
 import timeit
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from functools import partial
 from itertools import pairwise
 from typing import Any, NamedTuple
 
 import numpy as np
 
+import scratch.threads
+from scratch import BatchSchedule
+from scripts.benchmarks.peer import NAME as PEER
 from scripts.benchmarks.updates import update_step
 from scripts.benchmarks.workloads import Workload, WorkloadData
 from scripts.runs.cores import cores_for
@@ -48,40 +57,58 @@ Times = dict[tuple[str, str], dict[str, list]]  # (workload, dtype) -> side or l
 
 
 class Timings(NamedTuple):
-    """A run's measurements, one entry per round: ``steps`` (workload, dtype) -> side -> turns;
-    ``products`` (workload, dtype) -> library -> ms; ``matmul`` library -> dtype -> GFLOP/s;
-    ``updates`` (workload, dtype) -> library -> ms, for the workloads not trained by ``gd``."""
+    """A run's measurements, one entry per round: ``steps`` (workload, dtype) -> side (and
+    ``PEER`` where it trains the same steps) -> turns; ``products`` (workload, dtype) -> library
+    -> ms; ``matmul`` library -> dtype -> GFLOP/s; ``updates`` (workload, dtype) -> library ->
+    ms, for the workloads not trained by ``gd``; ``peer_unlike`` (workload, dtype) -> why the
+    peer cannot train the same steps there (``scripts.benchmarks.peer.unlike``)."""
 
     steps: Times
     products: Times
     matmul: dict[str, dict[str, list[float]]]
     updates: Times
+    peer_unlike: dict[tuple[str, str], str]
 
 
 class Turn(NamedTuple):
-    """One turn of a side: its step gaps (s), less the first ``warmup``, and the minor page faults
-    per step over those same steps."""
+    """One turn of a side: its step gaps (s), less the first ``warmup``, the minor page faults
+    per step over those same steps, and the threads its library ran on."""
 
     gaps: np.ndarray
     faults_per_step: float
+    threads: int
+
+
+def threads_now(side: str) -> int:
+    """The threads ``side``'s library runs on now: NumPy's BLAS count for scratch and the peer,
+    torch's count for the torch sides."""
+    if CORES_OF.get(side) == "torch":
+        import torch
+
+        return torch.get_num_threads()
+    from scratch.threads import blas_count
+
+    return blas_count()
 
 
 def step_times(side: str, data: WorkloadData) -> Turn:
-    """One turn of ``side`` on ``data``: the gaps between its per-step callbacks, and the page
-    faults between the same callbacks (read twice a turn, so as not to slow a step)."""
-    workload, stamps, faults = data.workload, [], []
+    """One turn of ``side`` on ``data``: the gaps between its per-step callbacks, the page
+    faults between the same callbacks (read twice a turn, so as not to slow a step) and the
+    threads at the first of them."""
+    workload, stamps, faults, threads = data.workload, [], [], []
     counted = {workload.warmup + 1, workload.steps}  # the first and last timed callbacks
 
     def on_step(t: int, cost: float) -> None:
         stamps.append(time.perf_counter())
         if len(stamps) in counted:
             faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt)
+            threads.append(threads_now(side))
 
     data.train(side, workload.steps, callback=on_step)
     if len(stamps) != workload.steps:
         raise RuntimeError(f"{side} reported {len(stamps)} of {workload.steps} steps")
     gaps = np.diff(stamps)[workload.warmup :]
-    return Turn(gaps, (faults[-1] - faults[0]) / len(gaps))
+    return Turn(gaps, (faults[-1] - faults[0]) / len(gaps), threads[0])
 
 
 def median_seconds(work: Callable[[], Any], repeats: int) -> float:
@@ -158,6 +185,24 @@ def update_ms(library: str, data: WorkloadData, repeats: int = 5) -> float:
     return warm_median_ms([update_step(library, data)], repeats)
 
 
+def sized_to_step(library: str, data: WorkloadData) -> AbstractContextManager[None]:
+    """``library``'s threads sized to a step of ``data`` by the rule its side's training uses
+    (``scratch.threads.sized_to`` for NumPy, ``torch_impl.threads.sized_to`` for torch), for the
+    work timed outside a training run: the products and the update, on the step's threads."""
+    schedule = BatchSchedule(data.X.shape[1], data.workload.batch_size)
+    if library == "numpy":
+        return scratch.threads.sized_to(data.spec, schedule)
+    from torch_impl import threads
+
+    return threads.sized_to(data.spec, schedule)
+
+
+def sized_as_scratch(side: str, data: WorkloadData) -> AbstractContextManager[None]:
+    """The peer on NumPy's threads sized as ``scratch.train`` sizes them, so that the ratio
+    compares the two implementations, not two thread counts; a side sizes its own."""
+    return sized_to_step("numpy", data) if side == PEER else nullcontext()
+
+
 def rotated(items: Sequence[str], by: int) -> list[str]:
     by %= len(items)
     return [*items[by:], *items[:by]]
@@ -170,14 +215,18 @@ def measure_steps(
     rounds: int,
     matmul_shape: tuple[int, int],
     progress: Callable[[str], None],
+    peer: bool = False,
 ) -> Timings:
-    """Every side's turns (one per round) for every workload and dtype, each library's time for
-    the same step's products and (where the optimizer is not ``gd``) its update, in ms, one per
-    round, and the matmul rates, interleaved: each round visits every workload and dtype, and
-    each side takes a turn there, in a rotated order."""
+    """Every side's turns (one per round) for every workload and dtype, and with ``peer`` the
+    peer's where it trains the same steps, each library's time for the same step's products
+    and (where the optimizer is not ``gd``) its update, in ms, one per round, and the matmul
+    rates, interleaved: each round visits every workload and dtype, and each side (and the
+    peer) takes a turn there, in a rotated order."""
     prepared = {(w.name, d): WorkloadData.build(w, d) for w in workloads for d in dtypes}
     libraries = ["numpy"] + (["torch"] if set(sides) - {"scratch"} else [])
-    times: Times = {k: {s: [] for s in sides} for k in prepared}
+    unlike = {k: data.peer_unlike() for k, data in prepared.items()} if peer else {}
+    takers = {k: [*sides, *([PEER] if k in unlike and unlike[k] is None else [])] for k in prepared}
+    times: Times = {k: {s: [] for s in takers[k]} for k in prepared}
     products: Times = {k: {lib: [] for lib in libraries} for k in prepared}
     updates: Times = {
         k: {lib: [] for lib in libraries}
@@ -191,13 +240,14 @@ def measure_steps(
                 with cores_for(SIDE_OF[library]):
                     matmul[library][dtype].append(matmul_gflops(library, dtype, matmul_shape))
         for key, data in prepared.items():
-            for side in rotated(sides, r):
-                with cores_for(CORES_OF[side]):
+            for side in rotated(takers[key], r):
+                with cores_for(CORES_OF.get(side, "scratch")), sized_as_scratch(side, data):
                     times[key][side].append(step_times(side, data))
             for library in libraries:
-                with cores_for(SIDE_OF[library]):
+                with cores_for(SIDE_OF[library]), sized_to_step(library, data):
                     products[key][library].append(products_ms(library, data.workload, key[1]))
                     if key in updates:
                         updates[key][library].append(update_ms(library, data))
             progress(f"round {r + 1}/{rounds}: {key[0]} {key[1]}")
-    return Timings(times, products, matmul, updates)
+    reasons = {k: reason for k, reason in unlike.items() if reason is not None}
+    return Timings(times, products, matmul, updates, reasons)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 import scratch
+from scripts.benchmarks import peer
 
 SIDES = ("scratch", "torch", "lightning")
 DTYPES = ("float64", "float32")
@@ -130,9 +131,12 @@ def workload_table(quick: bool) -> dict[str, Workload]:
 
 
 def trainer(side: str) -> Callable[..., scratch.TrainResult]:
-    """The training function of a side (torch is imported only for the torch sides)."""
+    """The training function of a side, or of the peer ``sklearn`` (torch is imported only for
+    the torch sides, scikit-learn only for the peer)."""
     if side == "scratch":
         return scratch.train
+    if side == peer.NAME:
+        return peer.train
     import torch_impl
 
     return torch_impl.train_plain if side == "torch" else torch_impl.train
@@ -153,6 +157,10 @@ class WorkloadData:
         spec = workload.spec(dtype)
         X, Y = workload.data(dtype)
         return cls(workload, spec, X, Y, scratch.initialize_parameters(spec))
+
+    def peer_unlike(self) -> str | None:
+        """Why scikit-learn's MLP cannot train the steps scratch takes here (``None``: it can)."""
+        return peer.unlike(self.spec, self.workload.settings(1), self.X.shape[1])
 
     def train(
         self, side: str, steps: int, callback: Callable[[int, float], None] | None = None

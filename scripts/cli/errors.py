@@ -8,6 +8,7 @@ or data); 130 interrupted with Ctrl-C.
 from __future__ import annotations
 
 import functools
+import gc
 import signal
 import sys
 import threading
@@ -39,7 +40,11 @@ def reports_user_errors(prog: str) -> Callable[[Main], Main]:
     traceback. From ``main``'s first instruction Ctrl-C is Python's ``KeyboardInterrupt``
     (in place of the handler ``scripts`` installs while a command starts), so that what
     ``main`` opened is closed and a run folder half written is removed first; a second Ctrl-C
-    while that one is reported is ignored."""
+    while that one is reported is ignored. Called with no ``argv`` (the process's own command
+    line: the console script, or ``python scripts/<name>.py``), the process ends when ``main``
+    returns, so everything it made is frozen out of the garbage collector (``gc.freeze``): the
+    interpreter's exit then frees it without first searching it for cycles, which with torch
+    loaded took longer than most of the command (the performance document has the figures)."""
 
     def wrap(main: Main) -> Main:
         @functools.wraps(main)
@@ -47,7 +52,7 @@ def reports_user_errors(prog: str) -> Callable[[Main], Main]:
             previous = None
             try:
                 previous = _on_interrupt(signal.default_int_handler)
-                return main(argv)
+                return _run(main, argv)
             except (
                 UserError,
                 SpecError,
@@ -79,3 +84,11 @@ def _on_interrupt(handler: Callable | int) -> Callable | int | None:
     if threading.current_thread() is not threading.main_thread():
         return None
     return signal.signal(signal.SIGINT, handler)
+
+
+def _run(main: Main, argv: Sequence[str] | None) -> int:
+    try:
+        return main(argv)
+    finally:
+        if argv is None:  # the process's own command line: it ends now
+            gc.freeze()

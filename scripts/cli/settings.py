@@ -235,10 +235,12 @@ class BenchSettings:
     )
     quick: bool = setting(False, "shrunken sizes and one round: a smoke run")
     no_memory: bool = setting(False, "skip the peak-memory processes")
+    no_peer: bool = setting(False, "skip scikit-learn's MLP, the NumPy peer")
     json: bool = setting(False, "print the report as JSON")
 
 
-LOAD_SIDES = ("torch", "lightning")  # the plain loop and the Trainer (nn-train --impl torch)
+LOAD_SIDES = ("scratch", "torch", "lightning")  # scratch.train, the plain loop and the Trainer
+LOAD_MODES = ("sized", "all")  # threads sized to the work, or the library's default count
 LOAD_ROUNDS, LOAD_QUICK_ROUNDS = 3, 1
 
 
@@ -250,13 +252,28 @@ class LoadSettings:
         ["planar", "cat"], "workloads to time", choices=tuple(WORKLOADS), metavar="NAME"
     )
     dtype: str = setting("float64", "dtype of the networks", choices=DTYPES)
-    sides: list[str] = setting(list(LOAD_SIDES), "torch sides to time", choices=LOAD_SIDES)
+    sides: list[str] = setting(list(LOAD_SIDES), "sides to time", choices=LOAD_SIDES)
+    modes: list[str] = setting(
+        list(LOAD_MODES), "thread modes: sized to the work, or on every core", choices=LOAD_MODES
+    )
     rounds: int | None = setting(
         None,
         f"rounds (default {LOAD_ROUNDS}; {LOAD_QUICK_ROUNDS} with --quick)",
         kind="count",
     )
     quick: bool = setting(False, "shrunken sizes and one round: a smoke run")
+
+
+WAIT_CASES = ("train", "check", "first")  # scripts.benchmarks.wait's cases, by these names
+WAIT_ROUNDS = 3
+
+
+@dataclass(frozen=True)
+class WaitSettings:
+    """What to time."""
+
+    cases: list[str] = setting(list(WAIT_CASES), "cases to time", choices=WAIT_CASES)
+    rounds: int = setting(WAIT_ROUNDS, "rounds, interleaved", kind="count")
 
 
 @dataclass(frozen=True)
@@ -299,6 +316,7 @@ COMMANDS: dict[str, tuple[type, ...]] = {  # each command's settings, by its nam
     "bench": (BenchSettings,),
     "bench load": (LoadSettings,),
     "bench modes": (ModeSettings,),
+    "bench wait": (WaitSettings,),
     "measure_tolerances": (ToleranceSettings,),
 }
 
