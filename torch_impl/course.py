@@ -36,6 +36,7 @@ import torch
 from torch.nn import functional
 from torch.utils.data import DataLoader, TensorDataset
 
+import scratch
 import torch_impl
 from scratch import NetworkSpec
 from scratch.settings import TrainingSettings
@@ -49,6 +50,23 @@ from torch_impl.transfer import to_course, to_torch
 
 Array = np.ndarray
 Params = dict[str, Array]
+
+
+def warm_up() -> None:
+    """One pass through a network of one unit, before the truth is asked for anything: what
+    torch's first module, forward and backward pass load, they load once, here."""
+    internals(
+        np.ones((1, 1)),
+        np.ones((1, 1)),
+        {"W1": np.ones((1, 1)), "b1": np.zeros((1, 1))},
+        scratch.build_spec([1, 1], dtype="float64"),
+    )
+
+
+def warm_up_optimizers() -> None:
+    """An optimizer made once: its constructor imports ``torch._dynamo``, seconds the first
+    step of ``torch.optim`` would otherwise wait for."""
+    torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
 
 
 def internals(X: Array, Y: Array, params: Mapping[str, Array], spec: NetworkSpec) -> dict:

@@ -43,7 +43,7 @@ class SpecNet(nn.Module):
         self.spec = spec
         dtype = torch_dtype(spec)
         self.linears = nn.ModuleList(
-            nn.utils.skip_init(nn.Linear, n_prev, n, bias=not layer.batch_norm, dtype=dtype)
+            _linear(n_prev, n, bias=not layer.batch_norm, dtype=dtype)
             for (n_prev, n), layer in zip(pairwise(spec.sizes), spec.layers, strict=True)
         )
         self.activations = nn.ModuleList(get_activation(layer) for layer in spec.layers)
@@ -88,6 +88,17 @@ class SpecNet(nn.Module):
     def weights(self) -> list[torch.Tensor]:
         """``W[1], ..., W[L]``, the tensors the L2 term penalises."""
         return [linear.weight for linear in self.linears]
+
+
+def _linear(n_prev: int, n: int, bias: bool, dtype: torch.dtype) -> nn.Linear:
+    """``nn.Linear`` without its random initialisation: built on the meta device (nothing drawn,
+    nothing allocated), then given empty parameters that ``load_params`` fills: what
+    ``nn.utils.skip_init`` does, without its meta-to-CPU ``to_empty``, which imports sympy."""
+    linear = nn.Linear(n_prev, n, bias=bias, device="meta", dtype=dtype)
+    linear.weight = nn.Parameter(torch.empty(n, n_prev, dtype=dtype))
+    if bias:
+        linear.bias = nn.Parameter(torch.empty(n, dtype=dtype))
+    return linear
 
 
 def build_module(

@@ -33,6 +33,9 @@ CASES: dict[str, Callable[[cases.Truth], cases.Cases]] = {
     "gradient_checking": cases.gradient_checking,
     "optimizers": cases.week4,
 }
+# the weeks whose truth takes optimizer steps (Truth.gradient_descent, momentum, adam,
+# decayed_rate, descent_run): nn-check makes ready torch's optimizers while it checks the others
+STEPPING = ("2", "3", "4", "optimizers")
 CHECKS: dict[str, dict[str, Callable]] = {
     "2": logistic_regression.CHECKS,
     "3": {**deep.CHECKS, **planar.CHECKS},
