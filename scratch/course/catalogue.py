@@ -276,21 +276,23 @@ def signature_of(week: str, name: str) -> str:
 
 
 def detect_week(defined: dict[str, tuple[str, ...]]) -> tuple[str, str | None]:
-    """The week a file's functions (name -> parameter names) belong to, and a note when the
-    choice was not clear-cut. ``NothingToCheckError`` when nothing tells."""
-    counts = {key: sum(name in defined for name in week.distinctive) for key, week in WEEKS.items()}
-    best = max(counts, key=counts.get)
-    if counts[best] == 0:
+    """The week a file's functions (name -> parameter names) belong to: the one that names
+    most of them, and of two that name as many, the one that knows the other's too (the
+    gradient checking notebook's ``forward_propagation(x, theta)`` has week 3's name); with a
+    note when another week's own names are there. ``NothingToCheckError`` when nothing tells."""
+    found = {key: set(week.distinctive) & set(defined) for key, week in WEEKS.items()}
+    most = max(len(names) for names in found.values())
+    if most == 0:
         return _by_shared_names(defined)
-    found = {key: set(WEEKS[key].distinctive) & set(defined) for key in WEEKS}
-    others = [
-        key
-        for key, count in counts.items()
-        if count and key != best and not found[key] <= WEEKS[best].names
-    ]
+    tied = [key for key, names in found.items() if len(names) == most]
+    everything = set().union(*(found[key] for key in tied))
+    best = next((key for key in tied if everything <= WEEKS[key].names), tied[0])
+    others = [key for key, names in found.items() if names and not names <= WEEKS[best].names]
     note = None
     if others:
-        listed = ", ".join(f"week {key}" for key in others)
+        listed = ", ".join(
+            f"week {key}" if key.isdigit() else key.replace("_", " ") for key in others
+        )
         note = f"it also defines functions of {listed}: give --week to choose"
     return best, note
 

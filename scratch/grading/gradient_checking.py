@@ -306,7 +306,6 @@ def _check_mistakes(case: Case, gradients: Mapping[str, Array]) -> list:
             "the denominator is ||grad + gradapprox||",
             np.asarray(norm(grad - approx) / norm(grad + approx)),
         ),
-        ("no denominator", np.asarray(norm(grad - approx))),
     ]
     return [(f"{cause}: {DIFFERENCE}", {"difference": value}) for cause, value in out]
 
