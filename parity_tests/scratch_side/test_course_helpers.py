@@ -10,17 +10,8 @@ import pytest
 
 from scratch.course import gradient_checking, helpers, initialization, three_layer
 from scratch.course.helpers import MODULES, describe
-
-
-def network(seed: int = 0, m: int = 5):
-    rng = np.random.default_rng(seed)
-    sizes = [2, 4, 3, 1]
-    X, Y = rng.standard_normal((2, m)), (rng.random((1, m)) < 0.5).astype(float)
-    params = {}
-    for l in (1, 2, 3):
-        params[f"W{l}"] = rng.standard_normal((sizes[l], sizes[l - 1]))
-        params[f"b{l}"] = rng.standard_normal((sizes[l], 1))
-    return X, Y, params
+from scratch.grading import cases
+from torch_impl import course as truth
 
 
 def provided(module: str, name: str):
@@ -28,7 +19,8 @@ def provided(module: str, name: str):
 
 
 def test_reg_utils_backward_keeps_the_courses_keys_and_the_others_carry_their_1_over_m():
-    X, Y, params = network()
+    case = cases.three_layers(truth)[0]
+    X, Y, params = case.X, case.Y, case.params
     a3, cache = provided("reg_utils", "forward_propagation")(X, params)
     upper = provided("reg_utils", "backward_propagation")(X, Y, cache)
     lower = provided("init_utils", "backward_propagation")(X, Y, cache)

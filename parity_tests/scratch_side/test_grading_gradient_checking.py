@@ -12,22 +12,14 @@ import pytest
 from inprocess_learner import verdict
 
 from scratch.course import gradient_checking as course
+from scratch.course.catalogue import WEEKS
 from scratch.gradcheck import relative_difference
 from scratch.grading import cases
 from scratch.grading import gradient_checking as grading
 from torch_impl import course as truth
 
 WEEK = "gradient_checking"
-NAMES = (
-    "forward_propagation",
-    "backward_propagation",
-    "gradient_check",
-    "dictionary_to_vector",
-    "vector_to_dictionary",
-    "gradients_to_vector",
-    "forward_propagation_n",
-    "gradient_check_n",
-)
+NAMES = WEEKS[WEEK].checked
 
 
 @pytest.mark.parametrize("name", NAMES)

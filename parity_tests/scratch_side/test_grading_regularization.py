@@ -10,15 +10,11 @@ import pytest
 from inprocess_learner import verdict
 
 from scratch.course import regularization, three_layer
+from scratch.course.catalogue import WEEKS
 from scratch.losses import l2_penalty
 
 WEEK = "regularization"
-NAMES = (
-    "compute_cost_with_regularization",
-    "backward_propagation_with_regularization",
-    "forward_propagation_with_dropout",
-    "backward_propagation_with_dropout",
-)
+NAMES = WEEKS[WEEK].checked
 
 
 @pytest.mark.parametrize("name", NAMES)

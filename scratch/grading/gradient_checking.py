@@ -46,28 +46,21 @@ def _scalar(name: str, value: object) -> dict:
     return {name: scalar(value, name)}
 
 
-def forward_propagation(cases: Cases, parameters: tuple) -> Iterator[Call]:
+def _linear(cases: Cases, shown: str, key: str, formula: str, which: int) -> Iterator[Call]:
+    """``J`` (``which`` 0) or its derivative (1) at each ``(x, theta)``."""
     for x, theta in LINEAR:
-        J, _ = cases.truth.linear_function(x, theta)
-        expect = [Expect("cost", "J", np.asarray(J), cast=True, formula="J = theta x")]
-        yield Call(
-            plain("x, theta", f"x = {x}, theta = {theta}"),
-            (x, theta),
-            partial(_scalar, "J"),
-            expect,
-        )
+        value = np.asarray(cases.truth.linear_function(x, theta)[which])
+        expect = [Expect(key, shown, value, cast=True, formula=formula)]
+        case = plain("x, theta", f"x = {x}, theta = {theta}")
+        yield Call(case, (x, theta), partial(_scalar, shown), expect)
+
+
+def forward_propagation(cases: Cases, parameters: tuple) -> Iterator[Call]:
+    return _linear(cases, "J", "cost", "J = theta x", 0)
 
 
 def backward_propagation(cases: Cases, parameters: tuple) -> Iterator[Call]:
-    for x, theta in LINEAR:
-        _, dtheta = cases.truth.linear_function(x, theta)
-        expect = [Expect("dtheta", "dtheta", np.asarray(dtheta), cast=True, formula="dtheta = x")]
-        yield Call(
-            plain("x, theta", f"x = {x}, theta = {theta}"),
-            (x, theta),
-            partial(_scalar, "dtheta"),
-            expect,
-        )
+    return _linear(cases, "dtheta", "dtheta", "dtheta = x", 1)
 
 
 def gradient_check(cases: Cases, parameters: tuple) -> Iterator[Call]:
@@ -76,9 +69,9 @@ def gradient_check(cases: Cases, parameters: tuple) -> Iterator[Call]:
         expect = [
             Expect("difference", "difference", np.asarray(0.0), tol=BELOW, formula=DIFFERENCE)
         ]
-        halved = abs(x) / (abs(x) + abs(2 * x))  # gradapprox = 2 x
+        twice = abs(x) / (abs(x) + abs(2 * x))  # gradapprox = 2 x
         mistakes = [
-            (f"divided by epsilon, not 2 epsilon: {DIFFERENCE}", {"difference": np.asarray(halved)})
+            (f"divided by epsilon, not 2 epsilon: {DIFFERENCE}", {"difference": np.asarray(twice)})
         ]
         yield Call(
             plain("x, theta", f"x = {x}, theta = {theta}"),

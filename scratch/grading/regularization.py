@@ -40,12 +40,12 @@ DRAWN = (
 )
 
 
-def _regularized(case: Case) -> Case:
+def regularized(case: Case) -> Case:
     """The case with L2 of ``LAMBD`` in its cost."""
     return dataclasses.replace(case, spec=case.spec.replace(l2=LAMBD), _oracle=None)
 
 
-def _dropped(case: Case, keep_prob: float) -> tuple[Case, dict[str, Array], dict]:
+def dropped(case: Case, keep_prob: float) -> tuple[Case, dict[str, Array], dict]:
     """The case with dropout on both hidden layers, the notebook's masks, and the truth's
     internals through them."""
     layers = [
@@ -59,7 +59,7 @@ def _dropped(case: Case, keep_prob: float) -> tuple[Case, dict[str, Array], dict
 
 def compute_cost_with_regularization(cases: Cases, parameters: tuple) -> Iterator[Call]:
     for case in cases:
-        case = _regularized(case)
+        case = regularized(case)
         o = case.oracle()
         expect = [Expect("cost", "cost", o["cost"], formula=COST)]
         args = (o["A3"], case.Y, case.params, LAMBD)
@@ -142,7 +142,7 @@ def _inputs(case: Case, o: dict) -> dict[str, Array]:
 
 def backward_propagation_with_regularization(cases: Cases, parameters: tuple) -> Iterator[Call]:
     for case in cases:
-        case = _regularized(case)
+        case = regularized(case)
         o = case.oracle()
         yield Call(
             case,
@@ -183,14 +183,18 @@ def _l2_mistakes(case: Case) -> list:
 def forward_propagation_with_dropout(cases: Cases, parameters: tuple) -> Iterator[Call]:
     keep_prob = KEEP_PROB["forward"]
     for case in cases:
-        case, masks, o = _dropped(case, keep_prob)
+        case, masks, o = dropped(case, keep_prob)
         expect = []
         for at, name in enumerate(CACHE):
             if name[0] in "Wb":
                 continue
-            value = masks[name].astype(float) if name[0] == "D" else o[name]
-            tol = EXACT if name[0] == "D" else None
-            expect.append(Expect(name, f"cache[{at}]", value, int(name[1]), tol=tol, cast=True))
+            if name[0] == "D":  # the notebook's own draws, the same for every right answer
+                value, tol, oracle = masks[name].astype(float), EXACT, "the course's mask"
+            else:
+                value, tol, oracle = o[name], None, None
+            expect.append(
+                Expect(name, f"cache[{at}]", value, int(name[1]), tol=tol, cast=True, oracle=oracle)
+            )
         expect.append(Expect("A3", "A3", o["A3"], 3))
         yield Call(
             case,
@@ -257,7 +261,7 @@ def _dropout_forward_mistakes(case: Case, keep_prob: float) -> list:
 def backward_propagation_with_dropout(cases: Cases, parameters: tuple) -> Iterator[Call]:
     keep_prob = KEEP_PROB["backward"]
     for case in cases:
-        case, masks, o = _dropped(case, keep_prob)
+        case, masks, o = dropped(case, keep_prob)
         cache = _cache(case, o, masks)
         yield Call(
             case,

@@ -46,7 +46,9 @@ class Expect:
     ``fragile``: in this case the course's own formula loses it (what happens, the stable
     form); ``cast``: compare as float64 whatever the learner's dtype (predictions, integer
     zeros); ``formula``: the course's, for a likely cause; ``optional``: a part of the course's
-    layout that older versions leave out (Adam's corrected moments)."""
+    layout that older versions leave out (Adam's corrected moments); ``oracle``: what gave
+    ``value``, where it is not what gave the call's others (a dropout mask: the course's own
+    draws, among autograd's quantities)."""
 
     key: str
     shown: str
@@ -58,6 +60,7 @@ class Expect:
     cast: bool = False
     formula: str = ""
     optional: bool = False
+    oracle: str | None = None
 
 
 @dataclass
@@ -166,7 +169,7 @@ class Trial:
             kind=expect.kind,
             dtype="float64",
             tol=expect.tol,
-            names=("yours", call.oracle),
+            names=("yours", expect.oracle or call.oracle),
         )
         if result.ok:
             return None
