@@ -44,13 +44,12 @@ def test_sgd_and_momentum_are_the_courses_steps_with_dampening_beta(step):
     ours, v_ours = scratch.update_parameters_with_momentum(params, grads, v, 0.9, 0.1)
     assert_parity(compare_all(new, ours, kind="trained"))
     assert_parity(compare_all(v_new, v_ours, kind="optimizer state"))
-    naive = torch.optim.SGD
     W = torch.tensor(params["W1"], requires_grad=True)
     W.grad = torch.tensor(grads["dW1"])
-    plain = naive([W], lr=0.1, momentum=0.9)
-    plain.state[W]["momentum_buffer"] = torch.tensor(v["dW1"])
-    plain.step()
-    assert not np.allclose(W.detach().numpy(), ours["W1"])  # without dampening: v + dW
+    naive = torch.optim.SGD([W], lr=0.1, momentum=0.9)  # no dampening: v = beta v + dW
+    naive.state[W]["momentum_buffer"] = torch.tensor(v["dW1"])
+    naive.step()
+    assert not np.allclose(W.detach().numpy(), ours["W1"])
 
 
 def test_adam_is_the_courses_step_t_with_torchs_step_count_at_t_minus_1(step):
