@@ -195,7 +195,12 @@ _FORWARD = ("Z", "Z_norm", "Z_tilde", "D", "A")
 _BACKWARD = ("dZ_tilde", "dgamma", "dbeta", "dZ", "dW", "db", "dA")
 _BUFFERS = ("running_mean", "running_var")
 _STATE = tuple(f"{part}_d{name}" for part in "vs" for name in _PARAMETERS)
+# the second course's own: a mini-batch's examples and labels, the parameters and gradients
+# rolled into one column (gradient checking's theta, dtheta), and the gradient check's difference
+_DATA = ("X", "Y")
+_ROLLED = ("theta", "dtheta", "difference")
 _NAMES = (*_STATE, "cost", "learning_rate", "t", *_BACKWARD, *_BUFFERS, *_FORWARD, *_PARAMETERS)
+_NAMES += (*_DATA, *_ROLLED)
 _QUANTITY = re.compile(
     rf"(?P<name>{'|'.join(sorted(_NAMES, key=len, reverse=True))})(?P<layer>\d*)"
 )
@@ -203,7 +208,8 @@ _KIND = dict.fromkeys((*_FORWARD, "cost"), FORWARD) | dict.fromkeys(_BACKWARD, G
 _KIND |= dict.fromkeys(("Z_norm", "Z_tilde"), FORWARD + BATCH_NORM)
 _KIND |= dict.fromkeys(("dZ_tilde", "dgamma", "dbeta"), GRADIENT + BATCH_NORM)
 _KIND |= dict.fromkeys((*_PARAMETERS, *_BUFFERS), TRAINED) | dict.fromkeys((*_STATE, "t"), STATE)
-_KIND |= {"learning_rate": CURVE}
+_KIND |= {"learning_rate": CURVE, "difference": CENTRED_DIFFERENCE}
+_KIND |= dict.fromkeys(_DATA, FORWARD) | {"theta": TRAINED, "dtheta": GRADIENT}
 
 
 def parse_quantity(quantity: str) -> tuple[str, int | None]:
@@ -213,8 +219,9 @@ def parse_quantity(quantity: str) -> tuple[str, int | None]:
             f"quantity {quantity!r} is not one of cost, Z<l>, A<l>, dZ<l>, dA<l>, dW<l>, db<l>, "
             "W<l>, b<l>, batch norm's Z_norm<l>, Z_tilde<l>, gamma<l>, beta<l>, dZ_tilde<l>, "
             "dgamma<l>, dbeta<l>, running_mean<l>, running_var<l>, a dropout mask D<l>, the "
-            "optimizer state v_dW<l>, v_db<l>, s_dW<l>, s_db<l> (v_dgamma<l>, ...), t, or "
-            "learning_rate"
+            "optimizer state v_dW<l>, v_db<l>, s_dW<l>, s_db<l> (v_dgamma<l>, ...), t, "
+            "learning_rate, the data X, Y, the rolled theta, dtheta, or a gradient check's "
+            "difference"
         )
     return match["name"], int(match["layer"]) if match["layer"] else None
 
@@ -226,8 +233,10 @@ def computation_order(quantity: str) -> tuple[int, ...]:
     ``dbeta``, ``dZ``, ``dW``, ``db``, and the ``dA`` of the layer before), then the
     optimizer's state."""
     name, layer = parse_quantity(quantity)
-    if name in ("cost", "learning_rate"):
-        return 1, 0, ("cost", "learning_rate").index(name)
+    if name in _DATA:
+        return 0, -1, _DATA.index(name)
+    if name in ("cost", "learning_rate", *_ROLLED):
+        return 1, 0, ("cost", "learning_rate", *_ROLLED).index(name)
     if name == "t" or name in _STATE:
         return 3, layer or 0, (("t", *_STATE)).index(name)
     if name in _BACKWARD:

@@ -12,25 +12,61 @@
   dampening=beta)``, Adam's ``step = t - 1`` before the course's step t);
 - a run of gradient descent: ``torch_impl.train_plain``;
 - the learning rate of an epoch under the course's decay: torch's ``LambdaLR``, as the torch
-  side builds it (``torch_impl.optimizers.build_scheduler``), stepped once an epoch.
+  side builds it (``torch_impl.optimizers.build_scheduler``), stepped once an epoch;
+- the second course's initial weights: the course's standard normal draws (drawn on the
+  scratch side, ``np.random.seed(3)``'s) at the scale of ``torch.nn.init``'s scheme, biases by
+  ``torch.nn.init.zeros_``;
+- L2 and dropout: ``layer_internals`` of a spec with ``l2`` and ``keep_prob``, the masks given,
+  and the course's ``dA[l]`` of a layer with dropout, the gradient of its activation's output
+  (``dropout_internals``);
+- gradient checking: parameters rolled into one column and back by
+  ``torch.nn.utils.parameters_to_vector`` and ``vector_to_parameters``; ``J = theta x`` and its
+  derivative by autograd; the relative difference of given gradients to autograd's;
+- mini-batches: torch's ``DataLoader`` over the examples, in the order the course's seed
+  draws (on the scratch side: ``torch.randperm`` is not the course's shuffle).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import math
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import torch
 from torch.nn import functional
+from torch.utils.data import DataLoader, TensorDataset
 
+import scratch
 import torch_impl
 from scratch import NetworkSpec
 from scratch.settings import TrainingSettings
+from scratch.validation import as_input, as_targets
+from torch_impl.dropout import masks_to_torch
+from torch_impl.losses import cost_from_targets
+from torch_impl.network import build_module
 from torch_impl.optimizers import build_scheduler
 from torch_impl.threads import torch_threads
+from torch_impl.transfer import to_course, to_torch
 
 Array = np.ndarray
 Params = dict[str, Array]
+
+
+def warm_up() -> None:
+    """One pass through a network of one unit, before the truth is asked for anything: what
+    torch's first module, forward and backward pass load, they load once, here."""
+    internals(
+        np.ones((1, 1)),
+        np.ones((1, 1)),
+        {"W1": np.ones((1, 1)), "b1": np.zeros((1, 1))},
+        scratch.build_spec([1, 1], dtype="float64"),
+    )
+
+
+def warm_up_optimizers() -> None:
+    """An optimizer made once: its constructor imports ``torch._dynamo``, seconds the first
+    step of ``torch.optim`` would otherwise wait for."""
+    torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
 
 
 def internals(X: Array, Y: Array, params: Mapping[str, Array], spec: NetworkSpec) -> dict:
@@ -142,3 +178,105 @@ def decayed_rate(
         optimizer.step()
         scheduler.step()
     return optimizer.param_groups[0]["lr"]
+
+
+def initial_weights(layer_dims: Sequence[int], scheme: str, draws: Mapping[str, Array]) -> Params:
+    """``W1, b1, ...`` of the initialization assignment's ``scheme`` from the course's standard
+    normal ``draws`` (``W{l}``, (n[l], n[l-1])): ``zeros`` by ``torch.nn.init.zeros_``; ``he``
+    at ``kaiming_normal_``'s standard deviation, ``calculate_gain("relu") / sqrt(fan_in)``, the
+    fan-in of an ``nn.Linear`` weight (out, in) being its ``size(1)``; ``random`` at the
+    course's 10, which torch has no scheme for. Biases by ``zeros_``."""
+    out = {}
+    for l in range(1, len(layer_dims)):
+        W = torch.from_numpy(np.array(draws[f"W{l}"], dtype=np.float64))
+        if scheme == "zeros":
+            torch.nn.init.zeros_(W)
+        else:
+            std = 10.0
+            if scheme == "he":
+                std = torch.nn.init.calculate_gain("relu") / math.sqrt(W.size(1))
+            W = W * std
+        b = torch.nn.init.zeros_(torch.empty(layer_dims[l], 1, dtype=torch.float64))
+        out[f"W{l}"], out[f"b{l}"] = W.numpy(), b.numpy()
+    return out
+
+
+def dropout_internals(
+    X: Array, Y: Array, params: Mapping[str, Array], spec: NetworkSpec, masks: Mapping[str, Array]
+) -> dict[str, Array]:
+    """``layer_internals`` of a network with dropout, its ``masks`` given, except that ``dA{l}``
+    of a layer that drops is the course's: ``m dJ/dg(Z[l])``, the gradient of the activation's
+    output, read by a hook on the activation module (``layer_internals``' is of the layer's
+    output, after the mask)."""
+    float_masks = {key: np.asarray(D, dtype=np.float64) for key, D in masks.items()}
+    with torch_threads(1):
+        out = torch_impl.layer_internals(X, Y, params, spec, masks=float_masks)
+        net = build_module(spec, params).train()
+        kept: dict[int, torch.Tensor] = {}
+
+        def keep(l: int) -> Callable:
+            def hook(module, inputs, output):
+                output.retain_grad()
+                kept[l] = output
+
+            return hook
+
+        hidden = [l for l, layer in enumerate(spec.layers[:-1], 1) if layer.dropout]
+        hooks = [net.activations[l - 1].register_forward_hook(keep(l)) for l in hidden]
+        try:
+            X_t = to_torch(as_input(X, spec))
+            ZL = net(X_t, masks_to_torch(float_masks))
+        finally:
+            for handle in hooks:
+                handle.remove()
+        T = to_torch(as_targets(Y, spec, X_t.shape[0]))
+        cost_from_targets(ZL, T, spec, net.weights).backward()
+    for l in hidden:
+        out[f"dA{l}"] = to_course(kept[l].grad * X_t.shape[0])
+    return out
+
+
+def rolled(arrays: Sequence[Array]) -> Array:
+    """The arrays, each row by row, in one column: ``parameters_to_vector``, as (n, 1)."""
+    vector = torch.nn.utils.parameters_to_vector([torch.from_numpy(a) for a in arrays])
+    return vector.numpy()[:, np.newaxis]
+
+
+def unrolled(theta: Array, shapes: Sequence[tuple[int, ...]]) -> list[Array]:
+    """A column back into arrays of ``shapes``: ``vector_to_parameters``."""
+    tensors = [torch.empty(shape, dtype=torch.float64) for shape in shapes]
+    torch.nn.utils.vector_to_parameters(torch.from_numpy(np.ravel(theta)), tensors)
+    return [tensor.numpy() for tensor in tensors]
+
+
+def linear_function(x: float, theta: float) -> tuple[float, float]:
+    """``J = theta x`` and ``dJ/dtheta``, by autograd."""
+    theta_t = torch.tensor(float(theta), dtype=torch.float64, requires_grad=True)
+    J = theta_t * float(x)
+    J.backward()
+    return J.item(), theta_t.grad.item()
+
+
+def gradient_difference(
+    gradients: Mapping[str, Array],
+    X: Array,
+    Y: Array,
+    params: Mapping[str, Array],
+    spec: NetworkSpec,
+) -> float:
+    """The course's relative difference ``||g - g*|| / (||g|| + ||g*||)`` of ``gradients``
+    (``dW1, db1, ...``, rolled) to autograd's ``g*``."""
+    exact = internals(X, Y, params, spec)
+    keys = [f"d{key}" for key in params]
+    given = torch.from_numpy(rolled([gradients[key] for key in keys]))
+    true = torch.from_numpy(rolled([exact[key] for key in keys]))
+    norm = torch.linalg.vector_norm
+    return (norm(given - true) / (norm(given) + norm(true))).item()
+
+
+def mini_batches(X: Array, Y: Array, order: Array, size: int) -> list[tuple[Array, Array]]:
+    """``(X, Y)`` of each mini-batch (course layout) that a ``DataLoader`` of ``size`` serves
+    in ``order`` (the examples' indices), the last one short."""
+    examples = TensorDataset(to_torch(X), to_torch(Y))
+    loader = DataLoader(examples, batch_size=size, sampler=order.tolist(), drop_last=False)
+    return [(to_course(batch_X), to_course(batch_Y)) for batch_X, batch_Y in loader]

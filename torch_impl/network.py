@@ -111,7 +111,7 @@ class SpecNet(nn.Module):
         )
         dense, sizes = spec.layers[self.offset :], spec.sizes[self.offset :]
         self.linears = nn.ModuleList(
-            nn.utils.skip_init(nn.Linear, n_prev, n, bias=not layer.batch_norm, dtype=dtype)
+            _linear(n_prev, n, bias=not layer.batch_norm, dtype=dtype)
             for (n_prev, n), layer in zip(pairwise(sizes), dense, strict=True)
         )
         self.activations = nn.ModuleList(get_activation(layer) for layer in dense)
@@ -200,6 +200,17 @@ class SpecNet(nn.Module):
             [p for key, p, _ in self._feature_parameters() if key[0] == "W"] if self.offset else []
         )
         return [*front, *(linear.weight for linear in self.linears)]
+
+
+def _linear(n_prev: int, n: int, bias: bool, dtype: torch.dtype) -> nn.Linear:
+    """``nn.Linear`` without its random initialisation: built on the meta device (nothing drawn,
+    nothing allocated), then given empty parameters that ``load_params`` fills: what
+    ``nn.utils.skip_init`` does, without its meta-to-CPU ``to_empty``, which imports sympy."""
+    linear = nn.Linear(n_prev, n, bias=bias, device="meta", dtype=dtype)
+    linear.weight = nn.Parameter(torch.empty(n, n_prev, dtype=dtype))
+    if bias:
+        linear.bias = nn.Parameter(torch.empty(n, dtype=dtype))
+    return linear
 
 
 def build_module(

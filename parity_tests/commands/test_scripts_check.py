@@ -214,7 +214,11 @@ def test_the_solution_may_come_first_or_after_the_flags():
         ([], "give the learner's file: nn-check solution.py"),
         (["no/such/file.py"], "no/such/file.py is not a file"),
         (["not a module"], "is neither a .py file, a notebook nor a module name"),
-        (["--week", "5", "x.py"], "week must be one of 2, 3, 4, optimizers"),
+        (
+            ["--week", "5", "x.py"],
+            "week must be one of 2, 3, 4, initialization, regularization, gradient_checking, "
+            "optimizers",
+        ),
         (
             ["--only", "propagate", str(LEARNERS / "w4_cache_order.py")],
             "--only propagate: week 4 checks",

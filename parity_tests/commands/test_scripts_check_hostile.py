@@ -123,6 +123,58 @@ def test_what_the_learners_process_started_ends_with_it(capsys, tmp_path):
         raise AssertionError(f"{stat.read_text()} outlived nn-check")
 
 
+def _ended(pid: int) -> bool:
+    """The process is gone, or a zombie its new parent has yet to reap."""
+    stat = Path(f"/proc/{pid}/stat")
+    for _ in range(50):
+        try:
+            if stat.read_text().rsplit(")", 1)[1].split()[0] in "ZX":
+                return True
+        except OSError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+# a daemon, as a learner's code could start one: it leaves the session (setsid), and its parent
+# ends (a double fork), so that neither the process group nor the tree holds it
+DAEMON = """
+import os
+import sys
+import time
+
+if os.fork():
+    os._exit(0)
+os.setsid()
+if os.fork():
+    os._exit(0)
+with open(sys.argv[1], "w") as file:
+    file.write(str(os.getpid()))
+time.sleep(60)
+"""
+LEAVES = """
+import subprocess
+import sys
+import time
+
+
+def linear_forward(A, W, b):
+    subprocess.Popen([sys.executable, "-c", {daemon!r}, "{pid_file}"]).wait()
+    while True:
+        time.sleep(0.1)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="Linux: a child subreaper")
+def test_a_grandchild_that_leaves_the_session_ends_with_the_learners_process(capsys, tmp_path):
+    pid_file = tmp_path / "pid"
+    source = LEAVES.format(daemon=DAEMON, pid_file=pid_file)
+    code, report, _ = check(capsys, tmp_path, source, "--time-limit", "3")
+    assert code == 1 and failure(report)["message"].startswith("stopped after 3 s")
+    pid = int(pid_file.read_text())
+    assert _ended(pid), f"process {pid}, started by the learner's code, outlived nn-check"
+
+
 FORKS = """
 import os
 

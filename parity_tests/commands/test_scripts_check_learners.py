@@ -31,7 +31,7 @@ def verdicts(report: dict) -> dict[str, dict]:
         pytest.param("scratch_week2", "2", 5, marks=pytest.mark.slow),
         ("scratch_week3", "3", 7),
         ("scratch_week4", "4", 10),
-        ("scratch_optimizers", "optimizers", 7),
+        ("scratch_optimizers", "optimizers", 8),
         ("week2_correct", "2", 5),
         pytest.param("week4_correct", "4", 10, marks=pytest.mark.slow),
     ],

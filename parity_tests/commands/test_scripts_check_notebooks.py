@@ -12,41 +12,13 @@ import re
 import subprocess
 from pathlib import Path
 
-import nbformat
 import pytest
+from learner_notebooks import LEARNERS, code, learner_functions, notebook
 from nbformat import v4
 
 from scripts.check import main
 
 REPO = Path(__file__).resolve().parents[2]
-LEARNERS = REPO / "parity_tests" / "learners"
-
-
-def learner_functions(name: str) -> list[str]:
-    """The top-level blocks (imports, functions) of ``learners/<name>.py``, one per cell."""
-    text = (LEARNERS / f"{name}.py").read_text()
-    blocks = re.split(r"\n(?=def |import |from )", text.split('"""', 2)[-1])
-    return [block.strip() for block in blocks if block.strip()]
-
-
-def notebook(path: Path, cells: list) -> Path:
-    nb = v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nb.cells = cells
-    nbformat.write(nb, str(path))
-    return path
-
-
-def code(source: str, output: str | None = None):
-    cell = v4.new_code_cell(source)
-    if output is not None:
-        cell.outputs = [v4.new_output("stream", name="stdout", text=output)]
-        cell.execution_count = 1
-    return cell
 
 
 def check(capsys, path: Path, *flags: str) -> tuple[int, dict]:

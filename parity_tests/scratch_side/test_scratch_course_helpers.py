@@ -6,7 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from scratch.course import gradient_checking, helpers, initialization, three_layer
 from scratch.course.helpers import ACTIVATIONS, MODULES, PLANAR, describe
+from scratch.grading import cases
+from torch_impl import course as truth
 
 
 def test_an_activation_helper_returns_the_activation_and_z_as_its_cache():
@@ -45,5 +48,71 @@ def test_a_helper_module_is_described_by_what_it_provides():
     )
     assert describe("testCases_v4a") == (
         "testCases_v4a is the course's test cases, which nn-check does not need"
+    )
+    assert describe("numpy") is None
+
+
+def provided(module: str, name: str):
+    return MODULES[module][1][name]
+
+
+def test_reg_utils_backward_keeps_the_courses_keys_and_the_others_carry_their_1_over_m():
+    case = cases.three_layers(truth)[0]
+    X, Y, params = case.X, case.Y, case.params
+    a3, cache = provided("reg_utils", "forward_propagation")(X, params)
+    upper = provided("reg_utils", "backward_propagation")(X, Y, cache)
+    lower = provided("init_utils", "backward_propagation")(X, Y, cache)
+    np.testing.assert_array_equal(a3, three_layer.forward(X, params)[0])
+    assert upper.keys() == three_layer.backward(X, Y, cache).keys()
+    np.testing.assert_array_equal(lower["dz3"], upper["dZ3"] / 5)
+    np.testing.assert_array_equal(lower["da2"], upper["dA2"] / 5)
+    np.testing.assert_array_equal(lower["dW2"], upper["dW2"])
+
+
+def test_the_initialisers_draw_after_np_random_seed_3():
+    dims = [2, 4, 1]
+    He = provided("opt_utils_v1a", "initialize_parameters")(dims)
+    scaled = provided("reg_utils", "initialize_parameters")(dims)
+    expected = initialization.initialize_parameters_he(dims)
+    for key in expected:
+        np.testing.assert_array_equal(He[key], expected[key])
+    draws = initialization.course_draws(dims)
+    np.testing.assert_array_equal(scaled["W1"], draws["W1"] / np.sqrt(2))
+    assert list(scaled) == ["W1", "b1", "W2", "b2"] and not scaled["b2"].any()
+
+
+def test_the_costs_average_or_sum_as_each_module_does():
+    a3, Y = np.array([[0.8, 0.3]]), np.array([[1.0, 0.0]])
+    losses = -np.log([0.8, 0.7])
+    assert provided("opt_utils", "compute_cost")(a3, Y) == pytest.approx(losses.mean())
+    assert provided("opt_utils_v1a", "compute_cost")(a3, Y) == pytest.approx(losses.sum())
+
+
+def test_gc_utils_vector_helpers_are_the_courses():
+    params = {k: np.full(s, i, float) for i, (k, s) in enumerate(gradient_checking.SHAPES.items())}
+    theta, keys = provided("gc_utils", "dictionary_to_vector")(params)
+    ours = gradient_checking.dictionary_to_vector(params)
+    np.testing.assert_array_equal(theta, ours[0])
+    assert keys == ours[1]
+
+
+@pytest.mark.parametrize("module", ["reg_utils", "init_utils", "opt_utils_v1a", "gc_utils"])
+def test_a_stand_ins_functions_are_the_helper_modules_never_the_learners(module):
+    """A function of another course module served by a stand-in is defined in ``helpers``:
+    nn-check tells a learner's own function by where it is defined."""
+    for function in MODULES[module][1].values():
+        assert getattr(function, "__module__", helpers.__name__) == helpers.__name__, function
+
+
+def test_what_a_stand_in_cannot_do_raises_naming_it():
+    with pytest.raises(RuntimeError, match="nn-check's stand-in cannot load the course's data"):
+        provided("reg_utils", "load_2D_dataset")()
+    assert provided("init_utils", "plot_decision_boundary")(None, None, None) is None
+
+
+def test_each_module_is_described_in_one_line():
+    assert describe("gc_utils").startswith("gc_utils is the gradient checking assignment's helpers")
+    assert describe("public_tests") == (
+        "public_tests is the course's test cases, which nn-check does not need"
     )
     assert describe("numpy") is None

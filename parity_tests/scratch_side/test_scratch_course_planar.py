@@ -5,9 +5,13 @@ initialiser, cost and update are week 4's."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import scratch
 from scratch.course import deep, planar
+from scratch.grading import cases
+from scratch.parity import assert_parity, compare_all
+from torch_impl import course as truth
 
 
 def _network(rng, m: int = 5):
@@ -62,3 +66,24 @@ def test_predict_is_1_only_where_a2_is_above_one_half(rng):
 def test_the_initialiser_cost_and_update_are_week_4s():
     for name in ("initialize_parameters", "compute_cost", "update_parameters"):
         assert getattr(planar, name) is getattr(deep, name)
+
+
+WEEK3 = [case for case in cases.week3(truth) if not case.saturated]
+
+
+@pytest.mark.parametrize("case", WEEK3, ids=lambda case: case.name)
+def test_the_forward_and_backward_pass_equal_autograds(case):
+    o = case.oracle()
+    A2, cache = planar.forward_propagation(case.X, case.params)
+    assert list(cache) == ["Z1", "A1", "Z2", "A2"] and A2 is cache["A2"]
+    assert_parity(compare_all(cache, {key: o[key] for key in cache}))
+    grads = planar.backward_propagation(case.params, cache, case.X, case.Y)
+    assert list(grads) == ["dW1", "db1", "dW2", "db2"]
+    assert_parity(compare_all(grads, {key: o[key] for key in grads}))
+
+
+def test_the_layer_sizes_and_the_predictions_are_the_courses():
+    assert planar.layer_sizes(np.ones((5, 3)), np.ones((2, 3))) == (5, 4, 2)
+    case = WEEK3[0]
+    predictions = planar.predict(case.params, case.X)
+    np.testing.assert_array_equal(predictions, case.oracle()["A2"] > 0.5)

@@ -4,10 +4,14 @@ own functions pass, and a mistake is named by its values."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
+from inprocess_learner import verdict
 from learner_in_process import judge
 
+from scratch.course import optimization
 from scratch.course import optimization as course
 from scratch.course.catalogue import WEEKS
 from torch_impl import course as autograd
@@ -61,3 +65,97 @@ def test_adams_older_three_value_form_is_read_too():
 
     verdict = judge("optimizers", "update_parameters_with_adam", three, autograd)
     assert verdict.status == "ok", verdict.failure
+
+
+WEEK = "optimizers"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "random_mini_batches",
+        "update_parameters_with_momentum",
+        "update_parameters_with_adam",
+        "schedule_lr_decay",
+    ],
+)
+def test_the_courses_own_passes(name):
+    assert verdict(WEEK, name, getattr(optimization, name)).status == "ok"
+
+
+def batches(shuffle=True, y_own=False, seed_offset=0, floor=math.floor, last=True):
+    """``random_mini_batches`` as the notebook writes it, with one thing changed."""
+
+    def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
+        np.random.seed(seed + seed_offset)
+        m = X.shape[1]
+        order = list(np.random.permutation(m)) if shuffle else list(range(m))
+        y_order = list(np.random.permutation(m)) if y_own else order
+        X, Y = X[:, order], Y[:, y_order]
+        full = floor(m / mini_batch_size)
+        out = [
+            (
+                X[:, k * mini_batch_size : (k + 1) * mini_batch_size],
+                Y[:, k * mini_batch_size : (k + 1) * mini_batch_size],
+            )
+            for k in range(full)
+        ]
+        if last and m % mini_batch_size:
+            out.append((X[:, full * mini_batch_size :], Y[:, full * mini_batch_size :]))
+        return out
+
+    return random_mini_batches
+
+
+@pytest.mark.parametrize(
+    ("learner", "cause"),
+    [
+        (batches(shuffle=False), "not shuffled"),
+        (batches(y_own=True), "Y shuffled by a permutation of its own"),
+        (batches(seed_offset=1), "not the course's order: np.random.seed(seed)"),
+        (batches(last=False), "the last, short mini-batch is missing"),
+        (batches(floor=math.ceil), "an empty mini-batch at the end: the loop over the full"),
+    ],
+)
+def test_each_mini_batch_mistake_is_named(learner, cause):
+    found = verdict(WEEK, "random_mini_batches", learner)
+    assert found.status == "wrong" and found.failure.case == "course", found.failure
+    assert cause in found.failure.cause, found.failure
+
+
+def test_mini_batches_that_repeat_an_example_are_not_a_partition():
+    def repeats(X, Y, mini_batch_size=64, seed=0):
+        out = optimization.random_mini_batches(X, Y, mini_batch_size, seed)
+        first_X = out[0][0]
+        out[-1] = (np.concatenate([first_X[:, :1], out[-1][0][:, 1:]], axis=1), out[-1][1])
+        return out
+
+    found = verdict(WEEK, "random_mini_batches", repeats)
+    assert found.failure.message.startswith("the mini-batches are not a partition of the examples")
+
+
+def test_a_momentum_without_one_minus_beta_and_an_adam_without_the_power_t_are_named():
+    def momentum(parameters, grads, v, beta, learning_rate):
+        v = {k: beta * v[k] + grads[k] for k in v}
+        return {k: parameters[k] - learning_rate * v[f"d{k}"] for k in parameters}, v
+
+    found = verdict(WEEK, "update_parameters_with_momentum", momentum)
+    assert found.failure.cause.startswith("the (1 - beta) is missing")
+
+    def adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon):
+        """The corrections of step 1 at every step: (1 - beta ** 1)."""
+        return optimization.update_parameters_with_adam(
+            parameters, grads, v, s, 1, learning_rate, beta1, beta2, epsilon
+        )
+
+    found = verdict(WEEK, "update_parameters_with_adam", adam)
+    assert "the bias correction without the power t" in found.failure.cause
+
+
+def test_a_schedule_without_its_floor_is_named():
+    found = verdict(
+        WEEK,
+        "schedule_lr_decay",
+        lambda rate, epoch, decay, interval=1000: rate / (1 + decay * epoch / interval),
+    )
+    assert found.failure.cause.startswith("the floor is missing")

@@ -38,3 +38,18 @@ def test_every_outcome_is_plain_data():
         assert dataclasses.is_dataclass(outcome)
     assert Result().output == Output() and Result().changes == []
     assert Loaded().functions == {}
+
+
+def test_a_failure_is_one_line_with_the_learners_file_and_line():
+    failure = Failure(
+        "ValueError",
+        "shapes (2,4) and (1,3) not aligned",
+        "/a/b/w3.py",
+        11,
+        "dZ1 = np.dot(W1.T, dZ2)",
+    )
+    assert failure.where == "w3.py line 11: dZ1 = np.dot(W1.T, dZ2)"
+    assert failure.one_line() == (
+        "ValueError: shapes (2,4) and (1,3) not aligned (w3.py line 11: dZ1 = np.dot(W1.T, dZ2))"
+    )
+    assert Failure("KeyError", "").one_line() == "KeyError"

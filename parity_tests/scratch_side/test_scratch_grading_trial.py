@@ -6,20 +6,22 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from learner_in_process import InProcess
+from inprocess_learner import InProcess, verdict
+from learner_in_process import InProcess as InProcessOf
 
 from scratch.course import deep
 from scratch.grading import cases
+from scratch.grading.cases import plain
 from scratch.grading.deep import L_model_forward, linear_backward
-from scratch.grading.outcomes import Stopped
-from scratch.grading.trial import Trial
+from scratch.grading.outcomes import Result, Stopped
+from scratch.grading.trial import Call, Expect, Trial
 from torch_impl import course as autograd
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _run(name, function, calls):
-    return Trial(InProcess({name: function}), "4", name, ()).run(calls)
+    return Trial(InProcessOf({name: function}), "4", name, ()).run(calls)
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +54,7 @@ def test_an_exception_is_an_error_of_that_function_and_a_wrong_signature_names_t
 
 
 def test_a_call_that_did_not_come_back_is_an_error_that_ends_the_function(week4):
-    class Stuck(InProcess):
+    class Stuck(InProcessOf):
         def call(self, name, args, substitutes=()):
             return Stopped("it took longer than --time-limit 10 s")
 
@@ -68,3 +70,74 @@ def test_an_array_of_another_dtype_is_named(week4):
     verdict = _run("linear_backward", float32, linear_backward(week4, ()))
     assert verdict.failure.kind == "dtype"
     assert verdict.failure.cause.startswith("the course's arrays are float64; float32")
+
+
+def test_an_exception_is_an_error_with_the_learners_line_and_a_hint():
+    def linear_forward(A, W, b):
+        return np.dot(W.T, A) + b, (A, W, b)
+
+    found = verdict("4", "linear_forward", linear_forward)
+    assert found.status == "error" and found.failure.kind == "raised"
+    assert "shapes" in found.failure.message and found.failure.cause
+
+
+def test_a_call_that_does_not_fit_the_signature_gets_the_courses():
+    found = verdict("4", "linear_forward", lambda A, W: None)
+    assert found.failure.cause == "the course's signature is linear_forward(A, W, b) -> (Z, cache)"
+
+
+def test_an_argument_changed_in_place_is_a_note_once_and_the_result_is_still_judged():
+    def update_parameters(parameters, grads, learning_rate):
+        for key in parameters:
+            parameters[key] -= learning_rate * grads[f"d{key}"]
+        return parameters
+
+    found = verdict("4", "update_parameters", update_parameters)
+    assert found.status == "ok" and len(set(found.notes)) == len(found.notes) > 0
+    assert all(note.startswith("it changes its argument parameters['") for note in found.notes)
+
+
+class Stops:
+    solution = "stops"
+
+    def call(self, name, args, substitutes=()):
+        return Stopped("stopped after 1 s, the time limit (--time-limit)")
+
+
+def test_a_call_that_did_not_come_back_stops_the_trial():
+    calls = [Call(plain(name, name), (), dict, []) for name in ("one", "two")]
+    found = Trial(Stops(), "4", "linear_forward", ()).run(calls)
+    assert found.status == "error" and found.failure.case == "one"
+    assert found.failure.message.startswith("stopped after 1 s")
+
+
+class Returns:
+    solution = "returns"
+
+    def __init__(self, *values):
+        self.values = list(values)
+
+    def call(self, name, args, substitutes=()):
+        return Result(value=self.values.pop(0))
+
+
+def test_a_difference_the_courses_formula_makes_itself_is_a_note_not_a_mistake():
+    case = plain("saturated", "saturated")
+    fragile = Expect("cost", "cost", np.array(11.0), fragile=("log(0) there", "Stable."))
+    calls = [Call(case, (), lambda value: {"cost": value}, [fragile])]
+    found = Trial(Returns(np.inf), "4", "compute_cost", ()).run(calls)
+    found.finish()
+    assert found.status == "ok" and found.notes[0].startswith("case 'saturated'")
+
+
+def test_substitutes_run_as_nn_checks_own():
+    def L_model_forward(X, parameters):
+        return deep.L_model_forward(X, parameters)
+
+    learner = InProcess(L_model_forward=L_model_forward)
+    result = learner.call(
+        "L_model_forward",
+        (np.ones((2, 1)), deep.initialize_parameters_deep([2, 1])),
+        (("4", "linear_forward"),),
+    )
+    assert result.failure is None

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 from parity_cases import PLANAR
 
 from scratch import TrainResult
 from scratch.parity import ParityError, assert_parity, compare, compare_all, compare_training
+from scratch.tolerances import Tolerance
 
 
 def test_a_difference_is_reported_at_its_entry_with_both_values():
@@ -57,3 +61,26 @@ def test_two_curves_are_reported_at_the_first_step_where_they_part():
     )
     assert result.first_failure.where == "cost[6]"
     assert [comparison.quantity for comparison in result.failures] == ["cost"]
+
+
+FINITE = st.floats(-1e6, 1e6, allow_nan=False, width=64)
+
+
+@given(
+    hnp.arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 4)), elements=FINITE),
+    st.floats(0, 1e-3),
+    st.sampled_from([0.0, 1e-12, 1.0]),
+    st.sampled_from([0.0, 1e-14]),
+)
+def test_finite_arrays_are_judged_as_the_tolerance_table_defines(a, shift, rtol, atol):
+    """``|a_i - b_i| <= rtol s + atol``, ``s = max(max|a|, max|b|)``; the entry reported is the
+    first of the largest difference (the quickest path for finite arrays keeps these)."""
+    b = a + shift * np.arange(a.size).reshape(a.shape) % 3
+    result = compare("Z1", a, b, tol=Tolerance(rtol, atol))
+    diff = np.abs(a - b)
+    scale = max(np.abs(a).max(), np.abs(b).max())
+    allowed = rtol * scale + atol
+    assert result.max_abs == diff.max()
+    assert result.index == np.unravel_index(np.argmax(diff), a.shape)
+    assert result.ok == bool((diff <= allowed).all())
+    assert result.values == (a.flat[np.argmax(diff)], b.flat[np.argmax(diff)])

@@ -1,14 +1,22 @@
-"""``torch_impl.course``: what the course's functions must return, by autograd and
-``torch.optim`` alone (nn-check's truth), in float64 and the course's layout: each quantity is
-the course's formula, which the torch side never writes."""
+"""``torch_impl.course``, nn-check's truth: torch's own computation of what the course's
+functions must return. Each mapping of the course's convention to torch's is the one that
+agrees with the course's formula (written out in scratch), and the naive one does not:
+momentum's dampening, Adam's step count, kaiming_normal_'s fan-in and gain (not nn.Linear's own
+initialisation), the gradient at a dropout layer's activation (not at its output), a
+DataLoader in the order the course's seed draws (not torch.randperm's)."""
 
 from __future__ import annotations
 
+import math
+import sys
+
 import numpy as np
 import pytest
+import torch
 
 import scratch
-from scratch.course import deep
+from scratch.course import deep, initialization, optimization, regularization
+from scratch.parity import assert_parity, compare, compare_all
 from torch_impl import course
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -16,58 +24,150 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 @pytest.fixture
 def step(rng):
-    params = {
-        "W1": rng.standard_normal((3, 2)),
-        "b1": rng.standard_normal((3, 1)),
-        "W2": rng.standard_normal((1, 3)),
-        "b2": rng.standard_normal((1, 1)),
-    }
+    params = {"W1": rng.standard_normal((3, 2)), "b1": rng.standard_normal((3, 1))}
     grads = {f"d{k}": rng.standard_normal(v.shape) for k, v in params.items()}
-    v = {k: rng.normal(0, 0.1, g.shape) for k, g in grads.items()}
-    s = {k: g**2 + rng.random(g.shape) * 0.01 for k, g in grads.items()}
+    v = {k: rng.standard_normal(g.shape) * 0.1 for k, g in grads.items()}
+    s = {k: g**2 + 0.01 for k, g in grads.items()}
     return params, grads, v, s
+
+
+def test_sgd_and_momentum_are_the_courses_steps_with_dampening_beta(step):
+    params, grads, v, _ = step
+    assert_parity(
+        compare_all(
+            course.gradient_descent(params, grads, 0.1),
+            scratch.update_parameters(params, grads, 0.1),
+            kind="trained",
+        )
+    )
+    new, v_new = course.momentum(params, grads, v, 0.9, 0.1)
+    ours, v_ours = scratch.update_parameters_with_momentum(params, grads, v, 0.9, 0.1)
+    assert_parity(compare_all(new, ours, kind="trained"))
+    assert_parity(compare_all(v_new, v_ours, kind="optimizer state"))
+    W = torch.tensor(params["W1"], requires_grad=True)
+    W.grad = torch.tensor(grads["dW1"])
+    naive = torch.optim.SGD([W], lr=0.1, momentum=0.9)  # no dampening: v = beta v + dW
+    naive.state[W]["momentum_buffer"] = torch.tensor(v["dW1"])
+    naive.step()
+    assert not np.allclose(W.detach().numpy(), ours["W1"])
+
+
+def test_adam_is_the_courses_step_t_with_torchs_step_count_at_t_minus_1(step):
+    params, grads, v, s = step
+    new, v_new, s_new = course.adam(params, grads, v, s, 2, 0.01, 0.9, 0.999, 1e-8)
+    ours, v_ours, s_ours, *_ = scratch.update_parameters_with_adam(
+        params, grads, v, s, 2, 0.01, 0.9, 0.999, 1e-8
+    )
+    assert_parity(compare_all(new, ours, kind="trained (adaptive step)"))
+    assert_parity(compare_all(v_new, v_ours, kind="optimizer state"))
+    assert_parity(compare_all(s_new, s_ours, kind="optimizer state"))
+    off_by_one, *_ = course.adam(params, grads, v, s, 3, 0.01, 0.9, 0.999, 1e-8)
+    assert not np.allclose(off_by_one["W1"], ours["W1"])
+
+
+def test_the_output_layers_dA_is_the_courses_formula():
+    AL, Y = np.array([[0.8, 0.3, 0.6]]), np.array([[1.0, 0.0, 1.0]])
+    assert_parity(compare("dA1", course.output_dA(AL, Y), -(Y / AL - (1 - Y) / (1 - AL))))
+
+
+@pytest.mark.parametrize(
+    ("rate", "epoch", "decay", "interval"), [(0.5, 10, 0.3, 1), (0.3, 1500, 0.25, 1000)]
+)
+def test_the_decayed_rate_is_lambdalrs_of_the_courses_schedule(rate, epoch, decay, interval):
+    expected = rate / (1 + decay * math.floor(epoch / interval))
+    assert course.decayed_rate(rate, epoch, decay, interval) == pytest.approx(expected, rel=1e-15)
+
+
+def test_hes_scale_is_kaiming_normals_and_not_nn_linears_own():
+    """``kaiming_normal_`` with its defaults (fan-in, ReLU's gain sqrt(2)) draws with standard
+    deviation sqrt(2 / n[l-1]), the scale ``initial_weights`` gives the course's draws;
+    ``nn.Linear``'s own initialisation, uniform with a = sqrt(5), has sqrt(1 / (3 n[l-1]))."""
+    n_prev, n = 400, 300
+    weights = course.initial_weights([n_prev, n], "he", {"W1": np.ones((n, n_prev))})
+    scale = float(weights["W1"][0, 0])
+    assert scale == pytest.approx(math.sqrt(2 / n_prev), rel=1e-15)
+    generator = torch.Generator().manual_seed(0)
+    drawn = torch.nn.init.kaiming_normal_(
+        torch.empty(n, n_prev, dtype=torch.float64), generator=generator
+    )
+    assert float(drawn.std()) == pytest.approx(scale, rel=0.01)  # 120,000 draws: 0.2% spread
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        linear = torch.nn.Linear(n_prev, n).weight.detach()
+    assert float(linear.std()) == pytest.approx(math.sqrt(1 / (3 * n_prev)), rel=0.01)
+    assert float(linear.std()) != pytest.approx(scale, rel=0.1)
+
+
+def test_the_zeros_and_random_schemes_and_their_biases():
+    dims = (3, 2, 1)
+    draws = initialization.course_draws(dims)
+    zeros = course.initial_weights(dims, "zeros", draws)
+    assert not any(value.any() for value in zeros.values())
+    random = course.initial_weights(dims, "random", draws)
+    np.testing.assert_array_equal(random["W1"], draws["W1"] * 10)
+    assert random["b1"].shape == (2, 1) and not random["b1"].any()
+
+
+def test_a_dropout_layers_dA_is_at_its_activation_not_at_its_output(rng):
+    sizes = [3, 4, 2, 1]
+    X, Y = rng.standard_normal((3, 5)), np.array([[1.0, 0.0, 1.0, 1.0, 0.0]])
+    params = {}
+    for l in (1, 2, 3):
+        params[f"W{l}"] = rng.standard_normal((sizes[l], sizes[l - 1]))
+        params[f"b{l}"] = rng.standard_normal((sizes[l], 1))
+    layers = [scratch.Layer(n, "relu", keep_prob=0.8) for n in sizes[1:-1]]
+    spec = scratch.NetworkSpec(3, (*layers, scratch.Layer(1, "sigmoid")), dtype="float64")
+    masks = regularization.course_masks(params, 5, 0.8)
+    ours = course.dropout_internals(X, Y, params, spec, masks)
+    float_masks = {key: value * 1.0 for key, value in masks.items()}
+    at_output = scratch.layer_internals(X, Y, params, spec, masks=float_masks)
+    for l in (1, 2):
+        through = at_output[f"dA{l}"] * masks[f"D{l}"] / 0.8
+        assert_parity(compare(f"dA{l}", ours[f"dA{l}"], through))
+        assert not np.allclose(ours[f"dA{l}"], at_output[f"dA{l}"])
+
+
+def test_rolled_is_row_by_row_and_unrolled_its_inverse():
+    arrays = [np.arange(6.0).reshape(2, 3), np.array([[7.0], [8.0]])]
+    theta = course.rolled(arrays)
+    np.testing.assert_array_equal(theta.ravel(), [0, 1, 2, 3, 4, 5, 7, 8])
+    assert theta.shape == (8, 1)
+    for back, array in zip(course.unrolled(theta, [(2, 3), (2, 1)]), arrays, strict=True):
+        np.testing.assert_array_equal(back, array)
+
+
+def test_J_and_the_gradient_difference():
+    assert course.linear_function(3, 4) == (12.0, 3.0)
+    case_params = {"W1": np.ones((1, 2)), "b1": np.zeros((1, 1))}
+    X, Y = np.array([[1.0, -1.0], [0.5, 2.0]]), np.array([[1.0, 0.0]])
+    spec = scratch.build_spec([2, 1], dtype="float64")
+    exact = course.internals(X, Y, case_params, spec)
+    grads = {"dW1": exact["dW1"], "db1": exact["db1"]}
+    assert course.gradient_difference(grads, X, Y, case_params, spec) == 0.0
+    doubled = {key: 2 * value for key, value in grads.items()}
+    assert course.gradient_difference(doubled, X, Y, case_params, spec) == pytest.approx(1 / 3)
+
+
+def test_the_mini_batches_are_the_dataloaders_in_the_courses_order_not_randperms(rng):
+    X, Y = rng.standard_normal((2, 10)), (rng.random((1, 10)) < 0.5) * 1.0
+    order = optimization.course_order(10, 0)
+    batches = course.mini_batches(X, Y, order, 4)
+    assert [batch.shape[1] for batch, _ in batches] == [4, 4, 2]
+    np.testing.assert_array_equal(np.concatenate([b for b, _ in batches], axis=1), X[:, order])
+    randperm = torch.randperm(10, generator=torch.Generator().manual_seed(0)).numpy()
+    assert not np.array_equal(randperm, order)
+
+
+def test_warming_up_makes_the_optimizers_machinery_ready():
+    course.warm_up()
+    course.warm_up_optimizers()
+    assert "torch._dynamo" in sys.modules
 
 
 def test_the_sigmoid_is_the_courses_one_over_one_plus_exp_minus_z():
     z = np.array([-3.0, 0.0, 2.0])
     np.testing.assert_allclose(course.sigmoid(z), 1 / (1 + np.exp(-z)), rtol=1e-15)
     np.testing.assert_array_equal(course.sigmoid(np.array([0.0])), [0.5])
-
-
-def test_the_output_layers_dA_is_the_courses_minus_y_over_a_plus_one_minus_y_over_one_minus_a(rng):
-    AL = rng.uniform(0.05, 0.95, (1, 7))
-    Y = (rng.random((1, 7)) < 0.5).astype(float)
-    np.testing.assert_allclose(course.output_dA(AL, Y), -(Y / AL - (1 - Y) / (1 - AL)), rtol=1e-14)
-
-
-def test_one_step_of_gradient_descent_is_w_minus_the_rate_times_dw(step):
-    params, grads, _, _ = step
-    new = course.gradient_descent(params, grads, 0.1)
-    for key, W in params.items():
-        np.testing.assert_allclose(new[key], W - 0.1 * grads[f"d{key}"], rtol=1e-15)
-
-
-def test_torchs_momentum_seeded_with_v_is_the_courses_step(step):
-    params, grads, v, _ = step
-    new, v_new = course.momentum(params, grads, v, 0.9, 0.01)
-    for key, W in params.items():
-        expected_v = 0.9 * v[f"d{key}"] + 0.1 * grads[f"d{key}"]
-        np.testing.assert_allclose(v_new[f"d{key}"], expected_v, rtol=1e-14)
-        np.testing.assert_allclose(new[key], W - 0.01 * expected_v, rtol=1e-14)
-
-
-def test_torchs_adam_seeded_at_step_t_minus_1_is_the_courses_step_t(step):
-    params, grads, v, s = step
-    t, rate, b1, b2, eps = 2, 0.01, 0.9, 0.999, 1e-8
-    new, v_new, s_new = course.adam(params, grads, v, s, t, rate, b1, b2, eps)
-    for key, W in params.items():
-        g = grads[f"d{key}"]
-        m1 = b1 * v[f"d{key}"] + (1 - b1) * g
-        m2 = b2 * s[f"d{key}"] + (1 - b2) * g**2
-        step_ = rate * (m1 / (1 - b1**t)) / (np.sqrt(m2 / (1 - b2**t)) + eps)
-        np.testing.assert_allclose(v_new[f"d{key}"], m1, rtol=1e-14)
-        np.testing.assert_allclose(s_new[f"d{key}"], m2, rtol=1e-14)
-        np.testing.assert_allclose(new[key], W - step_, rtol=1e-13)
 
 
 def test_a_run_gives_every_steps_cost_and_the_last_steps_gradients_before_its_update(planar):
@@ -95,19 +195,3 @@ def test_a_networks_internals_are_the_course_functions_own_quantities(rng):
     grads = deep.L_model_backward(AL, Y, caches)
     for key in ("dW2", "db2", "dA1", "dW1", "db1"):
         np.testing.assert_allclose(truth[key], grads[key], rtol=1e-12, atol=1e-15)
-
-
-@pytest.mark.parametrize(
-    ("learning_rate0", "epoch_num", "decay_rate", "time_interval"),
-    [(0.5, 2, 1.0, 1), (0.3, 1500, 0.25, 1000), (0.5, 100, 0.3, 100), (0.1, 0, 2.0, 10)],
-)
-def test_the_decayed_rate_is_torchs_scheduler_after_epoch_num_epochs_the_courses_formula(
-    learning_rate0, epoch_num, decay_rate, time_interval
-):
-    """nn-check's truth for ``update_lr`` and ``schedule_lr_decay``: the rate torch's own
-    scheduler (``torch_impl.optimizers.build_scheduler``, stepped once an epoch) holds after
-    ``epoch_num`` epochs, which is the course's ``learning_rate0 / (1 + decay_rate
-    floor(epoch_num / time_interval))``."""
-    rate = course.decayed_rate(learning_rate0, epoch_num, decay_rate, time_interval)
-    expected = learning_rate0 / (1 + decay_rate * (epoch_num // time_interval))
-    assert rate == pytest.approx(expected, rel=1e-15)

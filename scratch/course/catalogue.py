@@ -8,7 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 
-from scratch.course import deep, logistic_regression, optimization, planar
+from scratch.course import (
+    deep,
+    gradient_checking,
+    initialization,
+    logistic_regression,
+    optimization,
+    planar,
+    regularization,
+)
 
 
 @dataclass(frozen=True)
@@ -22,6 +30,11 @@ class Week:
     checked: tuple[str, ...]
     distinctive: tuple[str, ...]
     unchecked: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def names(self) -> set[str]:
+        """Every name this week's assignment has a learner write."""
+        return {*self.checked, *self.distinctive, *(name for name, _ in self.unchecked)}
 
 
 class NothingToCheckError(ValueError):
@@ -83,11 +96,66 @@ WEEKS = {
             ("L_layer_model", "it draws its own initial weights"),
         ),
     ),
+    "initialization": Week(
+        "initialization",
+        "initialization (the second course's week 1)",
+        ("initialize_parameters_zeros", "initialize_parameters_random", "initialize_parameters_he"),
+        ("initialize_parameters_zeros", "initialize_parameters_random", "initialize_parameters_he"),
+        (("model", "it trains on the notebook's own data set"),),
+    ),
+    "regularization": Week(
+        "regularization",
+        "regularization (the second course's week 1: L2 and dropout)",
+        (
+            "compute_cost_with_regularization",
+            "backward_propagation_with_regularization",
+            "forward_propagation_with_dropout",
+            "backward_propagation_with_dropout",
+        ),
+        (
+            "compute_cost_with_regularization",
+            "backward_propagation_with_regularization",
+            "forward_propagation_with_dropout",
+            "backward_propagation_with_dropout",
+        ),
+        (("model", "it trains on the notebook's own data set"),),
+    ),
+    "gradient_checking": Week(
+        "gradient_checking",
+        "gradient checking (the second course's week 1)",
+        (
+            "forward_propagation",
+            "backward_propagation",
+            "gradient_check",
+            "dictionary_to_vector",
+            "vector_to_dictionary",
+            "gradients_to_vector",
+            "forward_propagation_n",
+            "gradient_check_n",
+        ),
+        (
+            "gradient_check",
+            "gradient_check_n",
+            "forward_propagation_n",
+            "backward_propagation_n",
+            "dictionary_to_vector",
+            "vector_to_dictionary",
+            "gradients_to_vector",
+        ),
+        (
+            (
+                "backward_propagation_n",
+                "the notebook plants its bugs in it (dW2, db1): gradient_check_n is checked "
+                "to find them",
+            ),
+        ),
+    ),
     "optimizers": Week(
         "optimizers",
         "the optimizers (the second course's optimization methods)",
         (
             "update_parameters_with_gd",
+            "random_mini_batches",
             "initialize_velocity",
             "update_parameters_with_momentum",
             "initialize_adam",
@@ -105,7 +173,6 @@ WEEKS = {
             "update_lr",
             "schedule_lr_decay",
         ),
-        (("random_mini_batches", "its shuffle is the course's global NumPy seed"),),
     ),
 }
 
@@ -120,18 +187,14 @@ REFERENCE: dict[str, dict[str, Callable]] = {
     "2": _own("2", logistic_regression),
     "3": _own("3", planar),
     "4": _own("4", deep),
+    "initialization": _own("initialization", initialization),
+    "regularization": _own("regularization", regularization),
+    "gradient_checking": _own("gradient_checking", gradient_checking),
     "optimizers": _own("optimizers", optimization),
 }
 
 # functions of later assignments, recognised and not yet checked
-LATER = (
-    "forward_propagation_with_dropout",
-    "backward_propagation_with_dropout",
-    "compute_cost_with_regularization",
-    "backward_propagation_with_regularization",
-    "batchnorm_forward",
-    "batchnorm_backward",
-)
+LATER = ("batchnorm_forward", "batchnorm_backward")
 
 SIGNATURES = {
     "sigmoid": "sigmoid(z)",
@@ -140,6 +203,7 @@ SIGNATURES = {
     "optimize": "optimize(w, b, X, Y, num_iterations, learning_rate, print_cost) -> "
     "(params, grads, costs)",
     "layer_sizes": "layer_sizes(X, Y) -> (n_x, n_h, n_y)",
+    "predict": "predict(parameters, X)",
     "initialize_parameters": "initialize_parameters(n_x, n_h, n_y) -> parameters",
     "forward_propagation": "forward_propagation(X, parameters) -> (A2, cache)",
     "backward_propagation": "backward_propagation(parameters, cache, X, Y) -> grads",
@@ -164,6 +228,35 @@ SIGNATURES = {
     "time_interval=1000) -> learning_rate",
     "update_parameters_with_adam": "update_parameters_with_adam(parameters, grads, v, s, t, "
     "learning_rate, beta1, beta2, epsilon) -> (parameters, v, s, v_corrected, s_corrected)",
+    "random_mini_batches": "random_mini_batches(X, Y, mini_batch_size=64, seed=0) -> mini_batches",
+    **{
+        f"initialize_parameters_{scheme}": f"initialize_parameters_{scheme}(layers_dims) -> "
+        "parameters"
+        for scheme in ("zeros", "random", "he")
+    },
+    "compute_cost_with_regularization": "compute_cost_with_regularization(A3, Y, parameters, "
+    "lambd) -> cost",
+    "backward_propagation_with_regularization": "backward_propagation_with_regularization(X, "
+    "Y, cache, lambd) -> gradients",
+    "forward_propagation_with_dropout": "forward_propagation_with_dropout(X, parameters, "
+    "keep_prob=0.5) -> (A3, cache)",
+    "backward_propagation_with_dropout": "backward_propagation_with_dropout(X, Y, cache, "
+    "keep_prob) -> gradients",
+    "gradient_check": "gradient_check(x, theta, epsilon=1e-7, print_msg=False) -> difference",
+    "dictionary_to_vector": "dictionary_to_vector(parameters) -> (theta, keys)",
+    "vector_to_dictionary": "vector_to_dictionary(theta) -> parameters",
+    "gradients_to_vector": "gradients_to_vector(gradients) -> theta",
+    "forward_propagation_n": "forward_propagation_n(X, Y, parameters) -> (cost, cache)",
+    "gradient_check_n": "gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, "
+    "print_msg=False) -> difference",
+}
+# the names two assignments give functions of other signatures: week -> name -> signature
+OWN_SIGNATURES = {
+    "2": {"predict": "predict(w, b, X)"},
+    "gradient_checking": {
+        "forward_propagation": "forward_propagation(x, theta) -> J",
+        "backward_propagation": "backward_propagation(x, theta) -> dtheta",
+    },
 }
 
 ALL_NAMES = (
@@ -179,22 +272,27 @@ ALL_NAMES = (
 
 
 def signature_of(week: str, name: str) -> str:
-    if name == "predict":
-        return "predict(w, b, X)" if week == "2" else "predict(parameters, X)"
-    return SIGNATURES.get(name, name)
+    return OWN_SIGNATURES.get(week, {}).get(name) or SIGNATURES.get(name, name)
 
 
 def detect_week(defined: dict[str, tuple[str, ...]]) -> tuple[str, str | None]:
-    """The week a file's functions (name -> parameter names) belong to, and a note when the
-    choice was not clear-cut. ``NothingToCheckError`` when nothing tells."""
-    counts = {key: sum(name in defined for name in week.distinctive) for key, week in WEEKS.items()}
-    best = max(counts, key=counts.get)
-    if counts[best] == 0:
+    """The week a file's functions (name -> parameter names) belong to: the one that names
+    most of them, and of two that name as many, the one that knows the other's too (the
+    gradient checking notebook's ``forward_propagation(x, theta)`` has week 3's name); with a
+    note when another week's own names are there. ``NothingToCheckError`` when nothing tells."""
+    found = {key: set(week.distinctive) & set(defined) for key, week in WEEKS.items()}
+    most = max(len(names) for names in found.values())
+    if most == 0:
         return _by_shared_names(defined)
-    others = [key for key, count in counts.items() if count and key != best]
+    tied = [key for key, names in found.items() if len(names) == most]
+    everything = set().union(*(found[key] for key in tied))
+    best = next((key for key in tied if everything <= WEEKS[key].names), tied[0])
+    others = [key for key, names in found.items() if names and not names <= WEEKS[best].names]
     note = None
     if others:
-        listed = ", ".join(f"week {key}" for key in others)
+        listed = ", ".join(
+            f"week {key}" if key.isdigit() else key.replace("_", " ") for key in others
+        )
         note = f"it also defines functions of {listed}: give --week to choose"
     return best, note
 

@@ -6,10 +6,9 @@ name, beside the learner's file, always comes first. What only a notebook's own 
 data sets, which the course ships as files) raises, naming what it cannot do; plots draw
 nothing.
 
-The second course's helpers hold its three-layer network (LINEAR -> RELU -> LINEAR -> RELU ->
-LINEAR -> SIGMOID) with the cache ``(Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3)``; its
-gradient checking's vector helpers roll ``W1, b1, W2, b2, W3, b3`` of the sizes (4, 5, 3, 1)
-into one column.
+The second course's helpers hold its three-layer network (``scratch.course.three_layer``), its
+initialisers drawn after ``np.random.seed(3)`` (``scratch.course.initialization``) and its
+gradient checking's vector helpers (``scratch.course.gradient_checking``).
 
 The course's activation helpers return the activation and its cache, ``Z``::
 
@@ -20,6 +19,7 @@ The course's activation helpers return the activation and its cache, ``Z``::
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -27,7 +27,7 @@ import numpy as np
 
 import scratch
 from scratch.activations import ACTIVATION_TABLE
-from scratch.network import LinearCache
+from scratch.course import gradient_checking, initialization, three_layer
 
 Array = np.ndarray
 
@@ -61,6 +61,18 @@ def _not_here(what: str) -> Callable[..., Any]:
     return stand_in
 
 
+def _served(function: Callable) -> Callable:
+    """Another course module's function as a helper module's: the same, but defined here, so
+    that it is never taken for the learner's own (``scripts.learner.loading``)."""
+
+    @functools.wraps(function)
+    def stand_in(*args: Any, **kwargs: Any) -> Any:
+        return function(*args, **kwargs)
+
+    stand_in.__module__ = __name__
+    return stand_in
+
+
 def _plain_sigmoid(x: Array) -> Array:
     return scratch.sigmoid(np.asarray(x, dtype=float))
 
@@ -82,52 +94,19 @@ PLANAR = {
     "load_extra_datasets": _not_here("load the course's extra data sets"),
 }
 TESTS: dict[str, Any] = {}  # the course's test inputs: nn-check makes its own
-GRADCHECK_SIZES = (4, 5, 3, 1)  # gc_utils' vector_to_dictionary holds the course's network
 
 
-def _three_layer_forward(X: Array, parameters: dict) -> tuple[Array, tuple]:
-    """``a3`` and the cache ``(z1, a1, W1, b1, z2, a2, W2, b2, z3, a3, W3, b3)``."""
-    cache, A = [], X
-    for l, g in enumerate(("relu", "relu", "sigmoid"), start=1):
-        W, b = parameters[f"W{l}"], parameters[f"b{l}"]
-        A, (_, (Z, _)) = scratch.linear_activation_forward(A, W, b, g)
-        cache += [Z, A, W, b]
-    return A, tuple(cache)
-
-
-def _three_layer_backward(X: Array, Y: Array, cache: tuple, lower: bool) -> dict[str, Array]:
-    """The gradients of the mean cross-entropy: ``dW``, ``db`` and ``dZ``, ``dA`` keyed as
-    ``reg_utils`` keys them (``dZ3 = A3 - Y``), or, where ``lower``, as ``init_utils`` and
-    ``opt_utils`` do: ``dz``, ``da``, carrying their 1/m (``dz3 = (a3 - Y) / m``)."""
-    m, out = X.shape[1], {}
-    dZ = cache[9] - Y
-    for l in (3, 2, 1):
-        _, A, W, b = cache[4 * (l - 1) : 4 * l]
-        A_prev = X if l == 1 else cache[4 * (l - 2) + 1]
-        if l < 3:
-            dZ = out[f"dA{l}"] * (A > 0)
-        dA_prev, out[f"dW{l}"], out[f"db{l}"] = scratch.linear_backward(
-            dZ, LinearCache(A_prev, W, b)
-        )
-        out[f"dZ{l}"] = dZ
-        if l > 1:
-            out[f"dA{l - 1}"] = dA_prev
-    if not lower:
-        return out
+def _backward_lower(X: Array, Y: Array, cache: tuple) -> dict[str, Array]:
+    """The three-layer network's gradients as ``init_utils`` and ``opt_utils`` key them:
+    ``dz``, ``da``, carrying their 1/m (``dz3 = (a3 - Y) / m``); ``reg_utils`` keeps the course's
+    ``dZ``, ``dA`` (``three_layer.backward``)."""
+    m = X.shape[1]
     return {
         (key[:2].lower() + key[2:] if key[1] in "AZ" else key): value / m
         if key[1] in "AZ"
         else value
-        for key, value in out.items()
+        for key, value in three_layer.backward(X, Y, cache).items()
     }
-
-
-def _backward_lower(X: Array, Y: Array, cache: tuple) -> dict[str, Array]:
-    return _three_layer_backward(X, Y, cache, lower=True)
-
-
-def _backward_upper(X: Array, Y: Array, cache: tuple) -> dict[str, Array]:
-    return _three_layer_backward(X, Y, cache, lower=False)
 
 
 def _cross_entropy(mean: bool) -> Callable[[Array, Array], Array]:
@@ -139,53 +118,27 @@ def _cross_entropy(mean: bool) -> Callable[[Array, Array], Array]:
     return cost
 
 
-def _initialize(scale: Callable[[int], float]) -> Callable[[list], dict]:
-    def initialize_parameters(layer_dims: list) -> dict:
-        rng = np.random.RandomState(3)  # the course's np.random.seed(3)
-        out = {}
-        for l in range(1, len(layer_dims)):
-            n, n_prev = layer_dims[l], layer_dims[l - 1]
-            out[f"W{l}"] = rng.randn(n, n_prev) * scale(n_prev)
-            out[f"b{l}"] = np.zeros((n, 1))
-        return out
-
-    return initialize_parameters
+def _initialize_over_sqrt(layer_dims: list) -> dict:
+    """``reg_utils``' initialiser: the course's draws after ``np.random.seed(3)``, divided by
+    ``sqrt(n[l-1])``; zero biases."""
+    draws = initialization.course_draws(layer_dims)
+    weights = {key: W / np.sqrt(W.shape[1]) for key, W in draws.items()}
+    return initialization.with_zero_biases(weights)
 
 
 def _predict(X: Array, y: Array, parameters: dict) -> Array:
-    return (_three_layer_forward(X, parameters)[0] > 0.5).astype(int)
-
-
-def _dictionary_to_vector(parameters: dict) -> tuple[Array, list[str]]:
-    keys = [f"{p}{l}" for l in (1, 2, 3) for p in ("W", "b")]
-    theta = np.concatenate([np.reshape(parameters[key], (-1, 1)) for key in keys])
-    return theta, [key for key in keys for _ in range(np.size(parameters[key]))]
-
-
-def _gradients_to_vector(gradients: dict) -> Array:
-    keys = [f"d{p}{l}" for l in (1, 2, 3) for p in ("W", "b")]
-    return np.concatenate([np.reshape(gradients[key], (-1, 1)) for key in keys])
-
-
-def _vector_to_dictionary(theta: Array) -> dict:
-    out, at, n = {}, 0, GRADCHECK_SIZES
-    for l in (1, 2, 3):
-        for key, shape in ((f"W{l}", (n[l], n[l - 1])), (f"b{l}", (n[l], 1))):
-            size = shape[0] * shape[1]
-            out[key] = theta[at : at + size].reshape(shape)
-            at += size
-    return out
+    return (three_layer.forward(X, parameters)[0] > 0.5).astype(int)
 
 
 PLAIN = {"sigmoid": _plain_sigmoid, "relu": lambda x: np.maximum(0, x)}
 THREE_LAYER = {
     **PLAIN,
-    "forward_propagation": _three_layer_forward,
+    "forward_propagation": _served(three_layer.forward),
     "update_parameters": lambda parameters, grads, learning_rate: scratch.update_parameters(
         parameters, grads, learning_rate
     ),
     "predict": _predict,
-    "predict_dec": lambda parameters, X: _three_layer_forward(X, parameters)[0] > 0.5,
+    "predict_dec": lambda parameters, X: three_layer.forward(X, parameters)[0] > 0.5,
     "plot_decision_boundary": _nothing,
     "load_dataset": _not_here("load the course's data set"),
     "load_2D_dataset": _not_here("load the course's data set"),
@@ -214,7 +167,7 @@ MODULES: dict[str, tuple[str, dict[str, Any]]] = {
             "the optimization assignment's helpers",
             {
                 **THREE_LAYER,
-                "initialize_parameters": _initialize(lambda n: (2 / n) ** 0.5),
+                "initialize_parameters": _served(initialization.initialize_parameters_he),
                 "compute_cost": _cross_entropy(mean=name == "opt_utils"),
                 "backward_propagation": _backward_lower,
                 "load_params_and_grads": _not_here("draw the course's test parameters"),
@@ -226,9 +179,9 @@ MODULES: dict[str, tuple[str, dict[str, Any]]] = {
         "the regularization assignment's helpers",
         {
             **THREE_LAYER,
-            "initialize_parameters": _initialize(lambda n: n**-0.5),
+            "initialize_parameters": _initialize_over_sqrt,
             "compute_cost": _cross_entropy(mean=True),
-            "backward_propagation": _backward_upper,
+            "backward_propagation": _served(three_layer.backward),
             "load_planar_dataset": _not_here("load the course's data set"),
         },
     ),
@@ -245,9 +198,9 @@ MODULES: dict[str, tuple[str, dict[str, Any]]] = {
         "the gradient checking assignment's helpers",
         {
             **PLAIN,
-            "dictionary_to_vector": _dictionary_to_vector,
-            "vector_to_dictionary": _vector_to_dictionary,
-            "gradients_to_vector": _gradients_to_vector,
+            "dictionary_to_vector": _served(gradient_checking.dictionary_to_vector),
+            "vector_to_dictionary": _served(gradient_checking.vector_to_dictionary),
+            "gradients_to_vector": _served(gradient_checking.gradients_to_vector),
         },
     ),
     **{

@@ -11,7 +11,7 @@ rounds to 1 where the label is 0: the course's ``log(1 - AL)`` is ``log(0)`` the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Protocol
@@ -67,6 +67,36 @@ class Truth(Protocol):
         self, X: Array, Y: Array, params: Params, spec: NetworkSpec, iterations: int, rate: float
     ) -> tuple[Params, dict, Array]:
         """The final parameters, the last step's internals and every step's cost."""
+
+    def initial_weights(
+        self, layer_dims: Sequence[int], scheme: str, draws: Mapping[str, Array]
+    ) -> Params:
+        """``W1, b1, ...`` of the initialization assignment's ``scheme`` (``zeros``,
+        ``random``, ``he``) from the course's standard normal ``draws``."""
+
+    def dropout_internals(
+        self, X: Array, Y: Array, params: Params, spec: NetworkSpec, masks: Mapping[str, Array]
+    ) -> dict:
+        """``internals`` with the dropout ``masks`` given, and the course's ``dA[l]`` (the
+        gradient of the activation's output) where a layer drops."""
+
+    def rolled(self, arrays: Sequence[Array]) -> Array:
+        """The arrays, row by row, in one column (n, 1)."""
+
+    def unrolled(self, theta: Array, shapes: Sequence[tuple[int, ...]]) -> list[Array]: ...
+
+    def linear_function(self, x: float, theta: float) -> tuple[float, float]:
+        """``J = theta x`` and its derivative by theta."""
+
+    def gradient_difference(
+        self, gradients: Mapping[str, Array], X: Array, Y: Array, params: Params, spec: NetworkSpec
+    ) -> float:
+        """``||g - g*|| / (||g|| + ||g*||)`` of ``gradients`` to the exact ones."""
+
+    def mini_batches(
+        self, X: Array, Y: Array, order: Array, size: int
+    ) -> list[tuple[Array, Array]]:
+        """The mini-batches of ``size`` in ``order``, the last one short."""
 
 
 @dataclass
@@ -217,6 +247,40 @@ def week2(truth: Truth) -> Cases:
         _network("labels all 1", [3, 1], "relu", 5, 25, labels=1),
         _network("zero input", [3, 1], "relu", 4, 26, edges=True),
         _network("saturated", [3, 1], "relu", 8, 27, saturate=True),
+    )
+
+
+@cache
+def three_layers(truth: Truth) -> Cases:
+    """The second course's network, LINEAR -> RELU -> LINEAR -> RELU -> LINEAR -> SIGMOID: the
+    regularization notebook's test sizes, its model's, one example, and ReLU's kinks."""
+    return _judged(
+        truth,
+        _network("course", [3, 2, 3, 1], "relu", 5, 31),
+        _network("model", [2, 20, 3, 1], "relu", 12, 32),
+        _network("one example", [4, 5, 3, 1], "relu", 1, 33),
+        _network("kinks", [3, 4, 4, 1], "relu", 6, 34, edges=True),
+    )
+
+
+@cache
+def gradient_checking(truth: Truth) -> Cases:
+    """The gradient checking notebook's network, sizes (4, 5, 3, 1); "course" holds the
+    notebook's own test values (``np.random.seed(1)``, then ``x``, ``W1``, ``b1``, ... drawn
+    in that order, ``y = [1, 1, 0]``), so its numbers are the ones the notebook prints."""
+    rng = np.random.RandomState(1)
+    course = _network("course", [4, 5, 3, 1], "relu", 3, 41)
+    course.X, course.Y = rng.randn(4, 3), np.array([[1.0, 1.0, 0.0]])
+    course.params = {
+        f"{p}{l}": rng.randn(n, n_prev if p == "W" else 1)
+        for l, (n_prev, n) in enumerate(((4, 5), (5, 3), (3, 1)), 1)
+        for p in "Wb"
+    }
+    return _judged(
+        truth,
+        course,
+        _network("one example", [4, 5, 3, 1], "relu", 1, 42),
+        _network("more examples", [4, 5, 3, 1], "relu", 8, 43),
     )
 
 

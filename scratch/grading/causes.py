@@ -4,7 +4,8 @@ In order: a known mistake's own values (``Call.mistakes``: another activation's 
 summed over the wrong axis, ...); a shape the course does not allow (transposed, ``(m, n)`` for
 ``(n, m)``, keepdims missing, a cost not squeezed); NaN or inf; an update's step off by a factor
 (its sign, the learning rate); the whole array off by one factor (m: the 1/m missing or
-doubled; -1: a sign; 2); ``b`` not added; ``dA`` taken from another layer's ``W``.
+doubled; -1: a sign; 2); ``b`` not added; ``dA`` taken from another layer's ``W``; last, the
+call's own word on it (``Call.explain``: draws of another seed, say).
 
 A factor is read off by least squares, ``c = <yours, exact> / <exact, exact>``, and counts only
 when ``yours = c exact`` holds to 1e-6 of the scale and ``c`` is that factor to 1e-6.
@@ -64,7 +65,10 @@ def likely_cause(expect: Any, yours: Array, result: parity.Comparison, call: Any
     if result.problem == "dtype":
         return f"the course's arrays are float64; {yours.dtype} comes from a dtype= or astype"
     with np.errstate(all="ignore"):
-        return _value_cause(expect, yours.astype(float), exact, call)
+        cause = _value_cause(expect, yours.astype(float), exact, call)
+    if cause is None and call.explain is not None:
+        cause = call.explain(expect.key, yours)
+    return cause
 
 
 def _value_cause(expect: Any, yours: Array, exact: Array, call: Any) -> str | None:

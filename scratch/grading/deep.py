@@ -19,7 +19,14 @@ import numpy as np
 from scratch.course import mistakes as mistakes
 from scratch.grading.cases import Case, Cases, plain
 from scratch.grading.findings import LayoutError
-from scratch.grading.layout import entry, layer_cache, linear_cache, random_weights, unpack
+from scratch.grading.layout import (
+    entry,
+    keyed,
+    layer_cache,
+    linear_cache,
+    random_weights,
+    unpack,
+)
 from scratch.grading.outcomes import Opaque
 from scratch.grading.trial import Call, Expect
 from scratch.tolerances import EXACT
@@ -166,10 +173,10 @@ def compute_cost(cases: Cases, parameters: tuple) -> Iterator[Call]:
         fragile = SATURATED_COST if case.saturated else None
         expect = [Expect("cost", "cost", case.oracle()["cost"], fragile=fragile)]
         costs = partial(mistakes.costs, AL, Y)
-        yield Call(case, args, _read_cost, expect, {"AL": AL, "Y": Y}, costs)
+        yield Call(case, args, read_cost, expect, {"AL": AL, "Y": Y}, costs)
 
 
-def _read_cost(value: object) -> dict:
+def read_cost(value: object) -> dict:
     if isinstance(value, Opaque) or value is None:
         raise LayoutError(f"compute_cost returns {value!r}; the course's returns a number")
     return {"cost": value}
@@ -325,16 +332,12 @@ def update_parameters(
         yield Call(
             case,
             (params, grads, rate),
-            partial(_read_params, list(params)),
+            partial(keyed, keys=list(params), where="parameters"),
             expect,
             {**params, **grads},
             before=dict(params),
             learning_rate=rate,
         )
-
-
-def _read_params(keys: list[str], value: object) -> dict:
-    return {f"parameters['{key}']": entry(value, key, "parameters") for key in keys}
 
 
 CHECKS = {

@@ -71,7 +71,7 @@ class Finding:
         where = f"{shown}{index}"
         yours, theirs = result.values
         message = (
-            f"{where} is {yours:.6g} where autograd has {theirs:.6g} "
+            f"{where} is {yours:.6g} where {result.names[1]} has {theirs:.6g} "
             f"(max abs diff {result.max_abs:.1e})"
         )
         return cls(

@@ -39,6 +39,12 @@ def entry(mapping: Any, key: str, where: str) -> Any:
     return mapping[key]
 
 
+def keyed(value: Any, keys: Sequence[str], where: str) -> dict[str, Any]:
+    """The entries ``keys`` of the dict ``value``, keyed as the report shows them:
+    ``parameters['W1']``."""
+    return {f"{where}['{key}']": entry(value, key, where) for key in keys}
+
+
 def scalar(value: Any, where: str) -> Array:
     """A number the course keeps as a number (week 2's ``b`` and ``db``): any size-1 value."""
     array = np.asarray(value) if not isinstance(value, Opaque) else np.array(None)

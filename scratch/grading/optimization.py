@@ -1,12 +1,15 @@
 """nn-check's calls for the optimizers (the second course's "Optimization methods"): gradient
-descent, the velocity and Adam's moments at zero, one step of momentum, one of Adam, and the
-learning-rate decay (``update_lr``, ``schedule_lr_decay``: torch's scheduler's rate of an
-epoch). The torch
-side is ``torch.optim``'s own SGD and Adam, seeded with the case's state (``check_oracle``);
-Adam's bias-corrected moments, which torch keeps no state for, are scratch's.
+descent, the mini-batches, the velocity and Adam's moments at zero, one step of momentum, one of
+Adam, and the learning-rate decay (``update_lr``, ``schedule_lr_decay``: torch's scheduler's
+rate of an epoch). The torch side is ``torch.optim``'s own SGD and Adam, seeded with the case's
+state; Adam's bias-corrected moments, which torch keeps no state for, are scratch's.
 
 Each case starts mid-run: ``v`` and ``s`` are not zero and Adam's step is t = 2, so a missing
 ``(1 - beta)`` or bias correction shows.
+
+``random_mini_batches`` must cut the examples into the batches a ``DataLoader`` serves in the
+course's order for the seed (``np.random.seed(seed)``, then ``np.random.permutation(m)``, drawn
+on the scratch side): a partition of the examples, every batch full but a short last one.
 """
 
 from __future__ import annotations
@@ -17,8 +20,11 @@ from functools import partial
 import numpy as np
 
 import scratch
+from scratch.course.optimization import course_order
 from scratch.grading.cases import Case, Cases, plain
+from scratch.grading.causes import shape_of
 from scratch.grading.deep import update_parameters
+from scratch.grading.findings import LayoutError
 from scratch.grading.layout import entry, scalar, unpack
 from scratch.grading.trial import Call, Expect
 from scratch.tolerances import ADAPTIVE, EXACT, TRAINED
@@ -253,9 +259,153 @@ def _read_rate(value: object) -> dict:
     return {"learning_rate": scalar(value, "learning_rate")}
 
 
+# (case, n_x, m, mini_batch_size, seed): the notebook's m and size first
+BATCHES = (
+    ("course", 3, 148, 64, 0),
+    ("size divides m", 2, 128, 64, 2),
+    ("one short batch", 2, 10, 64, 1),
+    ("another seed", 4, 37, 8, 5),
+)
+SHUFFLE = "np.random.seed(seed), then permutation = list(np.random.permutation(m))"
+PARTITION = "math.floor(m / mini_batch_size) full mini-batches, then the rest if any"
+
+
+def random_mini_batches(cases: Cases, parameters: tuple) -> Iterator[Call]:
+    for name, n_x, m, size, seed in BATCHES:
+        rng = np.random.default_rng((n_x, m, size, seed))  # the data; the order is the course's
+        X, Y = rng.standard_normal((n_x, m)), (rng.random((1, m)) < 0.5).astype(float)
+        batches = cases.truth.mini_batches(X, Y, course_order(m, seed), size)
+        expect = []
+        for k, (batch_X, batch_Y) in enumerate(batches, 1):
+            expect.append(Expect(f"X{k}", f"mini_batches[{k - 1}][0]", batch_X, tol=EXACT))
+            expect.append(
+                Expect(f"Y{k}", f"mini_batches[{k - 1}][1]", batch_Y, tol=EXACT, cast=True)
+            )
+        label = f"X ({n_x}, {m}), Y (1, {m}), mini_batch_size {size}, seed {seed}"
+        yield Call(
+            plain(name, label),
+            (X, Y, size, seed),
+            partial(_read_batches, X, len(batches), size),
+            expect,
+            {"X": X, "Y": Y},
+            partial(_batch_mistakes, X, Y, size, seed),
+            explain=_explain_order,
+            oracle="torch's DataLoader",
+        )
+
+
+def _read_batches(X: Array, count: int, size: int, value: object) -> dict:
+    """The mini-batches as ``(X, Y)`` pairs, as many as the course's, holding each example
+    once."""
+    m = X.shape[1]
+    if not isinstance(value, list | tuple):
+        raise LayoutError(f"random_mini_batches returns {shape_of(value)}; the course's a list")
+    if len(value) != count:
+        raise LayoutError(
+            f"mini_batches holds {len(value)}; the course's {count} ({PARTITION})",
+            _count_cause(value, count, m % size),
+        )
+    out = {}
+    for k, batch in enumerate(value):
+        batch_X, batch_Y = unpack(batch, ("mini_batch_X", "mini_batch_Y"), f"mini_batches[{k}]")
+        out[f"mini_batches[{k}][0]"], out[f"mini_batches[{k}][1]"] = batch_X, batch_Y
+    _partition(X, [out[f"mini_batches[{k}][0]"] for k in range(count)])
+    return out
+
+
+def _count_cause(batches: list | tuple, count: int, left: int) -> str | None:
+    """Why there is one mini-batch too few (the short last one missing) or too many (an
+    empty one, or the short one twice)."""
+    if len(batches) == count - 1 and left:
+        return (
+            f"the last, short mini-batch is missing: the m % mini_batch_size = {left} examples "
+            "left after the full ones make one more"
+        )
+    if len(batches) != count + 1 or len(batches) < 2:
+        return None
+    last, before = (
+        np.asarray(batch[0]) if isinstance(batch, list | tuple) and batch else None
+        for batch in batches[-1:-3:-1]
+    )
+    if last is not None and last.size == 0 and left:
+        return (
+            "an empty mini-batch at the end: the loop over the full ones took the short one "
+            "too (math.ceil(m / mini_batch_size), where the course counts math.floor), and "
+            "none was left"
+        )
+    if last is not None and last.size == 0:
+        return (
+            "an empty mini-batch at the end: when mini_batch_size divides m no example is left "
+            "(if m % mini_batch_size != 0)"
+        )
+    if last is not None and before is not None and np.array_equal(last, before):
+        return (
+            "the short last mini-batch twice: math.ceil(m / mini_batch_size) counts it among "
+            "the full ones (math.floor), and m % mini_batch_size adds it again"
+        )
+    return None
+
+
+def _partition(X: Array, parts: list) -> None:
+    """Each example (a column of ``X``) in exactly one of the mini-batches' ``X``; parts of
+    another shape are left to the comparison to name."""
+    if not all(
+        isinstance(part, np.ndarray) and part.ndim == 2 and len(part) == len(X) for part in parts
+    ):
+        return
+    index = {X[:, i].tobytes(): i for i in range(X.shape[1])}
+    seen = np.zeros(X.shape[1], dtype=int)
+    for part in parts:
+        for column in np.asarray(part, dtype=X.dtype).T:
+            i = index.get(np.ascontiguousarray(column).tobytes())
+            if i is not None:
+                seen[i] += 1
+    if (seen != 1).any():
+        i = int(np.flatnonzero(seen != 1)[0])
+        raise LayoutError(
+            f"the mini-batches are not a partition of the examples: example {i} (X[:, {i}]) is "
+            f"in {seen[i]} of them",
+            f"every example goes in exactly one mini-batch: {PARTITION}",
+        )
+
+
+def _batch_mistakes(X: Array, Y: Array, size: int, seed: int) -> list:
+    """The examples not shuffled, Y not shuffled, or Y shuffled by a second permutation."""
+    rng = np.random.RandomState(seed)
+    first, second = rng.permutation(X.shape[1]), rng.permutation(X.shape[1])
+    plain_order = np.arange(X.shape[1])
+
+    def batches(x_order: Array, y_order: Array) -> dict:
+        out = {}
+        for k, at in enumerate(range(0, X.shape[1], size), 1):
+            out[f"X{k}"] = X[:, x_order][:, at : at + size]
+            out[f"Y{k}"] = Y[:, y_order][:, at : at + size]
+        return out
+
+    return [
+        (f"not shuffled: {SHUFFLE}, X[:, permutation]", batches(plain_order, plain_order)),
+        (
+            f"Y is not shuffled with X: {SHUFFLE}, then X[:, permutation] and Y[:, permutation]",
+            batches(first, plain_order),
+        ),
+        (
+            "Y shuffled by a permutation of its own: one permutation, for X and Y alike "
+            "(Y[:, permutation])",
+            batches(first, second),
+        ),
+    ]
+
+
+def _explain_order(key: str, yours: Array) -> str | None:
+    if key.startswith("Y"):
+        return "Y's columns do not follow X's: one permutation shuffles both"
+    return f"not the course's order: {SHUFFLE}, X[:, permutation]"
+
+
 CHECKS = {
     function.__name__: function
     for function in (
+        random_mini_batches,
         update_lr,
         schedule_lr_decay,
         initialize_velocity,

@@ -25,7 +25,6 @@ from scratch.grading.outcomes import Result, Stopped
 from scratch.tolerances import Tolerance
 
 Array = np.ndarray
-NAMES = ("yours", "autograd")
 
 
 class Learner(Protocol):
@@ -47,7 +46,9 @@ class Expect:
     ``fragile``: in this case the course's own formula loses it (what happens, the stable
     form); ``cast``: compare as float64 whatever the learner's dtype (predictions, integer
     zeros); ``formula``: the course's, for a likely cause; ``optional``: a part of the course's
-    layout that older versions leave out (Adam's corrected moments)."""
+    layout that older versions leave out (Adam's corrected moments); ``oracle``: what gave
+    ``value``, where it is not what gave the call's others (a dropout mask: the course's own
+    draws, among autograd's quantities)."""
 
     key: str
     shown: str
@@ -59,6 +60,7 @@ class Expect:
     cast: bool = False
     formula: str = ""
     optional: bool = False
+    oracle: str | None = None
 
 
 @dataclass
@@ -67,7 +69,9 @@ class Call:
     keyed by ``Expect.shown``, or a ``LayoutError`` when it is not the course's layout); what it
     must return; and for the likely cause: the arrays it was given (``inputs``), the values a
     known mistake would give (``mistakes()``: ``(cause, {key: value})`` pairs), the values
-    before an update (``before``)."""
+    before an update (``before``), and a last word on a difference no model or factor names
+    (``explain(key, yours)``: random draws from another seed, a bias that is not zero).
+    ``oracle``: what computed the values it must return, as a finding names it."""
 
     case: Case
     args: tuple
@@ -77,7 +81,8 @@ class Call:
     mistakes: Callable[[], list[tuple[str, dict[str, Array]]]] = list
     before: dict[str, Array] = field(default_factory=dict)
     learning_rate: float | None = None
-    label: str = ""
+    explain: Callable[[str, Array], str | None] | None = None
+    oracle: str = "autograd"
 
 
 class Trial:
@@ -164,7 +169,7 @@ class Trial:
             kind=expect.kind,
             dtype="float64",
             tol=expect.tol,
-            names=NAMES,
+            names=("yours", expect.oracle or call.oracle),
         )
         if result.ok:
             return None

@@ -10,7 +10,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scratch.course.catalogue import LATER, WEEKS, NothingToCheckError
-from scratch.grading import cases, deep, logistic_regression, optimization, planar
+from scratch.grading import (
+    cases,
+    deep,
+    gradient_checking,
+    initialization,
+    logistic_regression,
+    optimization,
+    planar,
+    regularization,
+)
 from scratch.grading.findings import Verdict
 from scratch.grading.outcomes import Loaded
 from scratch.grading.trial import Learner, Trial
@@ -19,12 +28,21 @@ CASES: dict[str, Callable[[cases.Truth], cases.Cases]] = {
     "2": cases.week2,
     "3": cases.week3,
     "4": cases.week4,
+    "initialization": cases.three_layers,  # its calls draw no network: they need the truth
+    "regularization": cases.three_layers,
+    "gradient_checking": cases.gradient_checking,
     "optimizers": cases.week4,
 }
+# the weeks whose truth takes optimizer steps (Truth.gradient_descent, momentum, adam,
+# decayed_rate, descent_run): nn-check makes ready torch's optimizers while it checks the others
+STEPPING = ("2", "3", "4", "optimizers")
 CHECKS: dict[str, dict[str, Callable]] = {
     "2": logistic_regression.CHECKS,
     "3": {**deep.CHECKS, **planar.CHECKS},
     "4": deep.CHECKS,
+    "initialization": initialization.CHECKS,
+    "regularization": regularization.CHECKS,
+    "gradient_checking": gradient_checking.CHECKS,
     "optimizers": optimization.CHECKS,
 }
 
@@ -41,7 +59,7 @@ class Report:
     @property
     def title(self) -> str:
         title = WEEKS[self.week].title
-        return title if self.week == "optimizers" else f"week {self.week} ({title})"
+        return f"week {self.week} ({title})" if self.week.isdigit() else title
 
     @property
     def checked(self) -> list[Verdict]:

@@ -153,7 +153,8 @@ def course_functions(module: Any) -> dict[str, tuple[tuple[str, ...], frozenset[
     """The course's functions a module defines (``_learners_own``): name -> (parameter names,
     the course functions its code calls, nested functions included, that are the module's own
     or missing; one its globals take from a helper module of the learner's is that module's
-    business)."""
+    business, and one a course helper provides, ``gc_utils``' ``dictionary_to_vector``, the
+    course's)."""
     found = {}
     for name in ALL_NAMES:
         function = getattr(module, name, None)
@@ -168,10 +169,19 @@ def course_functions(module: Any) -> dict[str, tuple[tuple[str, ...], frozenset[
         calls = {
             other
             for other in (_names_in(code) if code else ())
-            if other in ALL_NAMES and scope.get(other) is getattr(module, other, None)
+            if other in ALL_NAMES
+            and scope.get(other) is getattr(module, other, None)
+            and not _from_helper(module, other)
         }
         found[name] = (parameters, frozenset(calls))
     return found
+
+
+def _from_helper(module: Any, name: str) -> bool:
+    """The module holds ``name`` from a course helper (the course's file or nn-check's
+    stand-in), not as the learner's own."""
+    function = getattr(module, name, None)
+    return callable(function) and not _learners_own(function, module)
 
 
 def _learners_own(function: Any, module: Any) -> bool:

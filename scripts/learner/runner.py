@@ -9,7 +9,9 @@ in a session and process group of its own, joined by a socket pair that carries 
 (``scripts.learner.wire``: nothing the child sends can run code here), read with a deadline.
 The watchdog is the deadline: whatever the learner's code does to its descriptors, signals or
 children, at the limit its whole process group is killed (``SIGKILL``, which no handler
-catches). Its output goes nowhere: what a learner prints reaches nn-check counted, not shown.
+catches), and with it, on Linux, every process it started that left the group
+(``scripts.learner.reaper``: nn-check is their subreaper). Its output goes nowhere: what a
+learner prints reaches nn-check counted, not shown.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from scratch.grading.outcomes import Failure, Loaded, Result, Stopped
 from scripts.cli.errors import UserError
 from scripts.learner.imports import missing_text
 from scripts.learner.loading import Source
+from scripts.learner.reaper import adopt_orphans, children, end_orphans
 from scripts.learner.transfer import RECORDS, Shared, replace
 from scripts.learner.wire import WireError, receive, send
 
@@ -62,6 +65,8 @@ class Learner:
         self._held: dict[int, np.ndarray] = {}
         self._in_child: set[int] = set()
         self.loaded: Loaded | None = None
+        adopt_orphans()
+        self._spared = children()  # this process's own children, which are not the learner's
 
     @property
     def solution(self) -> str:
@@ -192,12 +197,14 @@ class Learner:
         return Stopped(reason)
 
     def _end(self) -> None:
-        """Kill the child's whole process group (what it forked or spawned too) and reap it."""
+        """Kill the child's whole process group (what it forked or spawned too) and reap it,
+        then what it started that left the group and came to this process."""
         process, self._process = self._process, None
         if process is not None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+            end_orphans(self._spared)
         if self._sock is not None:
             self._sock.close()
             self._sock = None
