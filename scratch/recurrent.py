@@ -4,18 +4,26 @@ language model. ``torch_impl.recurrent`` is the twin: the same with ``nn.RNN`` /
 ``nn.Linear``, ``nn.CrossEntropyLoss`` and autograd.
 
 A sequence-to-sequence network reads ``x`` (n_x, m, T_x) and predicts, at every step t, a class
-``Y[0, i, t]`` (``Y`` (1, m, T_x) integer labels, as course 1's ``Y`` (1, m)) through the output
-layer ``y_pred<t> = softmax(W_y a<t> + by)`` (``Wya`` for the RNN, ``Wy`` for the LSTM: the
-course's names) that the course's cells already compute. Its cost sums the cross-entropy over
-the time steps and averages it over the examples:
+``Y[0, i, t]`` (``Y`` (1, m, T_x) integer labels, as course 1's ``Y`` (1, m); ``PAD`` after a
+sequence's end) through the output layer ``y_pred<t> = softmax(W_y a<t> + by)`` (``Wya`` for
+the RNN, ``Wy`` for the LSTM: the course's names) that the course's cells already compute. Its
+cost sums the cross-entropy over the time steps and averages it over the examples
+(``scratch.losses.sequence_cross_entropy``):
 
     J = -(1/m) sum_i sum_t log y_pred<t>[Y<t>_i, i]
 
 For one example (m = 1) this is the language model's loss, ``-sum_t log y_hat<t>[Y<t>]``, and
 with one step (T_x = 1) course 1's softmax cost. Its backward pass starts at the output layer's
-pre-activation, ``dz<t> = (y_pred<t> - onehot(Y<t>)) / m``; ``dW_y = sum_t dz<t> a<t>^T``,
-``dby = sum_t sum_i dz<t>``, and ``da<t> = W_y^T dz<t>`` is what the course's ``rnn_backward``
-and ``lstm_backward`` take.
+pre-activation, ``dy<t> = (y_pred<t> - onehot(Y<t>)) / m`` (0 at a ``PAD`` step);
+``dW_y = sum_t dy<t> a<t>^T``, ``dby = sum_t sum_i dy<t>``, and ``da<t> = W_y^T dy<t>`` is what
+the course's ``rnn_backward`` and ``lstm_backward`` take. Every gradient of a recurrent network
+is of J itself (``da`` already holds the 1/m, as the notebook's "loss adjusted for batch size"
+note has it), where a dense layer's ``dZ`` and ``dA`` are of the summed loss m J.
+
+In a network of a spec (``scratch.network``), the recurrent layer and the output layer over time
+are two entries of its table of steps: ``RECURRENT_STEPS`` (``recurrent_layer_forward``: the
+cell at every step from a<0> = 0, c<0> = 0, without the output layer; backward by the course's
+functions) and ``OUTPUT_STEPS`` (the dense output layer applied at every step).
 
 Sampling draws uniforms once, here (``sample_uniforms``), and inverts each step's cumulative
 distribution (``inverse_cdf``, as ``np.random.choice`` does), so both sides can take the same
@@ -25,45 +33,50 @@ draws.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from scratch.activations import Activation, softmax
 from scratch.course.recurrent import (
     OUTPUT_WEIGHT,
     lstm_backward,
     lstm_forward,
+    lstm_step,
     recurrent_sizes,
     rnn_backward,
-    rnn_cell_forward,
     rnn_forward,
+    rnn_step,
 )
+from scratch.layers import ActivationCache, LayerCache, LinearCache
+from scratch.losses import PAD, sequence_output_grad
 from scratch.rules import check_count
+from scratch.spec import NetworkSpec
 
 Array = np.ndarray
+Grads = dict[str, Array]
 CELLS = ("rnn", "lstm")
 SAMPLE_LENGTH = 50  # the notebook's longest name; a newline is appended after it
 GATE_NAMES = ("ft", "it", "cct", "ot")  # the LSTM cache's gates, at the cache's positions 4-7
+BACKWARD = {"rnn": rnn_backward, "lstm": lstm_backward}
 
 
 def sequence_cost(y_pred: Array, Y: Array) -> float:
     """``J = -(1/m) sum_i sum_t log y_pred<t>[Y<t>_i, i]``: ``y_pred`` (n_y, m, T_x), ``Y``
-    (1, m, T_x) integer labels."""
-    check_labels(Y, y_pred.shape, "sequence_cost")
-    picked = np.take_along_axis(y_pred, Y, axis=0)
-    return float(-np.log(picked).sum() / y_pred.shape[1])
+    (1, m, T_x) integer labels; a ``PAD`` step adds nothing."""
+    real = Y != PAD
+    labels = np.where(real, Y, 0)
+    check_labels(labels, y_pred.shape, "sequence_cost")
+    picked = np.take_along_axis(y_pred, labels, axis=0)
+    return float(-np.log(picked[real]).sum() / y_pred.shape[1])
 
 
-def output_backward(y_pred: Array, Y: Array, a: Array, W_y: Array) -> tuple[Array, Array, Array]:
-    """The output layer's backward pass over every step: with ``dz = (y_pred - onehot(Y)) / m``
-    (softmax and cross-entropy together), ``dW_y = sum_t dz<t> a<t>^T`` (n_y, n_a),
-    ``dby = sum_t sum_i dz<t>`` (n_y, 1) and ``da<t> = W_y^T dz<t>`` (n_a, m, T_x)."""
-    check_labels(Y, y_pred.shape, "output_backward")
-    n_y, m, T_x = y_pred.shape
-    dz = y_pred.copy()
-    np.put_along_axis(dz, Y, np.take_along_axis(dz, Y, axis=0) - 1, axis=0)
-    dz /= m
-    flat = dz.reshape(n_y, m * T_x)
+def output_backward(dy: Array, a: Array, W_y: Array) -> tuple[Array, Array, Array]:
+    """The output layer's backward pass over every step, from ``dy`` (n_y, m, T_x) = dJ/dz:
+    ``dW_y = sum_t dy<t> a<t>^T`` (n_y, n_a), ``dby = sum_t sum_i dy<t>`` (n_y, 1) and
+    ``da<t> = W_y^T dy<t>`` (n_a, m, T_x)."""
+    n_y, m, T_x = dy.shape
+    flat = dy.reshape(n_y, m * T_x)
     dW_y = flat @ a.reshape(a.shape[0], m * T_x).T
     da = (W_y.T @ flat).reshape(a.shape)
     return dW_y, flat.sum(axis=1, keepdims=True), da
@@ -72,15 +85,16 @@ def output_backward(y_pred: Array, Y: Array, a: Array, W_y: Array) -> tuple[Arra
 def sequence_internals(
     x: Array, a0: Array, Y: Array, parameters: Mapping[str, Array], cell: str
 ) -> dict[str, Array]:
-    """One forward and backward pass of a ``cell`` (``"rnn"``, ``"lstm"``) network, every
-    quantity over every time step, in the course's names and layouts:
+    """One forward and backward pass of a ``cell`` (``"rnn"``, ``"lstm"``) network by the
+    course's functions, every quantity over every time step, in the course's names and layouts:
 
     - forward: ``a`` (n_a, m, T_x), ``y_pred`` (n_y, m, T_x), and for the LSTM ``c`` and the
       gates ``ft``, ``it``, ``cct``, ``ot`` (n_a, m, T_x); ``cost`` (0-d, ``sequence_cost``);
-    - backward: ``da`` (n_a, m, T_x), the gradient each a<t> receives from its own output
-      (``output_backward``), the output layer's ``dWya`` or ``dWy`` and ``dby``, and what the
-      course's ``rnn_backward`` / ``lstm_backward`` return: ``dx``, ``da0`` and the cell's
-      weight gradients (``dWax``, ``dWaa``, ``dba``; ``dWf``, ``dbf``, ...)."""
+    - backward: ``dy`` (n_y, m, T_x), the output layer's ``dWya`` or ``dWy`` and ``dby``,
+      ``da`` (n_a, m, T_x), the gradient each a<t> receives from its own output
+      (``output_backward``), and what the course's ``rnn_backward`` / ``lstm_backward`` return:
+      ``dx``, ``da0`` and the cell's weight gradients (``dWax``, ``dWaa``, ``dba``; ``dWf``,
+      ``dbf``, ...)."""
     if cell not in CELLS:
         raise ValueError(f"cell must be one of {', '.join(CELLS)}, got {cell!r}")
     if cell == "rnn":
@@ -88,27 +102,132 @@ def sequence_internals(
         out = {"a": a, "y_pred": y_pred}
     else:
         a, y_pred, c, caches = lstm_forward(x, a0, parameters)
-        steps = caches[0]
-        gates = {
-            name: np.stack([step[4 + k] for step in steps], axis=2)
-            for k, name in enumerate(GATE_NAMES)
-        }
-        out = {"a": a, "c": c, **gates, "y_pred": y_pred}
+        out = {"a": a, "c": c, **_gates(caches), "y_pred": y_pred}
     out["cost"] = np.asarray(sequence_cost(y_pred, Y), dtype=y_pred.dtype)
     W_y = OUTPUT_WEIGHT[cell]
-    dW_y, dby, da = output_backward(y_pred, Y, a, parameters[W_y])
-    backward = rnn_backward if cell == "rnn" else lstm_backward
-    return out | {"da": da, f"d{W_y}": dW_y, "dby": dby} | backward(da, caches)
+    dy = sequence_output_grad(y_pred, Y)
+    dW_y, dby, da = output_backward(dy, a, parameters[W_y])
+    return out | {"dy": dy, f"d{W_y}": dW_y, "dby": dby, "da": da} | BACKWARD[cell](da, caches)
+
+
+def _gates(caches: tuple[list, Array]) -> dict[str, Array]:
+    """The LSTM's gates ``ft``, ``it``, ``cct``, ``ot`` (n_a, m, T_x) from its step caches."""
+    steps = caches[0]
+    return {
+        name: np.stack([step[4 + k] for step in steps], axis=2) for k, name in enumerate(GATE_NAMES)
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The recurrent layer and the output layer over time as steps of a network (their entries of
+# scratch.network's table of steps), on a spec's parameters (the course's names).
+# ---------------------------------------------------------------------------------------------
+
+
+class RecurrentCache(NamedTuple):
+    """The course's ``caches`` of the cell over time (the list of step caches and ``x``, what
+    ``rnn_backward`` / ``lstm_backward`` take), its states ``a`` and, for the LSTM, ``c``
+    (n_a, m, T_x)."""
+
+    caches: tuple[list, Array]
+    a: Array
+    c: Array | None
+
+
+def cell_forward(
+    x: Array, a0: Array, parameters: Mapping[str, Array], cell: str
+) -> tuple[Array, Array | None, tuple[list, Array]]:
+    """The cell over T_x steps from ``a<0> = a0`` (and c<0> = 0), without the output layer:
+    ``rnn_forward`` / ``lstm_forward`` less their ``y_pred``, unchecked (the network checks
+    once). Returns ``a``, ``c`` (``None`` for the RNN) and the course's caches."""
+    n_a, (_, m, T_x) = a0.shape[0], x.shape
+    a = np.empty((n_a, m, T_x), np.result_type(x, a0))
+    c = np.empty_like(a) if cell == "lstm" else None
+    steps = []
+    a_next, c_next = a0, np.zeros_like(a0)
+    for t in range(T_x):
+        if c is None:
+            a_next, step = rnn_step(x[:, :, t], a_next, parameters)
+        else:
+            a_next, c_next, step = lstm_step(x[:, :, t], a_next, c_next, parameters)
+            c[:, :, t] = c_next
+        a[:, :, t] = a_next
+        steps.append(step)
+    return a, c, (steps, x)
+
+
+def recurrent_layer_forward(
+    x: Array, parameters: Mapping[str, Array], l: int, spec: NetworkSpec, g: Any, **_: Any
+) -> tuple[Array, RecurrentCache]:
+    """The recurrent layer of ``spec`` on ``x`` (n_x, m, T_x) from ``a<0> = 0`` (``c<0> = 0``):
+    its states ``a`` (n_a, m, T_x) and its cache. Every sequence starts from a zero state: no
+    state carries from one sequence (or batch) to the next."""
+    a0 = np.zeros((spec.layers[0].units, x.shape[1]), x.dtype)
+    a, c, caches = cell_forward(x, a0, parameters, spec.cell)
+    return a, RecurrentCache(caches, a, c)
+
+
+def recurrent_layer_backward(
+    grads: Grads, cache: RecurrentCache, g: Any, l: int, spec: NetworkSpec, **options: Any
+) -> None:
+    """Backpropagation through time from ``grads["da"]`` (n_a, m, T_x): the course's
+    ``rnn_backward`` / ``lstm_backward`` add the cell's weight gradients (``dWax, dWaa, dba``;
+    ``dWf, dbf, ...``), ``da0`` and (unless ``input_grad=False``) ``dx``."""
+    found = BACKWARD[spec.cell](grads["da"], cache.caches)
+    if not options.get("input_grad", True):
+        del found["dx"]
+    grads |= found
+
+
+def recurrent_quantities(l: int, cache: RecurrentCache) -> dict[str, Array]:
+    """``a`` and, for the LSTM, ``c`` and its gates ``ft``, ``it``, ``cct``, ``ot``."""
+    if cache.c is None:
+        return {"a": cache.a}
+    return {"a": cache.a, "c": cache.c, **_gates(cache.caches)}
+
+
+def output_layer_forward(
+    a: Array, parameters: Mapping[str, Array], l: int, spec: NetworkSpec, g: Activation, **_: Any
+) -> tuple[Array, LayerCache]:
+    """The output layer at every step: ``z<t> = W_y a<t> + by``, ``y_pred<t> = softmax(z<t>)``
+    on ``a`` (n_a, m, T_x), as one product over the m T_x columns; its cache is a dense
+    layer's, of arrays over time (``z``, ``y_pred`` (n_y, m, T_x))."""
+    W_y, by = parameters[OUTPUT_WEIGHT[spec.cell]], parameters["by"]
+    n_a, m, T_x = a.shape
+    z = (W_y @ a.reshape(n_a, m * T_x) + by).reshape(W_y.shape[0], m, T_x)
+    y_pred = g.forward(z.copy())
+    return y_pred, LayerCache(LinearCache(a, W_y, by), ActivationCache(z, y_pred))
+
+
+def output_layer_backward(
+    grads: Grads, cache: LayerCache, g: Any, l: int, spec: NetworkSpec, **_: Any
+) -> None:
+    """``dWya`` (or ``dWy``), ``dby`` and ``da`` from ``grads["dy"]`` (``output_backward``)."""
+    a, W_y, _ = cache.linear_cache
+    dW_y, dby, da = output_backward(grads["dy"], a, W_y)
+    grads |= {f"d{OUTPUT_WEIGHT[spec.cell]}": dW_y, "dby": dby, "da": da}
+
+
+def output_quantities(l: int, cache: LayerCache) -> dict[str, Array]:
+    """``y_pred`` (n_y, m, T_x)."""
+    return {"y_pred": cache.activation_cache.A}
+
+
+def longest(Y: Array) -> int:
+    """The steps a batch of sequences needs: up to the last step where any of them has a label
+    (``Y`` (1, m, T_x)); the steps after it are padding in every sequence."""
+    labelled = np.flatnonzero((Y != PAD).any(axis=(0, 1)))
+    return int(labelled[-1]) + 1 if labelled.size else 0
 
 
 def one_hot_sequences(
     X: Sequence[Sequence[int | None]], vocab_size: int, dtype: str = "float64"
 ) -> Array:
-    """m index sequences of one length T (the language model's ``X`` lists) as inputs
-    ``x`` (vocab_size, m, T): x<t> one-hot of ``X[i][t]``, the zero vector where it is ``None``
-    (the first input of a name)."""
+    """m index sequences (the language model's ``X`` lists) as inputs ``x`` (vocab_size, m, T),
+    T the longest: x<t> one-hot of ``X[i][t]``, the zero vector where it is ``None`` (the first
+    input of a name) and after a shorter sequence's end."""
     vocab_size = check_count("vocab_size", vocab_size, 1)
-    rows = _index_rows(X, "X")
+    rows = _index_rows(X, "X", none=True)
     x = np.zeros((vocab_size, *rows.shape), dtype)
     i, t = np.nonzero(rows >= 0)
     if (rows >= vocab_size).any():
@@ -118,12 +237,10 @@ def one_hot_sequences(
 
 
 def label_sequences(Y: Sequence[Sequence[int]]) -> Array:
-    """m label sequences of one length T (the language model's ``Y`` lists) as ``Y`` (1, m, T)
-    int64, the layout ``sequence_cost`` takes."""
-    rows = _index_rows(Y, "Y")
-    if (rows < 0).any():
-        raise ValueError("Y holds None or a negative index; every step needs a label")
-    return rows[np.newaxis]
+    """m label sequences (the language model's ``Y`` lists) as ``Y`` (1, m, T) int64, T the
+    longest, ``PAD`` after a shorter sequence's end: the layout ``sequence_cost`` and a
+    recurrent network's training take."""
+    return _index_rows(Y, "Y", none=False)[np.newaxis]
 
 
 def check_labels(Y: Any, shape: tuple[int, ...], where: str) -> None:
@@ -160,20 +277,28 @@ def inverse_cdf(p: Array, u: float) -> int:
     return int(np.searchsorted(cdf, u, side="right"))
 
 
-def sample_indices(parameters: Mapping[str, Array], newline: int, uniforms: Array) -> list[int]:
-    """The language model's sampling from the RNN ``parameters`` (the step-by-step names
-    ``Wax``, ``Waa``, ``ba``, ``Wya``, ``by``): from x<1> = 0 and a<0> = 0, each step's
-    ``y = softmax(Wya a + by)`` (``rnn_cell_forward``) gives the next index,
-    ``inverse_cdf(y, uniforms[t])``, fed back one-hot, until the index ``newline``; after
-    ``len(uniforms)`` draws, ``newline`` is appended (even after a drawn one, as the notebook
-    does). Returns the indices."""
-    sizes = recurrent_sizes(parameters, "rnn", "sample_indices")
-    dtype = parameters["Wax"].dtype
+def sample_indices(
+    parameters: Mapping[str, Array], newline: int, uniforms: Array, cell: str = "rnn"
+) -> list[int]:
+    """The language model's sampling from the ``parameters`` of ``cell`` (the course's names:
+    ``Wax``, ``Waa``, ``ba``, ``Wya``, ``by``; an LSTM's ``Wf``, ..., ``Wy``, ``by``): from
+    x<1> = 0 and a<0> = 0 (c<0> = 0), each step's ``y = softmax(W_y a + by)`` gives the next
+    index, ``inverse_cdf(y, uniforms[t])``, fed back one-hot, until the index ``newline``;
+    after ``len(uniforms)`` draws, ``newline`` is appended (even after a drawn one, as the
+    notebook does). Returns the indices."""
+    sizes = recurrent_sizes(parameters, cell, "sample_indices")
+    dtype = parameters["by"].dtype
     x = np.zeros((sizes["n_x"], 1), dtype)
     a = np.zeros((sizes["n_a"], 1), dtype)
+    c = np.zeros_like(a)
+    W_y, by = parameters[OUTPUT_WEIGHT[cell]], parameters["by"]
     indices: list[int] = []
     for u in uniforms:
-        a, y, _ = rnn_cell_forward(x, a, parameters)
+        if cell == "rnn":
+            a, _ = rnn_step(x, a, parameters)
+        else:
+            a, c, _ = lstm_step(x, a, c, parameters)
+        y = softmax(W_y @ a + by)
         indices.append(inverse_cdf(y[:, 0], u))
         if indices[-1] == newline:
             break
@@ -184,14 +309,26 @@ def sample_indices(parameters: Mapping[str, Array], newline: int, uniforms: Arra
     return indices
 
 
-def _index_rows(sequences: Any, name: str) -> Array:
+def _index_rows(sequences: Any, name: str, *, none: bool) -> Array:
+    """(m, T) int64 of m index lists, T the longest, -1 (``PAD``; for inputs, the zero vector)
+    after a shorter list's end and, where ``none``, for ``None``."""
     if not isinstance(sequences, Sequence) or not sequences:
         raise ValueError(f"{name} must be a list of m >= 1 index lists")
-    lengths = {len(row) if isinstance(row, Sequence) else -1 for row in sequences}
-    if len(lengths) != 1 or lengths == {-1} or lengths == {0}:
-        raise ValueError(f"{name} must hold m lists of one length T >= 1, got lengths {lengths}")
+    if not all(isinstance(row, Sequence) and row for row in sequences):
+        raise ValueError(f"{name} must hold m non-empty index lists")
     flat = [i for row in sequences for i in row]
-    bad = next((i for i in flat if i is not None and not isinstance(i, int | np.integer)), None)
-    if bad is not None or any(i is not None and i < 0 for i in flat):
-        raise ValueError(f"{name} holds {bad!r}; an index is an integer >= 0 (or None, no input)")
-    return np.array([[-1 if i is None else i for i in row] for row in sequences], np.int64)
+    bad = next(
+        (i for i in flat if (i is not None or not none) and not isinstance(i, int | np.integer)),
+        None,
+    )
+    if bad is not None or any(i is not None and i < 0 for i in flat) or (not none and None in flat):
+        what = (
+            "an integer >= 0 (or None, no input)"
+            if none
+            else "an integer >= 0: every step needs a label"
+        )
+        raise ValueError(f"{name} holds {bad!r}; an index is {what}")
+    rows = np.full((len(sequences), max(map(len, sequences))), PAD, np.int64)
+    for row, indices in zip(rows, sequences, strict=True):
+        row[: len(indices)] = [PAD if i is None else i for i in indices]
+    return rows

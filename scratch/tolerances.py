@@ -213,10 +213,11 @@ _GATE_PARAMETERS = tuple(f"{kind}{gate}" for gate in "fico" for kind in "Wb")
 _RECURRENT_PARAMETERS = ("Wax", "Waa", "ba", *_GATE_PARAMETERS, "Wya", "Wy", "by")
 _RECURRENT_STATES = ("ft", "it", "cct", "c", "ot", "a", "y_pred")
 _RECURRENT_FORWARD = (*_RECURRENT_PARAMETERS, *_RECURRENT_STATES)
-_RECURRENT_BACKWARD = ("da", "dWya", "dWy", "dby", "dWax", "dWaa", "dba")
+_RECURRENT_BACKWARD = ("dy", "dWya", "dWy", "dby", "da", "dWax", "dWaa", "dba")
 _RECURRENT_BACKWARD += (*(f"d{key}" for key in _GATE_PARAMETERS), "dx", "da0")
+_RECURRENT_STATE = tuple(f"{part}_d{key}" for part in "vs" for key in _RECURRENT_PARAMETERS)
 _NAMES = (*_STATE, "cost", "learning_rate", "t", *_BACKWARD, *_BUFFERS, *_FORWARD, *_PARAMETERS)
-_NAMES += (*_RECURRENT_FORWARD, *_RECURRENT_BACKWARD)
+_NAMES += (*_RECURRENT_FORWARD, *_RECURRENT_BACKWARD, *_RECURRENT_STATE)
 _QUANTITY = re.compile(
     rf"(?P<name>{'|'.join(sorted(_NAMES, key=len, reverse=True))})(?P<layer>\d*)"
 )
@@ -226,6 +227,7 @@ _KIND |= dict.fromkeys(("dZ_tilde", "dgamma", "dbeta"), GRADIENT + BATCH_NORM)
 _KIND |= dict.fromkeys((*_PARAMETERS, *_BUFFERS), TRAINED) | dict.fromkeys((*_STATE, "t"), STATE)
 _KIND |= {"learning_rate": CURVE}
 _KIND |= dict.fromkeys(_RECURRENT_PARAMETERS, TRAINED) | dict.fromkeys(_RECURRENT_STATES, FORWARD)
+_KIND |= dict.fromkeys(_RECURRENT_STATE, STATE)
 
 
 def parse_quantity(quantity: str) -> tuple[str, int | None]:
@@ -236,8 +238,9 @@ def parse_quantity(quantity: str) -> tuple[str, int | None]:
             "W<l>, b<l>, batch norm's Z_norm<l>, Z_tilde<l>, gamma<l>, beta<l>, dZ_tilde<l>, "
             "dgamma<l>, dbeta<l>, running_mean<l>, running_var<l>, a dropout mask D<l>, the "
             "optimizer state v_dW<l>, v_db<l>, s_dW<l>, s_db<l> (v_dgamma<l>, ...), t, "
-            "learning_rate, or a recurrent network's a, c, ft, it, cct, ot, y_pred, da, dx, da0, "
-            "its parameters Wax, Waa, ba, Wf, bf, ..., Wya, Wy, by and their gradients dWax, ..."
+            "learning_rate, or a recurrent network's a, c, ft, it, cct, ot, y_pred, dy, da, dx, "
+            "da0, its parameters Wax, Waa, ba, Wf, bf, ..., Wya, Wy, by, their gradients dWax, "
+            "... and their optimizer state v_dWax, s_dWax, ..."
         )
     return match["name"], int(match["layer"]) if match["layer"] else None
 
@@ -248,8 +251,8 @@ def computation_order(quantity: str) -> tuple[int, ...]:
     updates), the cost, then the backward pass from layer L down (``dZ_tilde``, ``dgamma``,
     ``dbeta``, ``dZ``, ``dW``, ``db``, and the ``dA`` of the layer before), then the
     optimizer's state. A recurrent network's quantities: its parameters, ``ft``, ``it``,
-    ``cct``, ``c``, ``ot``, ``a``, ``y_pred``, the cost, then ``da``, the output layer's
-    gradients, the cell's, ``dx`` and ``da0``."""
+    ``cct``, ``c``, ``ot``, ``a``, ``y_pred``, the cost, then ``dy``, the output layer's
+    gradients, ``da``, the cell's, ``dx`` and ``da0``, then its optimizer's state."""
     name, layer = parse_quantity(quantity)
     if name in _RECURRENT_FORWARD:
         return 0, 0, _RECURRENT_FORWARD.index(name)
@@ -259,6 +262,8 @@ def computation_order(quantity: str) -> tuple[int, ...]:
         return 1, 0, ("cost", "learning_rate").index(name)
     if name == "t" or name in _STATE:
         return 3, layer or 0, (("t", *_STATE)).index(name)
+    if name in _RECURRENT_STATE:
+        return 3, 0, _RECURRENT_STATE.index(name)
     if name in _BACKWARD:
         below = name == "dA"  # dA[l-1] comes out of layer l's backward step
         return 2, -(layer + below), _BACKWARD.index(name)

@@ -10,12 +10,16 @@ filters, and the dense layer after a flatten, cross in the block at the end of t
 
 Each parameter crosses by its ``Layout`` (the pair of maps of its kind), which a network names
 beside it (``nn.Module.course_parameters``): its weights, and the optimizer state shaped like
-them, go through the same maps both ways.
+them, go through the same maps both ways. A group of course arrays that torch holds together (an
+LSTM's four gates stacked in two weights) crosses as one ``Crossing``: every network lists its
+parameters as crossings (``nn.Module.crossings``), one per parameter where each has its own
+``Layout``, and ``load_params``, ``export_params``, ``trainable_to_torch`` and
+``trainable_to_course`` (gradients and optimizer state) go through them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import NamedTuple
 
@@ -49,9 +53,21 @@ def to_course(tensor: torch.Tensor) -> np.ndarray:
 
 
 def examples_to_torch(X: np.ndarray, device: torch.device | str | None = None) -> torch.Tensor:
-    """A batch in course layout, columns (n_x, m) or images (m, n_H, n_W, n_C), in torch's
-    (one example per row: (m, n_x) or (m, C, H, W)), on ``device``."""
+    """A batch in course layout, columns (n_x, m), sequences (n_x, m, T_x) or images (m, n_H,
+    n_W, n_C), in torch's (one example per row: (m, n_x), (m, T_x, n_x) batch first, or (m, C,
+    H, W)), on ``device``."""
+    if X.ndim == 3:
+        return sequences_to_torch(X, batch_first=True, device=device)
     return images_to_torch(X, device) if X.ndim == 4 else to_torch(X, device)
+
+
+def targets_to_torch(T: np.ndarray, device: torch.device | str | None = None) -> torch.Tensor:
+    """Targets in training form (``scratch.as_targets``), one example per row: columns (n[L],
+    m) as (m, n[L]); a recurrent network's labels (1, m, T_x) as (m, T_x) int64, ``PAD`` (-1)
+    kept (``nn.CrossEntropyLoss(ignore_index=-1)``)."""
+    if T.ndim == 3:
+        return torch.from_numpy(np.ascontiguousarray(T[0], dtype=np.int64)).to(device)
+    return to_torch(T, device)
 
 
 class Layout(NamedTuple):
@@ -73,16 +89,42 @@ SAME = Layout(lambda W: torch.from_numpy(np.array(W)), lambda t: _numpy(t).copy(
 COLUMN = Layout(lambda b: torch.from_numpy(b[:, 0].copy()), lambda t: _numpy(t)[:, None].copy())
 
 
+class Crossing(NamedTuple):
+    """How a group of course arrays (``keys``) crosses to the torch tensors that hold them
+    (``parameters``, trainable or frozen): ``to_torch(arrays)`` gives one fresh tensor per
+    parameter from the course arrays keyed by ``keys``, ``to_course(tensors)`` the course arrays
+    from one tensor per parameter (the parameters themselves, their gradients, their optimizer
+    state), both exact. A dense or conv parameter is a group of one (``crossing``); an RNN's or
+    LSTM's network is one group (``recurrent_crossing``)."""
+
+    keys: tuple[str, ...]
+    parameters: tuple[nn.Parameter, ...]
+    to_torch: Callable[[Mapping[str, np.ndarray]], list[torch.Tensor]]
+    to_course: Callable[[Sequence[torch.Tensor]], dict[str, np.ndarray]]
+
+
+def crossing(key: str, parameter: nn.Parameter, layout: Layout) -> Crossing:
+    """The group of one course array ``key`` and its parameter, by its ``Layout``."""
+    return Crossing(
+        (key,),
+        (parameter,),
+        lambda arrays: [layout.to_torch(arrays[key])],
+        lambda tensors: {key: layout.to_course(tensors[0])},
+    )
+
+
 def load_params(module: nn.Module, params: Mapping[str, np.ndarray]) -> None:
-    """Copy a course parameters dict into ``module``, each parameter through its ``Layout``:
+    """Copy a course parameters dict into ``module``, each group through its ``Crossing``:
     ``W{l}`` -> ``linears[...].weight``, ``b{l}`` (n[l], 1) -> its bias (n[l],), a batch-norm
     layer's ``gamma{l}``, ``beta{l}`` and running statistics -> its ``nn.BatchNorm1d``, a conv
-    layer's filters and biases -> its ``nn.Conv2d``. The dict is checked against the module's
-    spec first (keys, shapes, dtype), with scratch's errors."""
+    layer's filters and biases -> its ``nn.Conv2d``, a recurrent network's (``Wf, bf, ...``)
+    -> its ``nn.LSTM`` and ``nn.Linear``. The dict is checked against the module's spec first
+    (keys, shapes, dtype), with scratch's errors."""
     check_params(params, module.spec, name="params")
     with torch.no_grad():
-        for key, parameter, layout in module.course_parameters():
-            parameter.copy_(layout.to_torch(params[key]))
+        for group in module.crossings():
+            for parameter, tensor in zip(group.parameters, group.to_torch(params), strict=True):
+                parameter.copy_(tensor)
     for l, norm in module.batch_norms():
         load_batch_norm(norm, params, l, ("running_mean", "running_var"))
 
@@ -91,10 +133,45 @@ def export_params(module: nn.Module) -> dict[str, np.ndarray]:
     """The module's weights as a course parameters dict ``W1, b1, ..., WL, bL`` (fresh arrays),
     in ``scratch.initialize_parameters``' order: a batch-norm layer's ``gamma{l}``, ``beta{l}``
     in place of ``b{l}``, and the running statistics after every layer's parameters."""
-    params = {key: layout.to_course(p) for key, p, layout in module.course_parameters()}
+    params: dict[str, np.ndarray] = {}
+    for group in module.crossings():
+        params |= group.to_course(group.parameters)
     for l, norm in module.batch_norms():
         params |= export_batch_norm(norm, l, ("running_mean", "running_var"))
     return params
+
+
+def trainable(module: nn.Module) -> list[nn.Parameter]:
+    """The parameters an optimizer steps, in the crossings' order (a frozen one left out: a
+    recurrent layer's ``bias_hh``)."""
+    return [p for group in module.crossings() for p in group.parameters if p.requires_grad]
+
+
+def trainable_to_torch(
+    module: nn.Module, arrays: Mapping[str, np.ndarray]
+) -> dict[nn.Parameter, torch.Tensor]:
+    """Course arrays shaped like the parameters and keyed like them (an optimizer's ``v`` of
+    ``dW1``, as ``W1``) as one tensor per trainable parameter, through the crossings."""
+    out = {}
+    for group in module.crossings():
+        tensors = group.to_torch({key: arrays[key] for key in group.keys})
+        out |= {p: t for p, t in zip(group.parameters, tensors, strict=True) if p.requires_grad}
+    return out
+
+
+def trainable_to_course(
+    module: nn.Module, tensors: Mapping[nn.Parameter, torch.Tensor]
+) -> dict[str, np.ndarray]:
+    """One tensor per trainable parameter (its gradient, its optimizer state) as course arrays
+    keyed like the parameters (``W1``, ``Wf``), through the crossings. A frozen parameter
+    counts as -0.0, which adds nothing: a recurrent layer's ``db`` is ``bias_ih``'s gradient."""
+    out: dict[str, np.ndarray] = {}
+    for group in module.crossings():
+        given = [
+            tensors[p] if p.requires_grad else torch.full_like(p, -0.0) for p in group.parameters
+        ]
+        out |= group.to_course(given)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -329,3 +406,30 @@ def export_recurrent_grads(module: nn.Module) -> dict[str, np.ndarray]:
         if value.grad is not None
     }
     return recurrent_params_to_course(arrays, module.cell, gradients=True)
+
+
+def recurrent_crossing(module: nn.Module) -> Crossing:
+    """A ``RecurrentNet``'s parameters as one group: the course's ``PARAMETERS[cell]`` and the
+    module's ``weight_ih``, ``weight_hh``, ``bias_ih``, ``bias_hh`` (frozen at -0.0) and its
+    output layer's ``weight`` and ``bias``, by ``recurrent_params_to_torch`` and
+    ``recurrent_params_to_course``."""
+    parameters = tuple(module.get_parameter(name) for name in recurrent_params_names())
+
+    def to_torch(arrays: Mapping[str, np.ndarray]) -> list[torch.Tensor]:
+        crossed = recurrent_params_to_torch(arrays, module.cell)
+        return [torch.from_numpy(crossed[name]) for name in recurrent_params_names()]
+
+    def to_course(tensors: Sequence[torch.Tensor]) -> dict[str, np.ndarray]:
+        arrays = {
+            name: tensor.detach().cpu().numpy()
+            for name, tensor in zip(recurrent_params_names(), tensors, strict=True)
+        }
+        return recurrent_params_to_course(arrays, module.cell)
+
+    return Crossing(PARAMETERS[module.cell], parameters, to_torch, to_course)
+
+
+def recurrent_params_names() -> tuple[str, ...]:
+    """``RecurrentNet``'s parameter names, in ``recurrent_params_to_torch``'s order."""
+    names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+    return (*(_RECURRENT.format(name) for name in names), "output.weight", "output.bias")

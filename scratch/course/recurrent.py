@@ -35,34 +35,15 @@ from typing import Any
 import numpy as np
 
 from scratch.activations import ACTIVATION_TABLE, sigmoid, softmax
+from scratch.layer_kinds import GATES, OUTPUT_WEIGHT, RECURRENT_PARAMETERS, recurrent_shapes
 
 Array = np.ndarray
 Cache = tuple
 Gradients = dict[str, Array]
 
-PARAMETERS = {
-    "rnn": ("Wax", "Waa", "Wya", "ba", "by"),
-    "lstm": ("Wf", "bf", "Wi", "bi", "Wc", "bc", "Wo", "bo", "Wy", "by"),
-}
-OUTPUT_WEIGHT = {"rnn": "Wya", "lstm": "Wy"}  # the output layer's weight: yt = softmax(W a + by)
-GATES = ("f", "i", "c", "o")  # the course's order: forget, update, candidate (c tilde), output
+PARAMETERS = RECURRENT_PARAMETERS  # the course's keys of each cell, in the course's order
 _tanh_backward = ACTIVATION_TABLE["tanh"].backward  # dZ = dA (1 - A^2), A = tanh(Z)
 _sigmoid_backward = ACTIVATION_TABLE["sigmoid"].backward  # dZ = dA A (1 - A), A = sigmoid(Z)
-
-
-def _shapes(n_x: int, n_a: int, n_y: int) -> dict[str, tuple[tuple[int, int], str]]:
-    """Each parameter's shape and its layout (the LSTM's weights span ``[a_prev; xt]``)."""
-    gates = {f"W{g}": ((n_a, n_a + n_x), "(n_a, n_a + n_x)") for g in GATES}
-    return {
-        "Wax": ((n_a, n_x), "(n_a, n_x)"),
-        "Waa": ((n_a, n_a), "(n_a, n_a)"),
-        "ba": ((n_a, 1), "(n_a, 1)"),
-        "Wya": ((n_y, n_a), "(n_y, n_a)"),
-        "Wy": ((n_y, n_a), "(n_y, n_a)"),
-        "by": ((n_y, 1), "(n_y, 1)"),
-        **gates,
-        **{f"b{g}": ((n_a, 1), "(n_a, 1)") for g in GATES},
-    }
 
 
 def recurrent_sizes(parameters: Any, cell: str, where: str) -> dict[str, int]:
@@ -92,7 +73,7 @@ def recurrent_sizes(parameters: Any, cell: str, where: str) -> dict[str, int]:
             f"n_x >= 1 columns for the input after the n_a = {n_a} for a_prev"
         )
     sizes = {"n_x": n_x, "n_a": n_a, "n_y": parameters[OUTPUT_WEIGHT[cell]].shape[0]}
-    shapes = _shapes(**sizes)
+    shapes = recurrent_shapes(cell, **sizes)
     for key in PARAMETERS[cell]:
         expected, layout = shapes[key]
         if parameters[key].shape != expected:
@@ -132,10 +113,18 @@ def rnn_cell_forward(xt: Array, a_prev: Array, parameters: Mapping[str, Array]):
     s = recurrent_sizes(parameters, "rnn", "rnn_cell_forward")
     check_shape("xt", xt, (s["n_x"], None), "(n_x, m)", "rnn_cell_forward")
     check_shape("a_prev", a_prev, (s["n_a"], xt.shape[1]), "(n_a, m)", "rnn_cell_forward")
+    a_next, cache = rnn_step(xt, a_prev, parameters)
+    yt_pred = softmax(parameters["Wya"] @ a_next + parameters["by"])
+    return a_next, yt_pred, cache
+
+
+def rnn_step(xt: Array, a_prev: Array, parameters: Mapping[str, Array]) -> tuple[Array, Cache]:
+    """``rnn_cell_forward`` without its output layer and its checks (the training path checks
+    once, then runs every step): ``a_next = tanh(Waa a_prev + Wax xt + ba)`` and the cell's
+    cache ``(a_next, a_prev, xt, parameters)``."""
     p = parameters
     a_next = np.tanh(p["Waa"] @ a_prev + p["Wax"] @ xt + p["ba"])
-    yt_pred = softmax(p["Wya"] @ a_next + p["by"])
-    return a_next, yt_pred, (a_next, a_prev, xt, parameters)
+    return a_next, (a_next, a_prev, xt, parameters)
 
 
 def rnn_forward(x: Array, a0: Array, parameters: Mapping[str, Array]):
@@ -173,6 +162,16 @@ def lstm_cell_forward(xt: Array, a_prev: Array, c_prev: Array, parameters: Mappi
     check_shape("xt", xt, (s["n_x"], None), "(n_x, m)", "lstm_cell_forward")
     check_shape("a_prev", a_prev, (s["n_a"], xt.shape[1]), "(n_a, m)", "lstm_cell_forward")
     check_shape("c_prev", c_prev, (s["n_a"], xt.shape[1]), "(n_a, m)", "lstm_cell_forward")
+    a_next, c_next, cache = lstm_step(xt, a_prev, c_prev, parameters)
+    yt_pred = softmax(parameters["Wy"] @ a_next + parameters["by"])
+    return a_next, c_next, yt_pred, cache
+
+
+def lstm_step(
+    xt: Array, a_prev: Array, c_prev: Array, parameters: Mapping[str, Array]
+) -> tuple[Array, Array, Cache]:
+    """``lstm_cell_forward`` without its output layer and its checks (the training path checks
+    once, then runs every step): ``a_next``, ``c_next`` and the cell's 10-tuple cache."""
     p = parameters
     concat = np.concatenate((a_prev, xt))
     ft = sigmoid(p["Wf"] @ concat + p["bf"])
@@ -181,8 +180,7 @@ def lstm_cell_forward(xt: Array, a_prev: Array, c_prev: Array, parameters: Mappi
     c_next = ft * c_prev + it * cct
     ot = sigmoid(p["Wo"] @ concat + p["bo"])
     a_next = ot * np.tanh(c_next)
-    yt_pred = softmax(p["Wy"] @ a_next + p["by"])
-    return a_next, c_next, yt_pred, (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, p)
+    return a_next, c_next, (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, p)
 
 
 def lstm_forward(x: Array, a0: Array, parameters: Mapping[str, Array]):
