@@ -48,7 +48,7 @@ def course_states(case) -> np.ndarray:
 def torch_states(net: RecurrentNet, x: torch.Tensor, hx=None, *, batch_first=False) -> np.ndarray:
     """``net``'s hidden states in the course's layout (n_a, m, T_x)."""
     with torch.no_grad():
-        _, a = net(x, hx)
+        _, a = net.run(x, hx)
     return sequences_to_course(a, batch_first=batch_first)
 
 
@@ -107,7 +107,7 @@ def test_the_courses_bias_is_bias_ih_with_bias_hh_zero_and_each_gets_the_whole_d
     b = np.concatenate([case.parameters[f"b{gate}"] for gate in gates])
     assert np.array_equal(bias_ih.detach().numpy(), b[:, 0]) and not bias_hh.any()
     bias_hh.requires_grad_(True)
-    logits, _ = net(x, hx)
+    logits, _ = net.run(x, hx)
     sequence_cost(logits, labels_to_torch(case.Y)).backward()
     ours = sequence_internals(case.x, case.a0, case.Y, case.parameters, cell)
     keys = ["dba"] if cell == "rnn" else [f"db{g}" for g in "fico"]
@@ -135,7 +135,7 @@ def test_gradient_descent_on_both_biases_moves_their_sum_twice_as_far(trainable)
     case = make_case("rnn")
     net, x, hx = _net_and_inputs(case)
     net.recurrent.bias_hh_l0.requires_grad_(trainable)
-    logits, _ = net(x, hx)
+    logits, _ = net.run(x, hx)
     sequence_cost(logits, labels_to_torch(case.Y)).backward()
     torch.optim.SGD(net.parameters(), lr=0.1).step()
     grads = sequence_internals(case.x, case.a0, case.Y, case.parameters, "rnn")
@@ -199,7 +199,7 @@ def test_the_output_layer_applies_to_every_steps_a_and_the_last_state_alone_fits
     net, x, hx = _net_and_inputs(case)
     ours = sequence_internals(case.x, case.a0, case.Y, case.parameters, cell)["y_pred"]
     with torch.no_grad():
-        logits, _ = net(x, hx)
+        logits, _ = net.run(x, hx)
         _, last = net.recurrent(x, hx)
         h_n = last if cell == "rnn" else last[0]
         from_last = net.output(h_n).softmax(-1).expand_as(logits)
@@ -215,7 +215,7 @@ def test_the_cost_sums_over_time_and_cross_entropys_default_mean_divides_by_the_
     ours = sequence_internals(case.x, case.a0, case.Y, case.parameters, "rnn")["cost"]
     net, x, hx = _net_and_inputs(case)
     with torch.no_grad():
-        logits, _ = net(x, hx)
+        logits, _ = net.run(x, hx)
     targets = labels_to_torch(case.Y)
     assert_parity(compare("cost", ours, sequence_cost(logits, targets).numpy()))
     mean = torch.nn.CrossEntropyLoss()(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))

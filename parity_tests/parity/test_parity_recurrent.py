@@ -32,7 +32,7 @@ from torch_impl.transfer import (
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")  # see conftest
 DTYPES = ["float64", "float32"]
-FORWARD_KEYS = ("a", "c", "y_pred", "cost")
+FORWARD_KEYS = ("a", "c", *GATE_NAMES, "y_pred", "cost")
 
 
 def split(quantities: dict, forward: bool) -> dict:
@@ -45,11 +45,8 @@ def test_every_steps_states_outputs_and_cost_match_torch(cell, dtype):
     ours, theirs = make_case(cell, dtype).internals()
     result = compare_all(split(ours, True), split(theirs, True))
     assert_parity(result)
-    assert {r.quantity for r in result.results} == ({"c"} if cell == "lstm" else set()) | {
-        "a",
-        "y_pred",
-        "cost",
-    }
+    lstm = {"c", *GATE_NAMES} if cell == "lstm" else set()
+    assert {r.quantity for r in result.results} == lstm | {"a", "y_pred", "cost"}
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -66,7 +63,7 @@ def test_every_gradient_through_time_matches_autograd(cell, dtype):
     result = compare_all(split(ours, False), split(theirs, False))
     assert_parity(result)
     weights = {f"d{key}" for key in make_case(cell).parameters}
-    assert {r.quantity for r in result.results} == weights | {"da", "dx", "da0"}
+    assert {r.quantity for r in result.results} == weights | {"dy", "da", "dx", "da0"}
 
 
 def centred(case) -> tuple[dict[str, np.ndarray], float]:

@@ -17,7 +17,12 @@ from scratch.datasets import name_corpus, name_examples, vocabulary
 from scratch.parity import compare
 from scratch.recurrent import label_sequences, one_hot_sequences
 from torch_impl.recurrent import RecurrentNet
-from torch_impl.transfer import initial_state_to_torch, labels_to_torch, sequences_to_torch
+from torch_impl.transfer import (
+    initial_state_to_torch,
+    labels_to_torch,
+    sequences_to_course,
+    sequences_to_torch,
+)
 
 Array = np.ndarray
 CELLS = ("rnn", "lstm")
@@ -83,21 +88,14 @@ def make_case(cell: str, dtype: str = "float64", seed: int = 0, **sizes: int) ->
 
 
 def torch_gates(case: SequenceCase) -> dict[str, Array]:
-    """The LSTM's gates ``ft``, ``it``, ``cct``, ``ot`` (n_a, m, T_x) as torch computes them:
-    at each step, ``x<t> W_ih^T + b_ih + h<t-1> W_hh^T + b_hh`` split into torch's four row
-    blocks (input, forget, cell, output), through sigmoid (tanh for the cell's), with
-    ``h<t-1>`` nn.LSTM's own state (h0 at the first step)."""
+    """The LSTM's gates ``ft``, ``it``, ``cct``, ``ot`` (n_a, m, T_x) as torch computes them
+    from its stacked weights and its own states (``RecurrentNet.gates``)."""
     net = RecurrentNet(case.parameters, "lstm")
-    lstm = net.recurrent
     x = sequences_to_torch(case.x)
-    h0, c0 = initial_state_to_torch(case.a0, "lstm")
+    hx = initial_state_to_torch(case.a0, "lstm")
     with torch.no_grad():
-        _, a = net(x, (h0, c0))
-        previous = torch.cat([h0, a[:-1]])
-        stacked = x @ lstm.weight_ih_l0.T + lstm.bias_ih_l0 + previous @ lstm.weight_hh_l0.T
-        i, f, g, o = (stacked + lstm.bias_hh_l0).chunk(4, dim=-1)
-        gates = {"ft": f.sigmoid(), "it": i.sigmoid(), "cct": g.tanh(), "ot": o.sigmoid()}
-    return {name: gate.numpy().transpose(2, 1, 0).copy() for name, gate in gates.items()}
+        _, a = net.run(x, hx)
+    return {name: sequences_to_course(gate) for name, gate in net.gates(x, hx, a).items()}
 
 
 def language_model_case(seed: int = 0) -> tuple[list, list, Array, dict[str, Array]]:
@@ -125,7 +123,7 @@ def torch_language_model_step(
     stepped, its gradients clipped), the cost and the hidden states (T, 1, n_a)."""
     net = RecurrentNet(parameters, "rnn")
     x = sequences_to_torch(one_hot_sequences([X], parameters["Wax"].shape[1]))
-    logits, a = net(x, initial_state_to_torch(a_prev, "rnn"))
+    logits, a = net.run(x, initial_state_to_torch(a_prev, "rnn"))
     J = torch_impl.recurrent.sequence_cost(logits, labels_to_torch(label_sequences([Y])))
     J.backward()
     torch.nn.utils.clip_grad_value_(net.parameters(), 5)
