@@ -26,11 +26,11 @@ A convolutional network starts with conv, pool and flatten layers (``scratch.ima
 ``LAYER_STEPS`` holds each kind's step, one entry per kind of ``scratch.layer_kinds``, and the two
 passes run the entry of each layer in turn. Its gradients follow the same convention.
 
-A recurrent network (``scratch.recurrent``) is an ``rnn`` or ``lstm`` layer over ``X`` (n_x, m,
-T_x) and its output layer, which applies at every time step (``OUTPUT_OVER_TIME``, the entry of
-its dense output layer: ``layer_steps``); their quantities carry the course's names (``a``,
-``c``, the gates, ``y_pred``; ``dy``, ``dWy``, ``da``, ``dWf``, ...), and all its gradients are
-of J, as the course's recurrent backward functions take them.
+A recurrent network (``scratch.sequence_layers``) is an ``rnn`` or ``lstm`` layer over ``X``
+(n_x, m, T_x) and its output layer, which applies at every time step (``OUTPUT_OVER_TIME``, the
+entry of its dense output layer: ``layer_steps``); their quantities carry the course's names
+(``a``, ``c``, the gates, ``y_pred``; ``dy``, ``dWy``, ``da``, ``dWf``, ...), and all its
+gradients are of J, as the course's recurrent backward functions take them.
 
 Memory: the forward and backward passes take ``out``, the caches or grads of an earlier pass on a
 batch of the same size, and write into those arrays (NumPy's ``out=``) instead of allocating new
@@ -77,7 +77,7 @@ from scratch.layers import (
     norm_dropout_forward,
 )
 from scratch.losses import LOSS_TABLE, cost_from_targets, sequence_output_grad
-from scratch.recurrent import (
+from scratch.sequence_layers import (
     RecurrentCache,
     output_layer_backward,
     output_layer_forward,
