@@ -296,22 +296,24 @@ def _sequence_nodes(
     def step(name: str) -> list[Node]:  # the op, or the kernel that runs the whole cell
         return _path(states, lambda n: n.name() == name) or _path(states, _fused)
 
-    leaves = {
-        "ih": _chain(_path(states, _holds(recurrent.weight_ih_l0))),
-        "hh": _chain(_path(states, _holds(recurrent.weight_hh_l0))),
-        "b": _chain(_path(states, _holds(recurrent.bias_ih_l0))),
+    weights = {
+        "ih": recurrent.weight_ih_l0,
+        "hh": recurrent.weight_hh_l0,
+        "b": recurrent.bias_ih_l0,
     }
+    leaves = {key: _chain(_path(states, _holds(p))) for key, p in weights.items()}
     into_x = _chain(_path(states, _holds(run.x)))
     into_h0 = _chain(_path(states, _holds(run.h0)))
     if spec.cell == "rnn":
         cell = [_chain(step("TanhBackward0")), leaves["ih"], leaves["hh"], leaves["b"]]
         return [*rows, *cell, into_x, into_h0]
-    *gates, carried = [
-        _chain(nodes) for nodes in _lstm_gate_paths(states, step("SigmoidBackward0"))
-    ]
-    for g in GATES:
-        gates += [f"{leaves['hh']}  (+ weight_ih; rows of {g})", f"{leaves['b']}  (rows of {g})"]
-    return [*rows, *gates, into_x, into_h0, carried]
+    paths = _lstm_gate_paths(states, step("SigmoidBackward0"))  # ot, c, cct, it, ft, c_next
+    cell = [_chain(nodes) for nodes in paths[:5]]
+    for g, gate in zip(GATES, (paths[4], paths[3], paths[2], paths[0]), strict=True):
+        to = {key: _path(gate[-1], _holds(p))[1:] for key, p in weights.items()}
+        cell += [f"{_chain([*gate, *to['hh']])}  (+ weight_ih; rows of {g})"]
+        cell += [f"{_chain([*gate, *to['b']])}  (rows of {g})"]
+    return [*rows, *cell, into_x, into_h0, _chain(paths[5])]
 
 
 def _fused(node: Node) -> bool:

@@ -137,6 +137,11 @@ def test_compare_explains_backpropagation_through_time_beside_autograds_nodes(tm
         "da_next = the first n_a rows of sum_g W_g^T dg<t>;  da0 = da_next after t = 0": (
             "UnbindBackward0 -> AccumulateGrad"
         ),
+        "dWc = sum_t dcct<t> [a<t-1>; x<t>]^T": (  # through the candidate's tanh, c's second term
+            r"AddBackward0 -> MulBackward0 -> TanhBackward0 -> UnsafeSplitBackward0 -> "
+            r"AddBackward0 -> AddmmBackward0 -> TBackward0 -> AccumulateGrad  \(\+ weight_ih; "
+            r"rows of c\)"
+        ),
     }
     for formula, node in rows.items():
         assert re.search(rf"  {re.escape(formula)}\s+<-  .*{node}\n", out), formula
