@@ -25,8 +25,8 @@ from scripts.measure.report import Measured
 
 FORWARD_FN = {"rnn": rnn_forward, "lstm": lstm_forward}
 # Gradient descent's on names, the course's (its optimize's 0.01); an adaptive step takes 1/100.
-# At ten times it a run of batches of 1 sits at the edge of stability and parts after about a
-# hundred steps (measured: 6 of 30 float64 curves, seed 1), as a dense run there does.
+# At ten times it a run sits at the edge of stability and parts after about a hundred steps
+# (measured: 3 of 15 float64 curves, seed 1), as a dense run there does.
 RUN_RATE = 0.01
 CLIPS = (None, ("value", 5.0), ("value", 1.0), ("norm", 5.0))
 
