@@ -31,6 +31,7 @@ from scripts.runs.costs import cost_table
 from scripts.runs.files import CHECKPOINT, saved_config, weights_file, write_run
 from scripts.runs.folder import RunFolder
 from scripts.runs.resumed import FinishedRun, resumed_run
+from scripts.runs.samples import sample_table
 from scripts.runs.training import Outcome, check_devices, check_modes, train
 
 PROG = PROGS["train"]
@@ -71,6 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         written = write_run(folder, config, problem, outcomes, scores)
         path = folder.publish()
     _print_report(training, steps, outcomes, scores)
+    trained = [outcome for outcome in outcomes if outcome.diverged_at is None]
+    if problem.spec.sequences and trained:
+        print("\n".join(sample_table(trained, problem)))
     print(f"saved to {path}/: {', '.join(written)}")
     for outcome in outcomes:
         if outcome.diverged_at is not None:

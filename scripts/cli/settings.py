@@ -22,7 +22,7 @@ from typing import Any
 
 import scratch
 from scratch.course.catalogue import WEEKS
-from scratch.datasets import IMAGE_DATASETS
+from scratch.datasets import CORPORA, IMAGE_DATASETS
 from scratch.settings import unused
 from scratch.spec import DTYPES, INITS, LOSSES
 from scripts.benchmarks.workloads import GD_WORKLOADS, SIDES, WORKLOADS
@@ -43,9 +43,9 @@ class DataSettings:
 
     dataset: str = setting(
         "planar",
-        f"built-in data set ({', '.join([*scratch.DATASETS, *IMAGE_DATASETS])}), mnist, "
-        "fashion-mnist, cat or signs (the course's HDF5 files in --data-dir) or an .npz file "
-        "holding X and Y",
+        f"built-in data set ({', '.join([*scratch.DATASETS, *IMAGE_DATASETS])}; the text "
+        f"{', '.join(CORPORA)} for a recurrent network), mnist, fashion-mnist, cat or signs (the "
+        "course's HDF5 files in --data-dir) or an .npz file holding X and Y",
         metavar="NAME",
     )
     data_dir: str = setting(
@@ -57,6 +57,11 @@ class DataSettings:
     )
     negative: list[int] | None = setting(
         None, "... against these (default: all others)", kind="label", metavar="CLASS"
+    )
+    text: str | None = setting(
+        None,
+        "a UTF-8 text file, one word a line, for a recurrent network, in place of --dataset",
+        metavar="FILE",
     )
 
 
@@ -303,6 +308,11 @@ class ToleranceSettings:
     conv_networks: int = setting(0, "random convolutional networks per dtype", kind="seed")
     conv_centred: int = setting(0, "conv networks for the centred-difference check", kind="seed")
     conv_runs: int = setting(0, "random training runs of conv networks on shapes", kind="seed")
+    recurrent_networks: int = setting(0, "random RNN and LSTM passes per dtype", kind="seed")
+    recurrent_centred: int = setting(
+        0, "recurrent passes for the centred-difference check", kind="seed"
+    )
+    recurrent_runs: int = setting(0, "random training runs of recurrent networks", kind="seed")
 
 
 TRAIN = (DataSettings, NetworkSettings, TrainSettings, OptimizerSettings, RunSettings)
