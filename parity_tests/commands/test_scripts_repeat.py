@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from test_scripts_data import write_mnist
 
 import scratch
 from scripts.runs.files import SAVED
@@ -33,7 +34,7 @@ SPEC = SPEC.replace(batch_norm_momentum=0.3, batch_norm_eps=1e-3)
 # for the test); slow: the torch side trains
 FIELDS: dict[str, list[str]] = {
     "dataset": ["--dataset", "moons"],
-    "data_dir": ["--data-dir", "DIR"],
+    "data_dir": ["--dataset", "mnist", "--data-dir", "DIR"],  # MNIST's files, written there
     "test_fraction": ["--test-fraction", "0.3"],
     "positive": ["--dataset", "spiral", "--positive", "1"],
     "negative": ["--dataset", "spiral", "--positive", "1", "--negative", "2"],
@@ -125,6 +126,8 @@ def flags_for(key: str, tmp_path: Path, runs: Path) -> list[str]:
     params = scratch.initialize_parameters(start)
     params["W1"] += 0.5
     scratch.save_weights(tmp_path / "w.npz", params, start)
+    if key == "data_dir":
+        write_mnist(tmp_path / "data", m=20)
     if key == "resume":
         first = ["--impl", "scratch", "--quiet", "--iterations", "3", "--name", "first"]
         assert main([*first, "--runs-dir", str(runs)]) == 0

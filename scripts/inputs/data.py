@@ -119,6 +119,19 @@ class Data:
         return f"{self.name}: {m_train} train / {m_test} test examples, {each}, {task}"
 
 
+def unused_data_settings(dataset: str, text: str | None) -> dict[str, str]:
+    """The data settings (``DataSettings`` field: why) that do nothing for ``dataset``, or for
+    the words of a ``text`` file: ``data_dir`` unless the set is read from that folder (MNIST's
+    downloads, the course's HDF5 files); ``test_fraction`` for a set that comes with its own
+    test set."""
+    from_folder = (*TORCHVISION_SETS, *COURSE_FILES)
+    if text is None and dataset in from_folder:
+        return {"test_fraction": f"{dataset} comes with its own test set"}
+    source = f"--text {text}" if text is not None else dataset
+    folders = f"{', '.join(from_folder[:-1])} and {from_folder[-1]}"
+    return {"data_dir": f"{source} is not read from a folder (only {folders} are)"}
+
+
 def load_data(
     dataset: str,
     *,
