@@ -121,7 +121,7 @@ def prepare_training(
     X = as_input(X, spec)
     m = count_examples(X)
     T = as_targets(Y, spec, m)
-    schedule = check_training(spec, m, settings)
+    schedule = check_training(spec, m, settings, X.shape[2] if spec.sequences else 1)
     if params is None:
         start = initialize_parameters(spec)
     else:
@@ -130,17 +130,20 @@ def prepare_training(
     return TrainingInputs(X, T, start, schedule, settings, settings.build_optimizer(start, state))
 
 
-def check_training(spec: NetworkSpec, m: int, settings: TrainingSettings) -> BatchSchedule:
-    """The schedule of training ``spec`` on ``m`` examples as ``settings`` say, once the run is
-    known to be possible, before anything is allocated: the memory it needs for its batches,
-    its optimizer and its iterations (``scratch.memory.check_memory``: an
+def check_training(
+    spec: NetworkSpec, m: int, settings: TrainingSettings, time_steps: int = 1
+) -> BatchSchedule:
+    """The schedule of training ``spec`` on ``m`` examples (sequences of ``time_steps`` steps, for
+    a recurrent network) as ``settings`` say, once the run is known to be possible, before
+    anything is allocated: the memory it needs for its batches, its optimizer and its
+    iterations (``scratch.memory.check_memory``: an
     ``InsufficientMemoryError``), and with batch norm no batch of one example (a
     ``BatchOfOneError`` naming the batch size, the last batch of an epoch or the data)."""
     check_spec(spec)
     m = check_count("m", m, 1)
     settings = TrainingSettings.of(settings)
     batch = min(settings.batch_size or m, m)
-    check_memory(spec, batch, settings.optimizer, settings.num_iterations)
+    check_memory(spec, batch, settings.optimizer, settings.num_iterations, time_steps)
     schedule = BatchSchedule(m, settings.batch_size, settings.shuffle, spec.seed)
     norms = [l for l, layer in enumerate(spec.layers, start=1) if layer.batch_norm]
     if norms and 1 in schedule.sizes:

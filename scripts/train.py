@@ -56,7 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         starts = {impl: (problem.params, 0, {}) for impl in impls}
     m = count_examples(problem.data.X_train)
     steps = settings.training_settings(training, optimizer, m)
-    scratch.check_training(problem.spec, m, steps)  # the memory it needs, no batch of one
+    time_steps = problem.data.X_train.shape[2] if problem.spec.sequences else 1
+    scratch.check_training(problem.spec, m, steps, time_steps)  # its memory, no batch of one
     check_devices(training, problem, steps, impls)
     check_modes(training, problem, impls)
     _print_plan(steps, problem, impls, starts, run.resume)
