@@ -53,7 +53,7 @@ def train_piped(tmp_path, *flags: str) -> subprocess.Popen:
     runs = str(tmp_path / "runs")
     argv = [sys.executable, "-m", "scripts.train", "--impl", "scratch", "--quiet", *flags]
     command = [*argv, "--runs-dir", runs, "--name", "piped"]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
 
 
 def test_a_reader_gone_before_the_first_line_ends_the_command_quietly(tmp_path):
@@ -64,10 +64,13 @@ def test_a_reader_gone_before_the_first_line_ends_the_command_quietly(tmp_path):
 
 
 def test_a_reader_gone_mid_report_keeps_the_run_it_saved(tmp_path):
-    """2,000 rows of costs fill the pipe (64 KiB) before the report ends: the command blocks
-    writing the table, long after the run was published, until the reader leaves."""
-    process = train_piped(tmp_path, "--iterations", "2000", "--print-every", "1")
+    """The reader leaves once the report has begun (after the run was published), having read
+    nothing past the table's header (``bufsize=0``): 5,000 rows of costs, four times what a
+    pipe holds (64 KiB), so the command is still writing them."""
+    process = train_piped(tmp_path, "--iterations", "5000", "--print-every", "1")
     assert process.stdout.readline().startswith(b"data: planar")
+    while not process.stdout.readline().startswith(b"iteration"):  # the table's header
+        pass
     process.stdout.close()
     assert (process.wait(timeout=120), process.stderr.read()) == (errors.EXIT_READER_GONE, b"")
     assert (tmp_path / "runs" / "piped" / "weights-scratch.npz").is_file()
