@@ -13,11 +13,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from learner_notebooks import LEARNERS
 
 from scripts.check import main, with_solution_flag
 
 REPO = Path(__file__).resolve().parents[2]
-LEARNERS = Path(__file__).resolve().parents[1] / "learners"
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -6,13 +6,11 @@ quantity and case, with the right likely cause."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from learner_notebooks import LEARNERS
 
 from scripts.check import main
-
-LEARNERS = Path(__file__).resolve().parents[1] / "learners"
 
 
 def check(capsys, name: str, *flags: str) -> tuple[int, dict]:

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 from pathlib import Path
 
 import pytest
-from learner_notebooks import LEARNERS, code, learner_functions, notebook
+from learner_notebooks import LEARNERS, code, exercise_cells, learner_functions, notebook
 from nbformat import v4
 
 from scripts.check import main
@@ -44,12 +43,7 @@ COURSE_HEADER = [
 
 
 def test_a_current_week4_notebook_is_checked_as_it_is(capsys, tmp_path):
-    cells = [*COURSE_HEADER]
-    for block in learner_functions("week4_correct"):
-        cells.append(code(block))
-        name = re.match(r"def (\w+)", block)
-        if name:  # the course's test cell after each exercise, which needs its test files
-            cells.append(code(f"{name.group(1)}_test({name.group(1)})", output="All tests passed"))
+    cells = [*COURSE_HEADER, *exercise_cells(learner_functions("week4_correct"))]
     cells.append(code("%%time\nplt.plot([1, 2])\nplt.show()"))
     cells.append(code("%%bash\necho this is not python"))
     path = notebook(tmp_path / "Building_your_Deep_Neural_Network_Step_by_Step.ipynb", cells)

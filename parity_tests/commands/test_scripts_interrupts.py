@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from learner_notebooks import LEARNERS
 
 import scripts
 
@@ -88,7 +89,7 @@ def interrupted(tmp_path: Path, module: str, entry: str, moment: str) -> None:
     work = tmp_path / "work"
     work.mkdir()
     if module == "check":
-        shutil.copy(ROOT / "parity_tests" / "learners" / "week4_correct.py", work / "solution.py")
+        shutil.copy(LEARNERS / "week4_correct.py", work / "solution.py")
     before = sorted(p.name for p in work.rglob("*"))
     ours, theirs = os.pipe()
     env = os.environ | {

@@ -1,5 +1,9 @@
 """``scratch.course.helpers``: the stand-ins for the course's helper modules compute what the
-course's helpers compute (an activation and its cache ``Z``; the backward maps of ``dA``)."""
+course's helpers compute (an activation and its cache ``Z``; the backward maps of ``dA``; the
+second course's three-layer network, initialisers, costs and vector helpers, each as its module
+keys or scales them); what needs the course's own files raises, saying how to do without, and
+plots draw nothing; a stand-in's function is never taken for the learner's; each module is
+described in one line by what it provides."""
 
 from __future__ import annotations
 
@@ -12,6 +16,10 @@ from scratch.grading import cases
 from torch_impl import course as truth
 
 
+def provided(module: str, name: str):
+    return MODULES[module][1][name]
+
+
 def test_an_activation_helper_returns_the_activation_and_z_as_its_cache():
     Z = np.array([[-2.0, 0.0, 3.0]])
     A, cache = ACTIVATIONS["relu"](Z)
@@ -22,7 +30,7 @@ def test_an_activation_helper_returns_the_activation_and_z_as_its_cache():
     assert cache is Z
 
 
-def test_the_backward_helpers_follow_the_course_relu_prime_of_0_is_0(rng):
+def test_the_backward_helpers_follow_the_course_relu_prime_of_0_is_0():
     Z = np.array([[-2.0, 0.0, 3.0]])
     dA = np.array([[5.0, 6.0, 7.0]])
     np.testing.assert_array_equal(ACTIVATIONS["relu_backward"](dA, Z), [[0.0, 0.0, 7.0]])
@@ -33,27 +41,33 @@ def test_the_backward_helpers_follow_the_course_relu_prime_of_0_is_0(rng):
 def test_the_planar_helpers_load_the_flower_and_draw_nothing():
     X, Y = PLANAR["load_planar_dataset"]()
     assert X.shape == (2, 400) and Y.shape == (1, 400)
-    assert PLANAR["plot_decision_boundary"](lambda x: x, X, Y) is None
+    for module in ("planar_utils", "init_utils"):
+        assert provided(module, "plot_decision_boundary")(lambda x: x, X, Y) is None
 
 
-def test_a_helper_that_would_need_the_courses_files_says_how_to_do_without():
-    with pytest.raises(RuntimeError, match="--definitions-only"):
-        MODULES["lr_utils"][1]["load_dataset"]()
-
-
-def test_a_helper_module_is_described_by_what_it_provides():
-    assert describe("dnn_utils") == (
-        "dnn_utils is the course's activation helpers (sigmoid, relu, sigmoid_backward, "
-        "relu_backward)"
+@pytest.mark.parametrize(
+    ("module", "name", "what"),
+    [
+        ("lr_utils", "load_dataset", "the cat pictures"),
+        ("reg_utils", "load_2D_dataset", "the course's data set"),
+    ],
+)
+def test_a_helper_that_would_need_the_courses_files_says_how_to_do_without(module, name, what):
+    with pytest.raises(RuntimeError) as raised:
+        provided(module, name)()
+    assert str(raised.value) == (
+        f"nn-check's stand-in cannot load {what}: its data is the course's own file; a "
+        "notebook's definitions only (nn-check's default for a notebook, --definitions-only for "
+        "a .py file) leave it out"
     )
-    assert describe("testCases_v4a") == (
-        "testCases_v4a is the course's test cases, which nn-check does not need"
-    )
-    assert describe("numpy") is None
 
 
-def provided(module: str, name: str):
-    return MODULES[module][1][name]
+@pytest.mark.parametrize("module", ["reg_utils", "init_utils", "opt_utils_v1a", "gc_utils"])
+def test_a_stand_ins_functions_are_the_helper_modules_never_the_learners(module):
+    """A function of another course module served by a stand-in is defined in ``helpers``:
+    nn-check tells a learner's own function by where it is defined."""
+    for function in MODULES[module][1].values():
+        assert getattr(function, "__module__", helpers.__name__) == helpers.__name__, function
 
 
 def test_reg_utils_backward_keeps_the_courses_keys_and_the_others_carry_their_1_over_m():
@@ -96,23 +110,23 @@ def test_gc_utils_vector_helpers_are_the_courses():
     assert keys == ours[1]
 
 
-@pytest.mark.parametrize("module", ["reg_utils", "init_utils", "opt_utils_v1a", "gc_utils"])
-def test_a_stand_ins_functions_are_the_helper_modules_never_the_learners(module):
-    """A function of another course module served by a stand-in is defined in ``helpers``:
-    nn-check tells a learner's own function by where it is defined."""
-    for function in MODULES[module][1].values():
-        assert getattr(function, "__module__", helpers.__name__) == helpers.__name__, function
-
-
-def test_what_a_stand_in_cannot_do_raises_naming_it():
-    with pytest.raises(RuntimeError, match="nn-check's stand-in cannot load the course's data"):
-        provided("reg_utils", "load_2D_dataset")()
-    assert provided("init_utils", "plot_decision_boundary")(None, None, None) is None
-
-
-def test_each_module_is_described_in_one_line():
-    assert describe("gc_utils").startswith("gc_utils is the gradient checking assignment's helpers")
-    assert describe("public_tests") == (
-        "public_tests is the course's test cases, which nn-check does not need"
-    )
-    assert describe("numpy") is None
+@pytest.mark.parametrize(
+    ("module", "description"),
+    [
+        (
+            "dnn_utils",
+            "dnn_utils is the course's activation helpers (sigmoid, relu, sigmoid_backward, "
+            "relu_backward)",
+        ),
+        (
+            "gc_utils",
+            "gc_utils is the gradient checking assignment's helpers (sigmoid, relu, "
+            "dictionary_to_vector, vector_to_dictionary, gradients_to_vector)",
+        ),
+        ("testCases_v4a", "testCases_v4a is the course's test cases, which nn-check does not need"),
+        ("public_tests", "public_tests is the course's test cases, which nn-check does not need"),
+        ("numpy", None),
+    ],
+)
+def test_a_helper_module_is_described_in_one_line_by_what_it_provides(module, description):
+    assert describe(module) == description

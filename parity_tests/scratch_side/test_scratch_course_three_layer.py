@@ -30,6 +30,13 @@ def test_the_flat_cache_holds_each_layers_Z_A_W_b_in_the_courses_order(case):
     assert_parity(compare_all(computed, autograds(case.oracle(), computed)))
 
 
+def test_a_cache_of_another_length_is_one_line():
+    case = CASES[0]
+    _, cache = three_layer.forward(case.X, case.params)
+    with pytest.raises(ValueError, match="the cache holds 11 entries; the course's holds 12"):
+        three_layer.layers(case.X, cache[:11])
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_backward_equals_autograd_with_l2(case):
     case = regularized(case)
@@ -63,10 +70,3 @@ def test_with_dropout_the_cache_keeps_the_masks_and_dA_is_the_activations_own(ca
     assert_parity(compare_all(grads, autograds(o, grads)))
     at_the_output = case.oracle()["dA1"]
     assert not np.allclose(grads["dA1"], at_the_output)
-
-
-def test_a_cache_of_another_length_is_one_line():
-    case = CASES[0]
-    _, cache = three_layer.forward(case.X, case.params)
-    with pytest.raises(ValueError, match="the cache holds 11 entries; the course's holds 12"):
-        three_layer.layers(case.X, cache[:11])

@@ -1,84 +1,82 @@
 """``scratch.grading.trial``: one learner function on every case, each quantity through the
 referee in the order the network computes them; the first difference is the finding, a
-difference the course's own formula cannot avoid is a note, and an exception is an error."""
+difference the course's own formula cannot avoid is a note, an argument changed in place is a
+note, an exception is an error at the learner's line, and a call that does not come back ends
+the trial."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from inprocess_learner import InProcess, verdict
-from learner_in_process import InProcess as InProcessOf
+from inprocess_learner import verdict
 
 from scratch.course import deep
-from scratch.grading import cases
 from scratch.grading.cases import plain
-from scratch.grading.deep import L_model_forward, linear_backward
 from scratch.grading.outcomes import Result, Stopped
 from scratch.grading.trial import Call, Expect, Trial
-from torch_impl import course as autograd
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
-def _run(name, function, calls):
-    return Trial(InProcessOf({name: function}), "4", name, ()).run(calls)
+class Stops:
+    """A learner whose every call runs past the time limit."""
+
+    solution = "stops"
+
+    def call(self, name, args, substitutes=()):
+        return Stopped("stopped after 1 s, the time limit (--time-limit)")
 
 
-@pytest.fixture(scope="module")
-def week4():
-    return cases.week4(autograd)
+class Returns:
+    """A learner whose calls return ``values`` in turn, and say which substitutes each got."""
+
+    solution = "returns"
+
+    def __init__(self, *values):
+        self.values, self.substitutes = list(values), []
+
+    def call(self, name, args, substitutes=()):
+        self.substitutes.append(substitutes)
+        return Result(value=self.values.pop(0))
 
 
-def test_the_first_wrong_quantity_in_computation_order_is_the_finding(week4):
-    def L_model_forward_wrong(X, parameters):
+def test_the_first_wrong_quantity_in_computation_order_is_the_finding():
+    def L_model_forward(X, parameters):
         AL, caches = deep.L_model_forward(X, parameters)
         (A_prev, W, b), Z = caches[1]
         caches[1] = ((A_prev, W, b), Z * 2)  # Z2 wrong, and so nothing after it
         return AL * 2, caches
 
-    verdict = _run("L_model_forward", L_model_forward_wrong, L_model_forward(week4, ()))
-    assert verdict.failure.key == "Z2"
+    assert verdict("4", "L_model_forward", L_model_forward).failure.key == "Z2"
 
 
-def test_an_exception_is_an_error_of_that_function_and_a_wrong_signature_names_the_courses(week4):
-    def raises(dZ, cache):
-        raise ValueError("shapes (3,4) and (5,4) not aligned")
-
-    verdict = _run("linear_backward", raises, linear_backward(week4, ()))
-    assert verdict.status == "error" and verdict.failure.kind == "raised"
-    assert verdict.failure.message == "ValueError: shapes (3,4) and (5,4) not aligned"
-    verdict = _run("linear_backward", lambda dZ: dZ, linear_backward(week4, ()))
-    assert verdict.failure.cause == (
-        "the course's signature is linear_backward(dZ, cache) -> (dA_prev, dW, db)"
-    )
-
-
-def test_a_call_that_did_not_come_back_is_an_error_that_ends_the_function(week4):
-    class Stuck(InProcessOf):
-        def call(self, name, args, substitutes=()):
-            return Stopped("it took longer than --time-limit 10 s")
-
-    trial = Trial(Stuck({}), "4", "linear_backward", ())
-    verdict = trial.run(linear_backward(week4, ()))
-    assert (verdict.status, verdict.failure.kind) == ("error", "stopped")
-
-
-def test_an_array_of_another_dtype_is_named(week4):
-    def float32(dZ, cache):
+def test_an_array_of_another_dtype_is_named():
+    def linear_backward(dZ, cache):
         return tuple(np.float32(x) for x in deep.linear_backward(dZ, cache))
 
-    verdict = _run("linear_backward", float32, linear_backward(week4, ()))
-    assert verdict.failure.kind == "dtype"
-    assert verdict.failure.cause.startswith("the course's arrays are float64; float32")
+    found = verdict("4", "linear_backward", linear_backward)
+    assert found.failure.kind == "dtype"
+    assert found.failure.cause.startswith("the course's arrays are float64; float32")
 
 
-def test_an_exception_is_an_error_with_the_learners_line_and_a_hint():
+def test_a_difference_the_courses_formula_makes_itself_is_a_note_not_a_mistake():
+    case = plain("saturated", "saturated")
+    fragile = Expect("cost", "cost", np.array(11.0), fragile=("log(0) there", "Stable."))
+    calls = [Call(case, (), lambda value: {"cost": value}, [fragile])]
+    found = Trial(Returns(np.inf), "4", "compute_cost", ()).run(calls)
+    assert found.status == "ok" and found.notes[0].startswith("case 'saturated'")
+
+
+def test_an_exception_is_an_error_at_the_learners_line_with_a_hint():
     def linear_forward(A, W, b):
         return np.dot(W.T, A) + b, (A, W, b)
 
     found = verdict("4", "linear_forward", linear_forward)
     assert found.status == "error" and found.failure.kind == "raised"
-    assert "shapes" in found.failure.message and found.failure.cause
+    assert found.failure.message.startswith("ValueError: shapes (5,4) and (5,4) not aligned")
+    assert "(test_scratch_grading_trial.py line " in found.failure.message
+    assert found.failure.message.endswith(": return np.dot(W.T, A) + b, (A, W, b))")
+    assert found.failure.cause
 
 
 def test_a_call_that_does_not_fit_the_signature_gets_the_courses():
@@ -97,47 +95,16 @@ def test_an_argument_changed_in_place_is_a_note_once_and_the_result_is_still_jud
     assert all(note.startswith("it changes its argument parameters['") for note in found.notes)
 
 
-class Stops:
-    solution = "stops"
-
-    def call(self, name, args, substitutes=()):
-        return Stopped("stopped after 1 s, the time limit (--time-limit)")
-
-
 def test_a_call_that_did_not_come_back_stops_the_trial():
     calls = [Call(plain(name, name), (), dict, []) for name in ("one", "two")]
     found = Trial(Stops(), "4", "linear_forward", ()).run(calls)
-    assert found.status == "error" and found.failure.case == "one"
+    assert (found.status, found.failure.kind, found.failure.case) == ("error", "stopped", "one")
     assert found.failure.message.startswith("stopped after 1 s")
 
 
-class Returns:
-    solution = "returns"
-
-    def __init__(self, *values):
-        self.values = list(values)
-
-    def call(self, name, args, substitutes=()):
-        return Result(value=self.values.pop(0))
-
-
-def test_a_difference_the_courses_formula_makes_itself_is_a_note_not_a_mistake():
-    case = plain("saturated", "saturated")
-    fragile = Expect("cost", "cost", np.array(11.0), fragile=("log(0) there", "Stable."))
-    calls = [Call(case, (), lambda value: {"cost": value}, [fragile])]
-    found = Trial(Returns(np.inf), "4", "compute_cost", ()).run(calls)
-    found.finish()
-    assert found.status == "ok" and found.notes[0].startswith("case 'saturated'")
-
-
-def test_substitutes_run_as_nn_checks_own():
-    def L_model_forward(X, parameters):
-        return deep.L_model_forward(X, parameters)
-
-    learner = InProcess(L_model_forward=L_model_forward)
-    result = learner.call(
-        "L_model_forward",
-        (np.ones((2, 1)), deep.initialize_parameters_deep([2, 1])),
-        (("4", "linear_forward"),),
-    )
-    assert result.failure is None
+def test_every_call_runs_with_the_substitutes_as_nn_checks_own_and_the_verdict_names_them():
+    calls = [Call(plain(name, name), (), lambda value: {}, []) for name in ("one", "two")]
+    learner = Returns(None, None)
+    found = Trial(learner, "4", "linear_activation_forward", ("linear_forward",)).run(calls)
+    assert learner.substitutes == [(("4", "linear_forward"),)] * 2
+    assert found.status == "ok" and found.substituted == ["linear_forward"]

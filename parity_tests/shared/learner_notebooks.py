@@ -1,7 +1,7 @@
-"""Learners' notebooks for nn-check's tests, written with ``nbformat`` as Jupyter writes them:
-a learner file of ``parity_tests/learners/`` cut into cells (its imports and functions, one a
-cell), between the course's own header cell (its helper and test imports, magics) and the test
-cell the course puts after each exercise."""
+"""The learner files nn-check's tests run (``LEARNERS``: ``parity_tests/learners/``), and
+learners' notebooks written with ``nbformat`` as Jupyter writes them: a learner file cut into
+cells (its imports and functions, one a cell), between the course's own header cell (its helper
+and test imports, magics) and the test cell the course puts after each exercise."""
 
 from __future__ import annotations
 
@@ -42,16 +42,23 @@ def code(source: str, output: str | None = None):
     return cell
 
 
-def course_notebook(path: Path, header: str, blocks: list[str], after: str = "") -> Path:
-    """A notebook of the course's ``header`` cell, then each of ``blocks`` in a cell followed,
-    where it defines a function, by the course's test cell of it (``name_test(name)``, with
-    the output it printed), then ``after`` (the notebook's own runs and plots)."""
-    cells = [v4.new_markdown_cell(f"# {path.stem}"), code(header)]
+def exercise_cells(blocks: list[str]) -> list:
+    """Each of ``blocks`` in a cell followed, where it defines a function, by the course's test
+    cell of it (``name_test(name)``, with the output it printed), which needs the course's test
+    files."""
+    cells = []
     for block in blocks:
         cells.append(code(block))
         name = re.match(r"def (\w+)", block)
         if name:
             cells.append(code(f"{name.group(1)}_test({name.group(1)})", output="All tests passed"))
+    return cells
+
+
+def course_notebook(path: Path, header: str, blocks: list[str], after: str = "") -> Path:
+    """A notebook of the course's ``header`` cell, then ``exercise_cells(blocks)``, then
+    ``after`` (the notebook's own runs and plots)."""
+    cells = [v4.new_markdown_cell(f"# {path.stem}"), code(header), *exercise_cells(blocks)]
     if after:
         cells.append(code(after))
     return notebook(path, cells)

@@ -1,5 +1,6 @@
 """``torch_impl.course``, nn-check's truth: torch's own computation of what the course's
-functions must return. Each mapping of the course's convention to torch's is the one that
+functions must return, by autograd, ``torch.nn.init``, ``torch.optim`` and its schedulers, in
+float64 and the course's layout. Each mapping of the course's convention to torch's is the one that
 agrees with the course's formula (written out in scratch), and the naive one does not:
 momentum's dampening, Adam's step count, kaiming_normal_'s fan-in and gain (not nn.Linear's own
 initialisation), the gradient at a dropout layer's activation (not at its output), a
@@ -8,6 +9,7 @@ DataLoader in the order the course's seed draws (not torch.randperm's)."""
 from __future__ import annotations
 
 import math
+import subprocess
 import sys
 
 import numpy as np
@@ -24,11 +26,54 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 @pytest.fixture
 def step(rng):
-    params = {"W1": rng.standard_normal((3, 2)), "b1": rng.standard_normal((3, 1))}
+    params = {
+        "W1": rng.standard_normal((3, 2)),
+        "b1": rng.standard_normal((3, 1)),
+        "W2": rng.standard_normal((1, 3)),
+        "b2": rng.standard_normal((1, 1)),
+    }
     grads = {f"d{k}": rng.standard_normal(v.shape) for k, v in params.items()}
-    v = {k: rng.standard_normal(g.shape) * 0.1 for k, g in grads.items()}
-    s = {k: g**2 + 0.01 for k, g in grads.items()}
+    v = {k: rng.normal(0, 0.1, g.shape) for k, g in grads.items()}
+    s = {k: g**2 + rng.random(g.shape) * 0.01 for k, g in grads.items()}
     return params, grads, v, s
+
+
+def test_warming_up_makes_the_optimizers_machinery_ready():
+    """In a process of its own: in this one, any optimizer made before has done it already."""
+    code = (
+        "import sys\n"
+        "from torch_impl import course\n"
+        "course.warm_up()\n"
+        "assert 'torch._dynamo' not in sys.modules, 'a pass alone imports it'\n"
+        "course.warm_up_optimizers()\n"
+        "assert 'torch._dynamo' in sys.modules, 'the optimizer did not import it'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_networks_internals_are_the_course_functions_own_quantities(rng):
+    spec = deep.spec_for([4, 3, 1])
+    params = deep.initialize_parameters_deep([4, 3, 1])
+    X = rng.standard_normal((4, 5))
+    Y = (rng.random((1, 5)) < 0.5).astype(float)
+    truth = course.internals(X, Y, params, spec)
+    AL, caches = deep.L_model_forward(X, params)
+    np.testing.assert_allclose(truth["A2"], AL, rtol=1e-14)
+    np.testing.assert_allclose(truth["cost"], deep.compute_cost(AL, Y), rtol=1e-13)
+    grads = deep.L_model_backward(AL, Y, caches)
+    for key in ("dW2", "db2", "dA1", "dW1", "db1"):
+        np.testing.assert_allclose(truth[key], grads[key], rtol=1e-12, atol=1e-15)
+
+
+def test_the_sigmoid_is_the_courses_one_over_one_plus_exp_minus_z():
+    z = np.array([-3.0, 0.0, 2.0])
+    np.testing.assert_allclose(course.sigmoid(z), 1 / (1 + np.exp(-z)), rtol=1e-15)
+    np.testing.assert_array_equal(course.sigmoid(np.array([0.0])), [0.5])
+
+
+def test_the_output_layers_dA_is_the_courses_formula():
+    AL, Y = np.array([[0.8, 0.3, 0.6]]), np.array([[1.0, 0.0, 1.0]])
+    assert_parity(compare("dA1", course.output_dA(AL, Y), -(Y / AL - (1 - Y) / (1 - AL))))
 
 
 def test_sgd_and_momentum_are_the_courses_steps_with_dampening_beta(step):
@@ -65,17 +110,39 @@ def test_adam_is_the_courses_step_t_with_torchs_step_count_at_t_minus_1(step):
     assert not np.allclose(off_by_one["W1"], ours["W1"])
 
 
-def test_the_output_layers_dA_is_the_courses_formula():
-    AL, Y = np.array([[0.8, 0.3, 0.6]]), np.array([[1.0, 0.0, 1.0]])
-    assert_parity(compare("dA1", course.output_dA(AL, Y), -(Y / AL - (1 - Y) / (1 - AL))))
+def test_a_run_gives_every_steps_cost_and_the_last_steps_gradients_before_its_update(planar):
+    spec, X, Y, params = planar
+    final, last, costs = course.descent_run(X, Y, params, spec, 5, 1.2)
+    run = scratch.train(spec, X, Y, params=params, learning_rate=1.2, num_iterations=5)
+    np.testing.assert_allclose(costs, run.costs, rtol=1e-13)
+    four = scratch.train(spec, X, Y, params=params, learning_rate=1.2, num_iterations=4)
+    before = scratch.layer_internals(X, Y, four.params, spec)
+    for key in ("dW1", "db1", "dW2", "db2"):
+        np.testing.assert_allclose(last[key], before[key], rtol=1e-11, atol=1e-14)
+    for key in params:
+        np.testing.assert_allclose(final[key], run.params[key], rtol=1e-12, atol=1e-14)
 
 
 @pytest.mark.parametrize(
-    ("rate", "epoch", "decay", "interval"), [(0.5, 10, 0.3, 1), (0.3, 1500, 0.25, 1000)]
+    ("learning_rate0", "epoch_num", "decay_rate", "time_interval"),
+    [
+        (0.5, 2, 1.0, 1),
+        (0.5, 10, 0.3, 1),
+        (0.3, 1500, 0.25, 1000),
+        (0.5, 100, 0.3, 100),
+        (0.1, 0, 2.0, 10),
+    ],
 )
-def test_the_decayed_rate_is_lambdalrs_of_the_courses_schedule(rate, epoch, decay, interval):
-    expected = rate / (1 + decay * math.floor(epoch / interval))
-    assert course.decayed_rate(rate, epoch, decay, interval) == pytest.approx(expected, rel=1e-15)
+def test_the_decayed_rate_is_lambdalrs_of_the_courses_schedule(
+    learning_rate0, epoch_num, decay_rate, time_interval
+):
+    """nn-check's truth for ``update_lr`` and ``schedule_lr_decay``: the rate torch's own
+    scheduler (``torch_impl.optimizers.build_scheduler``, stepped once an epoch) holds after
+    ``epoch_num`` epochs, which is the course's ``learning_rate0 / (1 + decay_rate
+    floor(epoch_num / time_interval))``."""
+    rate = course.decayed_rate(learning_rate0, epoch_num, decay_rate, time_interval)
+    expected = learning_rate0 / (1 + decay_rate * math.floor(epoch_num / time_interval))
+    assert rate == pytest.approx(expected, rel=1e-15)
 
 
 def test_hes_scale_is_kaiming_normals_and_not_nn_linears_own():
@@ -156,42 +223,3 @@ def test_the_mini_batches_are_the_dataloaders_in_the_courses_order_not_randperms
     np.testing.assert_array_equal(np.concatenate([b for b, _ in batches], axis=1), X[:, order])
     randperm = torch.randperm(10, generator=torch.Generator().manual_seed(0)).numpy()
     assert not np.array_equal(randperm, order)
-
-
-def test_warming_up_makes_the_optimizers_machinery_ready():
-    course.warm_up()
-    course.warm_up_optimizers()
-    assert "torch._dynamo" in sys.modules
-
-
-def test_the_sigmoid_is_the_courses_one_over_one_plus_exp_minus_z():
-    z = np.array([-3.0, 0.0, 2.0])
-    np.testing.assert_allclose(course.sigmoid(z), 1 / (1 + np.exp(-z)), rtol=1e-15)
-    np.testing.assert_array_equal(course.sigmoid(np.array([0.0])), [0.5])
-
-
-def test_a_run_gives_every_steps_cost_and_the_last_steps_gradients_before_its_update(planar):
-    spec, X, Y, params = planar
-    final, last, costs = course.descent_run(X, Y, params, spec, 5, 1.2)
-    run = scratch.train(spec, X, Y, params=params, learning_rate=1.2, num_iterations=5)
-    np.testing.assert_allclose(costs, run.costs, rtol=1e-13)
-    four = scratch.train(spec, X, Y, params=params, learning_rate=1.2, num_iterations=4)
-    before = scratch.layer_internals(X, Y, four.params, spec)
-    for key in ("dW1", "db1", "dW2", "db2"):
-        np.testing.assert_allclose(last[key], before[key], rtol=1e-11, atol=1e-14)
-    for key in params:
-        np.testing.assert_allclose(final[key], run.params[key], rtol=1e-12, atol=1e-14)
-
-
-def test_a_networks_internals_are_the_course_functions_own_quantities(rng):
-    spec = deep.spec_for([4, 3, 1])
-    params = deep.initialize_parameters_deep([4, 3, 1])
-    X = rng.standard_normal((4, 5))
-    Y = (rng.random((1, 5)) < 0.5).astype(float)
-    truth = course.internals(X, Y, params, spec)
-    AL, caches = deep.L_model_forward(X, params)
-    np.testing.assert_allclose(truth["A2"], AL, rtol=1e-14)
-    np.testing.assert_allclose(truth["cost"], deep.compute_cost(AL, Y), rtol=1e-13)
-    grads = deep.L_model_backward(AL, Y, caches)
-    for key in ("dW2", "db2", "dA1", "dW1", "db1"):
-        np.testing.assert_allclose(truth[key], grads[key], rtol=1e-12, atol=1e-15)
