@@ -1,9 +1,10 @@
 """No torch twin (both sides build from it): the kinds of layer a spec names, one table entry per
 kind (``LAYER_KINDS``): ``dense`` (``Layer``: units and an activation, with dropout and batch
-norm), ``conv``, ``pool`` and ``flatten``. Each kind checks its own fields and gives the shape of
-its output from the shape of its input, and the shapes of its parameters, with errors that name
-the layer and the field. ``scratch.spec`` chains them into a network; each side has its own table
-of how a kind computes (``scratch.network.LAYER_STEPS``, ``torch_impl.network.LAYER_MODULES``).
+norm), ``conv``, ``pool``, ``flatten``, and the recurrent ``rnn`` and ``lstm``. Each kind checks
+its own fields and gives the shape of its output from the shape of its input, and the shapes of
+its parameters, with errors that name the layer and the field. ``scratch.spec`` chains them into
+a network; each side has its own table of how a kind computes (``scratch.network.LAYER_STEPS``,
+``torch_impl.network.LAYER_MODULES``).
 
 A shape is per example: a vector ``(n,)`` or an image ``(n_H, n_W, n_C)``. Dense layers take
 vectors; conv and pool layers take images and give images, ``n_out = (n + 2 pad - f) / stride

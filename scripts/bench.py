@@ -1,5 +1,6 @@
 """Benchmark: milliseconds per training step of scratch, plain PyTorch and Lightning, side by side,
-and the scratch step's GFLOP/s against this machine's own matmul rate.
+with scikit-learn's MLPClassifier beside scratch, and the scratch step's GFLOP/s against this
+machine's own matmul rate.
 
     python scripts/bench.py                        # every workload, float64 and float32
     python scripts/bench.py --quick                # shrunken sizes, one round: a smoke run

@@ -1,5 +1,6 @@
-"""No scratch twin: NumPy and torch in one process, two thread pools on the same cores taking
-turns; and torch's threads for a training run, sized to its work.
+"""The twin of ``scratch.threads``: torch's threads for a training run, sized to its work by
+scratch's rule; and NumPy and torch in one process, two thread pools on the same cores taking
+turns.
 
 NumPy's BLAS (OpenBLAS) and torch (OpenMP) each keep a pool of worker threads, one per core,
 and an idle worker spins for a while before it sleeps, in case more work comes. Whatever runs

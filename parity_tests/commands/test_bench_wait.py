@@ -1,10 +1,11 @@
 """bench wait (scripts/benchmarks/wait.py and its child, stopwatch.py): a command's wall time
 split into parts that add up, each moment counted once, for the innermost phase or import under
-way; every case a user waits for has a row. Speed itself is measured by running the benchmark,
-never asserted here."""
+way; every case a user waits for has a row, and every phase names a function its command has.
+Speed itself is measured by running the benchmark, never asserted here."""
 
 from __future__ import annotations
 
+import importlib
 import sys
 import types
 
@@ -49,6 +50,18 @@ def test_every_case_a_user_waits_for_has_its_phases():
         phases = wait.PHASES[case.phases]
         assert set(phases) <= set(wait.PARTS)
     assert {"data", "training", "files", "plots"} <= set(wait.PHASES["train"])
+
+
+def test_every_phase_names_a_function_its_command_has():
+    for phases in wait.PHASES.values():
+        for paths in phases.values():
+            for path in paths:
+                module, _, name = path.partition(":")
+                owner = importlib.import_module(module)
+                for part in name.split("."):
+                    assert hasattr(owner, part), f"{path}: {owner!r} has no {part}"
+                    owner = getattr(owner, part)
+                assert callable(owner), path
 
 
 @pytest.mark.slow  # a command in a process of its own

@@ -44,8 +44,7 @@ PHASES = {
         "training": ["scripts.runs.training:train"],
         "evaluation": ["scripts.inputs.problem:evaluate"],
         "files": [
-            "scripts.runs.files:write_config",
-            "scripts.runs.files:write_results",
+            "scripts.runs.files:write_run",
             "scripts.runs.folder:RunFolder.publish",
             "scripts.runs.folder:RunFolder.__exit__",
         ],
