@@ -221,3 +221,84 @@ def shapes(m: int = 600, size: int = 16, noise: float = 0.1, seed: int = 0) -> t
 
 
 IMAGE_DATASETS: dict[str, Callable[..., tuple[Array, Array]]] = {"shapes": shapes}
+
+
+# ---------------------------------------------------------------------------------------------
+# Character-level text, for the language model (scratch.course.language_model): a corpus of
+# name-like words, one a line, each ended by a newline as in the course's Dinosaur Island
+# (dinos.txt), generated from a seed. A corpus is not an (X, Y) set: it is text, its examples
+# are words of different lengths, and it comes with a vocabulary. So it has its own table and
+# loader, ``CORPORA`` and ``load_corpus``, in the style of ``DATASETS`` and ``load_dataset``,
+# rather than an entry of ``DATASETS``, whose callers (``train_test_split``, nn-train) take
+# arrays X (n_x, m) and Y (1, m).
+# ---------------------------------------------------------------------------------------------
+
+_ONSETS = (
+    *"bcdfghjklmnprstvwz",
+    *("br", "ch", "cr", "dr", "gr", "kr", "ph", "pr", "qu", "sk", "sp", "st", "th", "tr", "x"),
+)
+_VOWELS = (*"aeiouy", "ae", "ai", "ea", "io", "ia", "ou")
+_CODAS = ("", "", "", "n", "r", "s", "l", "x", "nt", "rk")
+_ENDINGS = ("saurus", "don", "tor", "raptor", "ceratops", "nyx", "odon", "mimus", "ia", "us")
+
+
+def name_corpus(words: int = 1500, seed: int = 0) -> str:
+    """``words`` lowercase name-like words, each of 1-3 syllables (onset, vowel, coda) and, two
+    times in three, a dinosaur's ending (``saurus``, ``don``, ``raptor``, ...), each followed by
+    a newline. Every letter a-z occurs in a corpus of a few hundred words."""
+    words = check_count("words", words, 1)
+    rng = np.random.default_rng(seed)
+    lines = []
+    for _ in range(words):
+        syllables = [
+            _ONSETS[rng.integers(len(_ONSETS))]
+            + _VOWELS[rng.integers(len(_VOWELS))]
+            + _CODAS[rng.integers(len(_CODAS))]
+            for _ in range(rng.integers(1, 4))
+        ]
+        ending = _ENDINGS[rng.integers(len(_ENDINGS))] if rng.random() < 2 / 3 else ""
+        lines.append("".join(syllables) + ending + "\n")
+    return "".join(lines)
+
+
+CORPORA: dict[str, Callable[..., str]] = {"names": name_corpus}
+
+
+def load_corpus(name: str, **options) -> str:
+    """A built-in text corpus by name (``CORPORA``), with its generator's options."""
+    try:
+        make = CORPORA[name]
+    except KeyError:
+        raise ValueError(
+            f"corpus {name!r} is unknown; built-in ones are {', '.join(CORPORA)}"
+        ) from None
+    return make(**options)
+
+
+def vocabulary(text: str) -> tuple[dict[str, int], dict[int, str]]:
+    """``char_to_ix`` and ``ix_to_char`` of the characters of ``text``, sorted, as the course
+    builds them: the newline (the end of a name) is 0, then ``a``, ``b``, ..."""
+    if not isinstance(text, str) or not text:
+        raise ValueError("vocabulary: text must be a non-empty string")
+    chars = sorted(set(text))
+    return {ch: i for i, ch in enumerate(chars)}, dict(enumerate(chars))
+
+
+def name_examples(
+    text: str, char_to_ix: dict[str, int]
+) -> list[tuple[list[int | None], list[int]]]:
+    """Each word of ``text`` as the course's training example: ``X = [None] + indices`` (the
+    first input is the zero vector) and ``Y = indices + [index of the newline]``, the next
+    character at every step. Empty lines give none."""
+    newline = char_to_ix["\n"]
+    examples = []
+    for word in text.split("\n"):
+        word = word.strip()
+        if not word:
+            continue
+        unknown = sorted(set(word) - char_to_ix.keys())
+        if unknown:
+            raise ValueError(f"name_examples: {word!r} holds {unknown}, not in char_to_ix")
+        indices = [char_to_ix[ch] for ch in word]
+        examples.append(([None, *indices], [*indices, newline]))
+    return examples

@@ -150,6 +150,17 @@ EXACT = Tolerance(0.0)
 #   run from one came to 0.88 of the trained row (a conv bias), the float32 ReLU kink of the
 #   dense runs. The rows stand as measured for the dense networks.
 # the modes' rows (compiled, bf16-mixed, 16-mixed): see scratch.bands, where they are measured.
+# recurrent networks (every step's a, c, gates and y_pred, the cost, and every gradient through
+#   time of scratch.recurrent against nn.RNN / nn.LSTM and autograd) keep the forward and
+#   gradient rows. Measured by
+#       python /work/notes/rnn-phase1-measure_recurrent.py --cases 3000 --centred 300 --seed 1
+#   3,000 random passes a dtype (RNN or LSTM, n_x 1-6, n_a 1-8, n_y 2-6, m 1-8, T_x 1-12,
+#   weights N(0, s^2), s 0.2-1.5): none outside; float64 at most 0.042 (forward) and 0.037
+#   (gradient) of the rows, float32 0.049 and 0.089; 300 passes against centred differences
+#   (both sides) 45x inside. Round-off grows through time as the backward Jacobian does, and
+#   where that explodes no bound relative to the array holds, as at the edge of stability: with
+#   --max-T 30 --max-scale 2 --seed 2 (gradients in the hundreds, the exploding gradients the
+#   course clips), 2 of 1,500 float32 passes part and float64 comes to 0.28 of its gradient row.
 TOLERANCES: dict[str, dict[str, Tolerance]] = {
     "float64": {
         FORWARD: Tolerance(1e-12, 1e-14),
@@ -199,8 +210,17 @@ _STATE = tuple(f"{part}_d{name}" for part in "vs" for name in _PARAMETERS)
 # rolled into one column (gradient checking's theta, dtheta), and the gradient check's difference
 _DATA = ("X", "Y")
 _ROLLED = ("theta", "dtheta", "difference")
+# A recurrent network's quantities (``scratch.recurrent.sequence_internals``), in the course's
+# names: each spans every time step (a, c and the gates are (n_a, m, T_x)), so a comparison's
+# index ends in the step t; none has a layer number. In the order a pass computes them.
+_GATE_PARAMETERS = tuple(f"{kind}{gate}" for gate in "fico" for kind in "Wb")
+_RECURRENT_PARAMETERS = ("Wax", "Waa", "ba", *_GATE_PARAMETERS, "Wya", "Wy", "by")
+_RECURRENT_STATES = ("ft", "it", "cct", "c", "ot", "a", "y_pred")
+_RECURRENT_FORWARD = (*_RECURRENT_PARAMETERS, *_RECURRENT_STATES)
+_RECURRENT_BACKWARD = ("da", "dWya", "dWy", "dby", "dWax", "dWaa", "dba")
+_RECURRENT_BACKWARD += (*(f"d{key}" for key in _GATE_PARAMETERS), "dx", "da0")
 _NAMES = (*_STATE, "cost", "learning_rate", "t", *_BACKWARD, *_BUFFERS, *_FORWARD, *_PARAMETERS)
-_NAMES += (*_DATA, *_ROLLED)
+_NAMES += (*_DATA, *_ROLLED, *_RECURRENT_FORWARD, *_RECURRENT_BACKWARD)
 _QUANTITY = re.compile(
     rf"(?P<name>{'|'.join(sorted(_NAMES, key=len, reverse=True))})(?P<layer>\d*)"
 )
@@ -210,6 +230,7 @@ _KIND |= dict.fromkeys(("dZ_tilde", "dgamma", "dbeta"), GRADIENT + BATCH_NORM)
 _KIND |= dict.fromkeys((*_PARAMETERS, *_BUFFERS), TRAINED) | dict.fromkeys((*_STATE, "t"), STATE)
 _KIND |= {"learning_rate": CURVE, "difference": CENTRED_DIFFERENCE}
 _KIND |= dict.fromkeys(_DATA, FORWARD) | {"theta": TRAINED, "dtheta": GRADIENT}
+_KIND |= dict.fromkeys(_RECURRENT_PARAMETERS, TRAINED) | dict.fromkeys(_RECURRENT_STATES, FORWARD)
 
 
 def parse_quantity(quantity: str) -> tuple[str, int | None]:
@@ -220,8 +241,9 @@ def parse_quantity(quantity: str) -> tuple[str, int | None]:
             "W<l>, b<l>, batch norm's Z_norm<l>, Z_tilde<l>, gamma<l>, beta<l>, dZ_tilde<l>, "
             "dgamma<l>, dbeta<l>, running_mean<l>, running_var<l>, a dropout mask D<l>, the "
             "optimizer state v_dW<l>, v_db<l>, s_dW<l>, s_db<l> (v_dgamma<l>, ...), t, "
-            "learning_rate, the data X, Y, the rolled theta, dtheta, or a gradient check's "
-            "difference"
+            "learning_rate, the data X, Y, the rolled theta, dtheta, a gradient check's "
+            "difference, or a recurrent network's a, c, ft, it, cct, ot, y_pred, da, dx, da0, "
+            "its parameters Wax, Waa, ba, Wf, bf, ..., Wya, Wy, by and their gradients dWax, ..."
         )
     return match["name"], int(match["layer"]) if match["layer"] else None
 
@@ -231,10 +253,16 @@ def computation_order(quantity: str) -> tuple[int, ...]:
     ``Z``, ``Z_norm``, ``Z_tilde``, the mask ``D``, ``A``, then the running statistics it
     updates), the cost, then the backward pass from layer L down (``dZ_tilde``, ``dgamma``,
     ``dbeta``, ``dZ``, ``dW``, ``db``, and the ``dA`` of the layer before), then the
-    optimizer's state."""
+    optimizer's state. A recurrent network's quantities: its parameters, ``ft``, ``it``,
+    ``cct``, ``c``, ``ot``, ``a``, ``y_pred``, the cost, then ``da``, the output layer's
+    gradients, the cell's, ``dx`` and ``da0``."""
     name, layer = parse_quantity(quantity)
     if name in _DATA:
         return 0, -1, _DATA.index(name)
+    if name in _RECURRENT_FORWARD:
+        return 0, 0, _RECURRENT_FORWARD.index(name)
+    if name in _RECURRENT_BACKWARD:
+        return 2, 0, _RECURRENT_BACKWARD.index(name)
     if name in ("cost", "learning_rate", *_ROLLED):
         return 1, 0, ("cost", "learning_rate", *_ROLLED).index(name)
     if name == "t" or name in _STATE:
