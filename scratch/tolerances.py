@@ -218,7 +218,7 @@ _RECURRENT_PARAMETERS = ("Wax", "Waa", "ba", *_GATE_PARAMETERS, "Wya", "Wy", "by
 _RECURRENT_STATES = ("ft", "it", "cct", "c", "ot", "a", "y_pred")
 _RECURRENT_FORWARD = (*_RECURRENT_PARAMETERS, *_RECURRENT_STATES)
 _RECURRENT_BACKWARD = ("da", "dWya", "dWy", "dby", "dWax", "dWaa", "dba")
-_RECURRENT_BACKWARD += (*(f"d{key}" for key in _GATE_PARAMETERS), "dx", "da0")
+_RECURRENT_BACKWARD += (*(f"d{key}" for key in _GATE_PARAMETERS), "dx", "da0", "dc")
 _NAMES = (*_STATE, "cost", "learning_rate", "t", *_BACKWARD, *_BUFFERS, *_FORWARD, *_PARAMETERS)
 _NAMES += (*_DATA, *_ROLLED, *_RECURRENT_FORWARD, *_RECURRENT_BACKWARD)
 _QUANTITY = re.compile(
@@ -242,7 +242,7 @@ def parse_quantity(quantity: str) -> tuple[str, int | None]:
             "dgamma<l>, dbeta<l>, running_mean<l>, running_var<l>, a dropout mask D<l>, the "
             "optimizer state v_dW<l>, v_db<l>, s_dW<l>, s_db<l> (v_dgamma<l>, ...), t, "
             "learning_rate, the data X, Y, the rolled theta, dtheta, a gradient check's "
-            "difference, or a recurrent network's a, c, ft, it, cct, ot, y_pred, da, dx, da0, "
+            "difference, or a recurrent network's a, c, ft, it, cct, ot, y_pred, da, dx, da0, dc, "
             "its parameters Wax, Waa, ba, Wf, bf, ..., Wya, Wy, by and their gradients dWax, ..."
         )
     return match["name"], int(match["layer"]) if match["layer"] else None
