@@ -104,7 +104,8 @@ def test_every_name_is_known_once_and_later_assignments_are_recognised():
 
 
 def test_the_course_functions_import_on_numpy_alone():
-    modules = "logistic_regression, planar, deep, optimization, catalogue, mistakes, helpers"
+    modules = "logistic_regression, planar, deep, optimization, catalogue, mistakes, helpers, "
+    modules += "convolution, recurrent, language_model"
     code = f"import sys; from scratch.course import {modules}; assert 'torch' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
 
@@ -134,6 +135,9 @@ def test_each_checked_function_has_the_projects_own_a_check_and_a_signature(week
             "regularization",
         ),
         (("update_parameters_with_adam", "random_mini_batches"), "optimizers"),
+        (("zero_pad", "conv_forward", "pool_backward"), "convolution"),
+        (("rnn_cell_forward", "lstm_forward", "lstm_backward"), "recurrent"),
+        (("clip", "sample", "optimize", "model"), "language_model"),
     ],
 )
 def test_a_files_week_is_told_from_its_names(names, week):
@@ -149,6 +153,21 @@ def test_the_gradient_checking_notebooks_one_dimensional_functions_are_not_week_
         "forward_propagation(x, theta) -> J"
     )
     assert signature_of("3", "forward_propagation").startswith("forward_propagation(X, param")
+
+
+def test_optimize_tells_week_2_from_the_language_model_by_the_names_beside_it():
+    """Both assignments have a learner write ``optimize``, of other signatures."""
+    week2 = ("initialize_with_zeros", "propagate", "optimize")
+    assert detect_week(dict.fromkeys(week2, ())) == ("2", None)
+    assert detect_week(dict.fromkeys(("sigmoid", "optimize"), ())) == ("2", None)
+    assert detect_week(dict.fromkeys(("clip", "sample", "optimize"), ())) == (
+        "language_model",
+        None,
+    )
+    assert signature_of("language_model", "optimize").startswith(
+        "optimize(X, Y, a_prev, parameters, learning_rate=0.01)"
+    )
+    assert signature_of("2", "optimize").startswith("optimize(w, b, X, Y")
 
 
 def test_another_assignments_names_are_a_note():

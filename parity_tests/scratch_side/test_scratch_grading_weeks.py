@@ -97,7 +97,18 @@ def test_the_grading_imports_on_numpy_alone_its_truth_injected():
 
 @pytest.mark.parametrize(
     "week",
-    ["2", "3", "4", "initialization", "regularization", "gradient_checking", "optimizers"],
+    [
+        "2",
+        "3",
+        "4",
+        "initialization",
+        "regularization",
+        "gradient_checking",
+        "optimizers",
+        "convolution",
+        "recurrent",
+        "language_model",
+    ],
 )
 def test_the_projects_own_functions_pass_every_week(week):
     found = report(week, **REFERENCE[week])
@@ -145,4 +156,7 @@ def test_a_title_names_the_first_courses_weeks_by_number_and_the_others_by_name(
     assert Report("x", "4").title == "week 4 (the L-layer network)"
     assert Report("x", "regularization").title == (
         "regularization (the second course's week 1: L2 and dropout)"
+    )
+    assert Report("x", "recurrent").title == (
+        "the recurrent networks step by step (the fifth course's week 1: RNN and LSTM)"
     )

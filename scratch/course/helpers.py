@@ -30,8 +30,7 @@ from typing import Any
 import numpy as np
 
 import scratch
-from scratch.activations import ACTIVATION_TABLE
-from scratch.activations import softmax
+from scratch.activations import ACTIVATION_TABLE, softmax
 from scratch.course import gradient_checking, initialization, language_model, three_layer
 
 Array = np.ndarray
@@ -150,7 +149,7 @@ def _print_sample(sample_ix: list, ix_to_char: dict) -> None:
 PLAIN = {"sigmoid": _plain_sigmoid, "relu": lambda x: np.maximum(0, x)}
 KERAS = "it runs the course's Keras model of Shakespeare (tensorflow)"
 LANGUAGE_MODEL = {
-    "softmax": softmax,
+    "softmax": _served(softmax),
     **{
         name: _served(getattr(language_model, name))
         for name in (
@@ -242,10 +241,12 @@ MODULES: dict[str, tuple[str, dict[str, Any]]] = {
     "rnn_utils": (
         "the recurrent assignment's helpers",
         {
-            "softmax": softmax,
+            "softmax": LANGUAGE_MODEL["softmax"],
             "sigmoid": _plain_sigmoid,
             **{
-                name: _not_here(f"run rnn_utils' {name}", "the step-by-step notebook never calls it")
+                name: _not_here(
+                    f"run rnn_utils' {name}", "the step-by-step notebook never calls it"
+                )
                 for name in ("initialize_adam", "update_parameters_with_adam")
             },
         },

@@ -14,7 +14,6 @@ from __future__ import annotations
 import inspect
 import textwrap
 from collections.abc import Callable, Sequence
-from functools import cache
 
 import numpy as np
 
@@ -173,12 +172,11 @@ def backprop(
     return out
 
 
-@cache
 def planted(function: Callable, *changes: tuple[str, str]) -> Callable:
     """``function`` (one of ``scratch.course``'s) with each ``(line, wrong)`` of ``changes``
     made in its source, in order, compiled in its module's namespace (so that it calls the
-    course's helpers): the course's computation with that one mistake. ``ValueError`` when a
-    ``line`` is not in it exactly once."""
+    course's helpers as they are now): the course's computation with that one mistake.
+    ``ValueError`` when a ``line`` is not in it exactly once."""
     source = textwrap.dedent(inspect.getsource(function))
     for line, wrong in changes:
         if source.count(line) != 1:
@@ -187,3 +185,16 @@ def planted(function: Callable, *changes: tuple[str, str]) -> Callable:
     namespace = dict(function.__globals__)
     exec(compile(source, f"<{function.__name__}, planted>", "exec"), namespace)
     return namespace[function.__name__]
+
+
+def runnable(*models: tuple[str, Callable[[], dict[str, Array]]]) -> Mistakes:
+    """``(cause, values)`` of each ``(cause, compute)`` whose ``compute()`` runs: a model
+    whose shapes cannot hold in a case (``Wax`` for ``Waa`` where n_x != n_a), or a planted
+    loop that fails as the learner's does (a window past the input), is no model of it."""
+    out = []
+    for cause, compute in models:
+        try:
+            out.append((cause, compute()))
+        except (ValueError, IndexError):
+            continue
+    return out

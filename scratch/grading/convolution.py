@@ -27,17 +27,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, partial
-from typing import Any
 
 import numpy as np
 
 from scratch.course import convolution as course
-from scratch.course.mistakes import planted
+from scratch.course.mistakes import planted, runnable
 from scratch.grading.cases import Cases, plain
-from scratch.grading.causes import SHAPES, shape_of
-from scratch.grading.findings import LayoutError
-from scratch.grading.layout import unpack
-from scratch.grading.outcomes import Failure, Opaque
+from scratch.grading.causes import SHAPES
+from scratch.grading.layout import course_cache, unpack
+from scratch.grading.outcomes import Failure
 from scratch.grading.trial import Call, Expect
 from scratch.tolerances import EXACT
 
@@ -91,13 +89,30 @@ def conv_layers() -> tuple[Layer, ...]:
     draws = np.random.default_rng(51)
     pad_0 = draws.standard_normal((2, 5, 5, 2)), draws.standard_normal((3, 3, 2, 3))
     one = draws.standard_normal((1, 6, 6, 1)), draws.standard_normal((2, 2, 1, 1))
-    out = [
-        Layer("course", forward[0], {"pad": 1, "stride": 2}, *forward[1:]),
+    return (
+        _with_upstream(Layer("course", forward[0], {"pad": 1, "stride": 2}, *forward[1:]), draws),
         Layer("course backward", backward[0], {"pad": 2, "stride": 2}, *backward[1:]),
-        Layer("pad 0", pad_0[0], {"pad": 0, "stride": 1}, pad_0[1], draws.normal(0, 1, (1, 1, 1, 3))),
-        Layer("one channel", one[0], {"pad": 1, "stride": 2}, one[1], draws.normal(0, 1, (1, 1, 1, 1))),
-    ]
-    return tuple(_with_upstream(layer, draws) for layer in out)
+        _with_upstream(
+            Layer(
+                "pad 0",
+                pad_0[0],
+                {"pad": 0, "stride": 1},
+                pad_0[1],
+                draws.normal(size=(1, 1, 1, 3)),
+            ),
+            draws,
+        ),
+        _with_upstream(
+            Layer(
+                "one channel",
+                one[0],
+                {"pad": 1, "stride": 2},
+                one[1],
+                draws.normal(size=(1, 1, 1, 1)),
+            ),
+            draws,
+        ),
+    )
 
 
 @cache
@@ -120,8 +135,7 @@ def pool_layers() -> tuple[Layer, ...]:
 
 
 def _with_upstream(layer: Layer, draws: np.random.Generator) -> Layer:
-    if layer.name == "course backward" or layer.upstream is not None:
-        return layer
+    """The layer with an upstream gradient of its output's shape, drawn."""
     A_prev, hp = layer.A_prev, layer.hparameters
     f = layer.W.shape[0] if layer.W is not None else hp["f"]
     pad = hp.get("pad", 0)
@@ -134,18 +148,6 @@ def _with_upstream(layer: Layer, draws: np.random.Generator) -> Layer:
 def _case(layer: Layer, mode: str | None = None):
     label = f"{layer.label}, mode {mode!r}" if mode else layer.label
     return plain(layer.name if mode is None else f"{layer.name}, {mode}", label)
-
-
-def _models(*pairs: tuple[str, Callable[[], Any]]) -> list[tuple[str, dict[str, Array]]]:
-    """``(cause, values)`` of each model that runs: a planted loop may itself fail where the
-    learner's does (a window past the input), and then says nothing here."""
-    out = []
-    for cause, values in pairs:
-        try:
-            out.append((cause, values()))
-        except (ValueError, IndexError):
-            continue
-    return out
 
 
 def _raised(failure: Failure) -> str | None:
@@ -213,7 +215,10 @@ def _pad_mistakes(X: Array, pad: int) -> list:
     out = [
         ("every axis padded, the examples and channels too (np.pad(X, pad))", np.pad(X, pad)),
         ("one side only, (0, pad)", np.pad(X, ((0, 0), (0, pad), (0, pad), (0, 0)))),
-        ("the channels padded, not the columns", np.pad(X, ((0, 0), (pad, pad), (0, 0), (pad, pad)))),
+        (
+            "the channels padded, not the columns",
+            np.pad(X, ((0, 0), (pad, pad), (0, 0), (pad, pad))),
+        ),
     ]
     return [(f"{cause}: {right}", {"X": value}) for cause, value in out]
 
@@ -223,9 +228,19 @@ def conv_single_step(cases: Cases, parameters: tuple) -> Iterator[Call]:
     rng = np.random.RandomState(1)
     course_args = rng.randn(4, 4, 3), rng.randn(4, 4, 3), rng.randn(1, 1, 1)
     draws = np.random.default_rng(54)
-    small = draws.standard_normal((2, 2, 1)), draws.standard_normal((2, 2, 1)), np.full((1, 1, 1), 0.5)
+    small = (
+        draws.standard_normal((2, 2, 1)),
+        draws.standard_normal((2, 2, 1)),
+        np.full((1, 1, 1), 0.5),
+    )
     for name, (a_slice, W, b) in (("course", course_args), ("one channel", small)):
-        layer = Layer(name, a_slice[np.newaxis], {"stride": 1, "pad": 0}, W[..., np.newaxis], b[..., np.newaxis])
+        layer = Layer(
+            name,
+            a_slice[np.newaxis],
+            {"stride": 1, "pad": 0},
+            W[..., np.newaxis],
+            b[..., np.newaxis],
+        )
         Z = cases.truth.convolution(layer.A_prev, layer.W, layer.b, layer.hparameters)["Z"]
         expect = [Expect("Z", "Z", np.asarray(Z.item()), formula=CORRELATION)]
         yield Call(
@@ -275,27 +290,8 @@ def _inputs(layer: Layer) -> dict[str, Array]:
 def _read_conv(layer: Layer, value: object) -> dict:
     Z, cache = unpack(value, ("Z", "cache"), "conv_forward")
     given = (layer.A_prev, layer.W, layer.b, layer.hparameters)
-    _check_cache(cache, given, ("A_prev", "W", "b", "hparameters"))
+    course_cache(cache, dict(enumerate(given)), ("A_prev", "W", "b", "hparameters"), "cache")
     return {"Z": Z}
-
-
-def _check_cache(cache: Any, given: tuple, names: tuple[str, ...]) -> None:
-    """The cache must be ``given``, in the course's order ``names``."""
-    course = f"({', '.join(names)})"
-    if not isinstance(cache, tuple | list) or len(cache) != len(names):
-        raise LayoutError(f"cache is {shape_of(cache)}; the course's is {course}")
-    for at, (name, mine, theirs) in enumerate(zip(names, cache, given, strict=True)):
-        same = (
-            mine == theirs
-            if isinstance(theirs, dict)
-            else not isinstance(mine, Opaque) and np.array_equal(np.asarray(mine), theirs)
-        )
-        if not same:
-            raise LayoutError(
-                f"cache[{at}] is not the {name} it was given ({shape_of(mine)}); the course's "
-                f"cache is {course}",
-                "the backward pass reads the forward pass's inputs from the cache, in that order",
-            )
 
 
 def _strided_rows(layer: Layer, rows: bool, columns: bool) -> Array:
@@ -312,14 +308,17 @@ def _strided_rows(layer: Layer, rows: bool, columns: bool) -> Array:
 
 def _forward_mistakes(layer: Layer) -> list:
     hp = layer.hparameters
-    out = _models(
+    out = runnable(
         (
             f"the bias is not added: {CORRELATION}",
             lambda: {"Z": course.conv_forward(layer.A_prev, layer.W, 0 * layer.b, hp)[0]},
         ),
         (f"h for h * stride: {SLICE}", lambda: {"Z": _strided_rows(layer, True, False)}),
         (f"w for w * stride: {SLICE}", lambda: {"Z": _strided_rows(layer, False, True)}),
-        (f"h and w for h * stride, w * stride: {SLICE}", lambda: {"Z": _strided_rows(layer, True, True)}),
+        (
+            f"h and w for h * stride, w * stride: {SLICE}",
+            lambda: {"Z": _strided_rows(layer, True, True)},
+        ),
     )
     return out if hp["stride"] > 1 else out[:1]
 
@@ -331,7 +330,9 @@ def conv_backward(cases: Cases, parameters: tuple) -> Iterator[Call]:
         dZ = layer.upstream if layer.upstream is not None else truth(*args)["Z"]
         o = truth(*args, dZ)
         expect = [
-            Expect("dA0", "dA_prev", o["dA_prev"], formula="dA_prev: dA_pad with its padding removed"),
+            Expect(
+                "dA0", "dA_prev", o["dA_prev"], formula="dA_prev: dA_pad with its padding removed"
+            ),
             Expect("dW", "dW", o["dW"], formula="dW[:, :, :, c] += a_slice * dZ[i, h, w, c]"),
             Expect("db", "db", o["db"], formula="db[:, :, :, c] += dZ[i, h, w, c]"),
         ]
@@ -340,7 +341,8 @@ def conv_backward(cases: Cases, parameters: tuple) -> Iterator[Call]:
             (dZ, args),
             _read_conv_backward,
             expect,
-            _inputs(layer) | {"dZ": dZ, "A_prev_pad": course.zero_pad(layer.A_prev, layer.hparameters["pad"])},
+            _inputs(layer)
+            | {"dZ": dZ, "A_prev_pad": course.zero_pad(layer.A_prev, layer.hparameters["pad"])},
             partial(_backward_mistakes, layer, dZ),
             raised=_raised,
         )
@@ -352,7 +354,10 @@ def _read_conv_backward(value: object) -> dict:
 
 
 ACCUMULATED = {
-    "dW": ("dW[:, :, :, c] += a_slice * dZ[i, h, w, c]", "dW[:, :, :, c] = a_slice * dZ[i, h, w, c]"),
+    "dW": (
+        "dW[:, :, :, c] += a_slice * dZ[i, h, w, c]",
+        "dW[:, :, :, c] = a_slice * dZ[i, h, w, c]",
+    ),
     "db": ("db[:, :, :, c] += dZ[i, h, w, c]", "db[:, :, :, c] = dZ[i, h, w, c]"),
     "dA0": (
         "da_prev_pad[vert_start:vert_end, horiz_start:horiz_end, :] += (",
@@ -360,7 +365,10 @@ ACCUMULATED = {
     ),
 }
 UNPADDED = "dA_prev = dA_prev_pad[:, pad : pad + n_H_prev, pad : pad + n_W_prev, :]"
-STRIDED = ("vert_start = h * stride", "vert_start = h"), ("horiz_start = w * stride", "horiz_start = w")
+STRIDED = (
+    ("vert_start = h * stride", "vert_start = h"),
+    ("horiz_start = w * stride", "horiz_start = w"),
+)
 
 
 def _backward_mistakes(layer: Layer, dZ: Array) -> list:
@@ -404,7 +412,7 @@ def _backward_mistakes(layer: Layer, dZ: Array) -> list:
             lambda: {key: value / m for key, value in right().items()},
         ),
     ]
-    return _models(*models)
+    return runnable(*models)
 
 
 # create_mask_from_window, distribute_value
@@ -422,7 +430,16 @@ def create_mask_from_window(cases: Cases, parameters: tuple) -> Iterator[Call]:
         ("negative", -np.abs(np.random.default_rng(55).standard_normal((3, 3))) - 1),
     )
     for name, x in windows:
-        expect = [Expect("D", "mask", cases.truth.window_gradient(x, "max"), tol=EXACT, cast=True, formula=MASK)]
+        expect = [
+            Expect(
+                "D",
+                "mask",
+                cases.truth.window_gradient(x, "max"),
+                tol=EXACT,
+                cast=True,
+                formula=MASK,
+            )
+        ]
         yield Call(
             plain(name, f"x {x.shape}"),
             (x,),
@@ -437,9 +454,18 @@ def create_mask_from_window(cases: Cases, parameters: tuple) -> Iterator[Call]:
 def _mask_mistakes(x: Array) -> list:
     out = [
         ("np.min for np.max", x == np.min(x)),
-        ("the maximum of each column (np.max(x, axis=0)), not of the window", x == np.max(x, axis=0)),
-        ("the maximum of each row (np.max(x, axis=1)), not of the window", x == np.max(x, axis=1, keepdims=True)),
-        ("np.argmax gives the maximum's flat index, not a mask of x's shape", np.asarray(np.argmax(x))),
+        (
+            "the maximum of each column (np.max(x, axis=0)), not of the window",
+            x == np.max(x, axis=0),
+        ),
+        (
+            "the maximum of each row (np.max(x, axis=1)), not of the window",
+            x == np.max(x, axis=1, keepdims=True),
+        ),
+        (
+            "np.argmax gives the maximum's flat index, not a mask of x's shape",
+            np.asarray(np.argmax(x)),
+        ),
     ]
     return [(f"{cause}: {MASK}", {"D": np.asarray(value, dtype=float)}) for cause, value in out]
 
@@ -506,7 +532,7 @@ def pool_forward(cases: Cases, parameters: tuple) -> Iterator[Call]:
 
 def _read_pool(layer: Layer, value: object) -> dict:
     A, cache = unpack(value, ("A", "cache"), "pool_forward")
-    _check_cache(cache, (layer.A_prev, layer.hparameters), ("A_prev", "hparameters"))
+    course_cache(cache, {0: layer.A_prev, 1: layer.hparameters}, ("A_prev", "hparameters"), "cache")
     return {"A": A}
 
 
@@ -520,7 +546,10 @@ def _pool_forward_mistakes(layer: Layer, mode: str) -> list:
         return {"A": np.broadcast_to(reduce(A, axis=3, keepdims=True), A.shape)}
 
     models = [
-        (f"mode {other!r} where {mode!r} is asked for", lambda: {"A": course.pool_forward(A_prev, hp, other)[0]}),
+        (
+            f"mode {other!r} where {mode!r} is asked for",
+            lambda: {"A": course.pool_forward(A_prev, hp, other)[0]},
+        ),
         (
             "each window pooled over every channel: the pool works channel by channel, "
             "A_prev[i, window, c]",
@@ -537,9 +566,12 @@ def _pool_forward_mistakes(layer: Layer, mode: str) -> list:
     ]
     if hp["stride"] > 1:
         models.append(
-            (f"h and w for h * stride, w * stride: {SLICE}", lambda: {"A": planted(course.pool_forward, *STRIDED)(A_prev, hp, mode)[0]})
+            (
+                f"h and w for h * stride, w * stride: {SLICE}",
+                lambda: {"A": planted(course.pool_forward, *STRIDED)(A_prev, hp, mode)[0]},
+            )
         )
-    return _models(*models)
+    return runnable(*models)
 
 
 def _planted_pool_size(A_prev: Array, hp: dict, mode: str) -> Array:
@@ -555,7 +587,8 @@ def pool_backward(cases: Cases, parameters: tuple) -> Iterator[Call]:
         for mode in MODES:
             o = cases.truth.pooling(layer.A_prev, layer.hparameters, mode, layer.upstream)
             formula = (
-                "dA_prev[i, window, c] += mask * dA[i, h, w, c], mask = create_mask_from_window(window)"
+                "dA_prev[i, window, c] += mask * dA[i, h, w, c], "
+                "mask = create_mask_from_window(window)"
                 if mode == "max"
                 else "dA_prev[i, window, c] += distribute_value(dA[i, h, w, c], (f, f))"
             )
@@ -606,7 +639,7 @@ def _pool_backward_mistakes(layer: Layer, mode: str) -> list:
                     partial(run, MASK_WINDOW),
                 ),
             )
-    return _models(*models)
+    return runnable(*models)
 
 
 CHECKS = {

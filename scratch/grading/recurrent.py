@@ -31,16 +31,21 @@ import numpy as np
 
 from scratch.activations import sigmoid, softmax
 from scratch.course import recurrent as course
-from scratch.course.recurrent import GATES, OUTPUT_WEIGHT, PARAMETERS
+from scratch.course.mistakes import runnable
+from scratch.course.recurrent import GATES, PARAMETERS
 from scratch.grading.cases import Cases, plain
 from scratch.grading.causes import shape_of
 from scratch.grading.findings import LayoutError
-from scratch.grading.layout import entry, unpack
+from scratch.grading.layout import course_cache, entry, same, unpack
 from scratch.grading.trial import Call, Expect
 
 Array = np.ndarray
-GATE_NAMES = {"f": "the forget gate ft", "i": "the update gate it", "c": "the candidate cct",
-              "o": "the output gate ot"}
+GATE_NAMES = {
+    "f": "the forget gate ft",
+    "i": "the update gate it",
+    "c": "the candidate cct",
+    "o": "the output gate ot",
+}
 FORMULAS = {
     "rnn": "a_next = tanh(Waa a_prev + Wax xt + ba), yt_pred = softmax(Wya a_next + by)",
     "lstm": "ft = sigmoid(Wf [a_prev; xt] + bf), it, cct = tanh(Wc [a_prev; xt] + bc), ot; "
@@ -54,7 +59,7 @@ CELL_STATE = "and dc_prevt: lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt,
 
 
 @dataclass(frozen=True)
-class Sequence:
+class Network:
     """A network and its inputs: ``x`` (n_x, m, T_x), ``a0`` (n_a, m), the course's
     ``parameters``, the LSTM cell's ``c0`` (n_a, m), the upstream ``da`` (n_a, m, T_x) and
     ``dc`` (n_a, m)."""
@@ -75,7 +80,7 @@ class Sequence:
         return f"n_x {n_x}, n_a {n_a}, n_y {n_y}, m {m}, T_x {T_x}"
 
 
-def _draw(name: str, cell: str, sizes: tuple[int, ...], seed: int) -> Sequence:
+def _draw(name: str, cell: str, sizes: tuple[int, ...], seed: int) -> Network:
     """The notebook's draws in its order (``x``, ``a0``, ``c_prev`` for an LSTM cell, then
     the parameters: ``Waa, Wax, Wya, ba, by``; ``Wf, bf, Wi, bi, Wo, bo, Wc, bc, Wy, by``), then
     the upstream gradients, from ``np.random.seed(seed)``."""
@@ -92,11 +97,11 @@ def _draw(name: str, cell: str, sizes: tuple[int, ...], seed: int) -> Sequence:
         order = ("Wf", "bf", "Wi", "bi", "Wo", "bo", "Wc", "bc", "Wy", "by")
     drawn = {key: randn(*shapes[key]) for key in order}
     parameters = {key: drawn[key] for key in PARAMETERS[cell]}
-    return Sequence(name, cell, x, a0, parameters, c0, randn(n_a, m, T_x), randn(n_a, m))
+    return Network(name, cell, x, a0, parameters, c0, randn(n_a, m, T_x), randn(n_a, m))
 
 
 @cache
-def sequences(cell: str, steps: bool) -> tuple[Sequence, ...]:
+def sequences(cell: str, steps: bool) -> tuple[Network, ...]:
     """The cell's cases (``steps`` False: one step, T_x = 1) or the sequence's: the notebook's
     sizes (n_x 3, n_a 5, n_y 2, m 10; T_x 4 for the RNN, 7 for the LSTM), one example, and
     ``n_x = n_a``."""
@@ -108,38 +113,12 @@ def sequences(cell: str, steps: bool) -> tuple[Sequence, ...]:
     )
 
 
-def _forward(cases: Cases, case: Sequence) -> dict[str, Array]:
+def _forward(cases: Cases, case: Network) -> dict[str, Array]:
     return cases.truth.recurrent_pass(case.x, case.a0, case.parameters, case.cell, c0=case.c0)
 
 
-def _call(case: Sequence, *args: Any, **fields: Any) -> Call:
+def _call(case: Network, *args: Any, **fields: Any) -> Call:
     return Call(plain(case.name, case.label), args, **fields)
-
-
-def _same(value: Any, given: Any) -> bool:
-    if isinstance(given, dict):
-        return isinstance(value, dict) and all(
-            key in value and np.array_equal(np.asarray(value[key]), array)
-            for key, array in given.items()
-        )
-    try:
-        return np.array_equal(np.asarray(value), given)
-    except (TypeError, ValueError):
-        return False
-
-
-def _check_cache(cache: Any, given: dict[int, Any], names: tuple[str, ...], where: str) -> None:
-    """``cache`` must be a tuple of ``names`` holding ``given`` (position -> value)."""
-    course_cache = f"({', '.join(names)})"
-    if not isinstance(cache, tuple | list) or len(cache) != len(names):
-        raise LayoutError(f"{where} is {shape_of(cache)}; the course's is {course_cache}")
-    for at, value in given.items():
-        if not _same(cache[at], value):
-            raise LayoutError(
-                f"{where}[{at}] is not {names[at]} ({shape_of(cache[at])}); the course's is "
-                f"{course_cache}",
-                "the backward step unpacks the cache in that order",
-            )
 
 
 # The forward functions
@@ -169,14 +148,14 @@ def rnn_cell_forward(cases: Cases, parameters: tuple) -> Iterator[Call]:
         )
 
 
-def _read_rnn_cell(case: Sequence, value: object) -> dict:
+def _read_rnn_cell(case: Network, value: object) -> dict:
     a_next, yt_pred, cache = unpack(value, ("a_next", "yt_pred", "cache"), "rnn_cell_forward")
     given = {0: a_next, 1: case.a0, 2: case.x[:, :, 0], 3: case.parameters}
-    _check_cache(cache, given, RNN_CACHE, "cache")
+    course_cache(cache, given, RNN_CACHE, "cache")
     return {"a_next": a_next, "yt_pred": yt_pred}
 
 
-def _rnn_cell_mistakes(case: Sequence) -> list:
+def _rnn_cell_mistakes(case: Network) -> list:
     xt, a_prev, p = case.x[:, :, 0], case.a0, case.parameters
 
     def cell(**changed: Array) -> dict:
@@ -187,24 +166,21 @@ def _rnn_cell_mistakes(case: Sequence) -> list:
         return {"y_pred": function(p["Wya"] @ state + p["by"])}
 
     a_next = cell()["a"]
-    return _models(
+    return runnable(
         (f"ba is not added: {FORMULAS['rnn']}", lambda: cell(ba=0 * p["ba"])),
-        ("Wax and Waa swapped: Waa multiplies a_prev, Wax xt", lambda: cell(Wax=p["Waa"], Waa=p["Wax"])),
-        ("yt_pred from a_prev: yt_pred = softmax(Wya a_next + by)", lambda: output(softmax, a_prev)),
-        ("sigmoid for softmax at the output: yt_pred = softmax(Wya a_next + by)", lambda: output(sigmoid, a_next)),
+        (
+            "Wax and Waa swapped: Waa multiplies a_prev, Wax xt",
+            lambda: cell(Wax=p["Waa"], Waa=p["Wax"]),
+        ),
+        (
+            "yt_pred from a_prev: yt_pred = softmax(Wya a_next + by)",
+            lambda: output(softmax, a_prev),
+        ),
+        (
+            "sigmoid for softmax at the output: yt_pred = softmax(Wya a_next + by)",
+            lambda: output(sigmoid, a_next),
+        ),
     )
-
-
-def _models(*pairs: tuple[str, Callable[[], dict]]) -> list[tuple[str, dict[str, Array]]]:
-    """The models that run: one whose shapes cannot hold (``Wax`` for ``Waa`` where ``n_x !=
-    n_a``) is no model of this case."""
-    out = []
-    for cause, values in pairs:
-        try:
-            out.append((cause, values()))
-        except ValueError:
-            continue
-    return out
 
 
 def rnn_forward(cases: Cases, parameters: tuple) -> Iterator[Call]:
@@ -223,14 +199,14 @@ def rnn_forward(cases: Cases, parameters: tuple) -> Iterator[Call]:
         )
 
 
-def _read_sequence(case: Sequence, names: tuple[str, ...], function: str, value: object) -> dict:
+def _read_sequence(case: Network, names: tuple[str, ...], function: str, value: object) -> dict:
     parts = unpack(value, names, function)
     caches = parts[-1]
     T_x = case.x.shape[2]
     if (
         not isinstance(caches, tuple | list)
         or len(caches) != 2
-        or not _same(caches[1], case.x)
+        or not same(caches[1], case.x)
         or not isinstance(caches[0], list | tuple)
         or len(caches[0]) != T_x
     ):
@@ -243,7 +219,7 @@ def _read_sequence(case: Sequence, names: tuple[str, ...], function: str, value:
 
 
 def _steps(
-    case: Sequence, *, a: bool = True, c: bool = True, c0: Array | None = None
+    case: Network, *, a: bool = True, c: bool = True, c0: Array | None = None
 ) -> dict[str, Array]:
     """The sequence forward by the course's cells, each step from the last one's state, or
     from the start's where ``a`` (the hidden state) or ``c`` (the cell state) is not carried;
@@ -264,7 +240,7 @@ def _steps(
     return {key: np.stack(values, axis=2) for key, values in out.items() if values}
 
 
-def _sequence_forward_mistakes(case: Sequence) -> list:
+def _sequence_forward_mistakes(case: Network) -> list:
     out = [
         (
             "a_next is not carried: every step starts from a0, where step t takes a<t-1>",
@@ -282,7 +258,7 @@ def _sequence_forward_mistakes(case: Sequence) -> list:
                 lambda: _steps(case, c0=case.a0),
             ),
         ]
-    return _models(*out)
+    return runnable(*out)
 
 
 def lstm_cell_forward(cases: Cases, parameters: tuple) -> Iterator[Call]:
@@ -297,7 +273,9 @@ def lstm_cell_forward(cases: Cases, parameters: tuple) -> Iterator[Call]:
             Expect("c", "c_next", step["c"], formula=formula),
             Expect("ot", "cache[7]", step["ot"], formula=formula),
             Expect("a", "a_next", step["a"], formula=formula),
-            Expect("y_pred", "yt_pred", step["y_pred"], formula="yt_pred = softmax(Wy a_next + by)"),
+            Expect(
+                "y_pred", "yt_pred", step["y_pred"], formula="yt_pred = softmax(Wy a_next + by)"
+            ),
         ]
         xt = case.x[:, :, 0]
         yield _call(
@@ -313,16 +291,16 @@ def lstm_cell_forward(cases: Cases, parameters: tuple) -> Iterator[Call]:
         )
 
 
-def _read_lstm_cell(case: Sequence, value: object) -> dict:
+def _read_lstm_cell(case: Network, value: object) -> dict:
     names = ("a_next", "c_next", "yt_pred", "cache")
     a_next, c_next, yt_pred, cache = unpack(value, names, "lstm_cell_forward")
     given = {0: a_next, 1: c_next, 2: case.a0, 3: case.c0, 8: case.x[:, :, 0], 9: case.parameters}
-    _check_cache(cache, given, LSTM_CACHE, "cache")
+    course_cache(cache, given, LSTM_CACHE, "cache")
     out = {"a_next": a_next, "c_next": c_next, "yt_pred": yt_pred}
     return out | {f"cache[{at}]": cache[at] for at in (4, 5, 6, 7)}
 
 
-def _lstm_cell_mistakes(case: Sequence) -> list:
+def _lstm_cell_mistakes(case: Network) -> list:
     xt, a_prev, c_prev, p = case.x[:, :, 0], case.a0, case.c0, case.parameters
     n_a = a_prev.shape[0]
 
@@ -352,17 +330,24 @@ def _lstm_cell_mistakes(case: Sequence) -> list:
         (
             "concat = [xt; a_prev]: the course's is np.concatenate((a_prev, xt)), a_prev's rows "
             "first",
-            partial(cell, {f"W{g}": np.roll(p[f"W{g}"], -(p[f"W{g}"].shape[1] - n_a), axis=1) for g in GATES}),
+            partial(
+                cell,
+                {f"W{g}": np.roll(p[f"W{g}"], -(p[f"W{g}"].shape[1] - n_a), axis=1) for g in GATES},
+            ),
         ),
         ("a_next = ot c_next: the tanh is missing, a_next = ot tanh(c_next)", untanhed),
     ]
-    return _models(*models)
+    return runnable(*models)
 
 
 def lstm_forward(cases: Cases, parameters: tuple) -> Iterator[Call]:
     for case in sequences("lstm", True):
         o = _forward(cases, case)
-        expect = [Expect("c", "c", o["c"]), Expect("a", "a", o["a"]), Expect("y_pred", "y", o["y_pred"])]
+        expect = [
+            Expect("c", "c", o["c"]),
+            Expect("a", "a", o["a"]),
+            Expect("y_pred", "y", o["y_pred"]),
+        ]
         yield _call(
             case,
             case.x,
@@ -387,13 +372,20 @@ CELL_GRADIENTS = {
         *((f"d{key}", f"d{key}") for key in PARAMETERS["lstm"][:-2]),
     ),
 }
-OLD_DX = "gradients['dx'] read as dxt, the input's gradient (the notebook's docstring says dx; its code returns dxt)"
+OLD_DX = (
+    "gradients['dx'] read as dxt, the input's gradient (the notebook's docstring says dx; its "
+    "code returns dxt)"
+)
 
 
-def _cache_of(case: Sequence, o: dict, t: int) -> tuple:
+def _cache_of(case: Network, o: dict, t: int) -> tuple:
     """The course's cache of step t of the truth's forward pass."""
     a_prev = case.a0 if t == 0 else o["a"][:, :, t - 1]
-    at = {key: value[:, :, t] for key, value in o.items() if key in ("a", "c", "ft", "it", "cct", "ot")}
+    at = {
+        key: value[:, :, t]
+        for key, value in o.items()
+        if key in ("a", "c", "ft", "it", "cct", "ot")
+    }
     xt = case.x[:, :, t]
     if case.cell == "rnn":
         return at["a"], a_prev, xt, case.parameters
@@ -433,7 +425,12 @@ def _cell_backward(cases: Cases, cell: str) -> Iterator[Call]:
     for case in sequences(cell, False):
         da_next = case.da[:, :, 0]
         o = cases.truth.recurrent_pass(
-            case.x, case.a0, case.parameters, cell, c0=case.c0, da=case.da,
+            case.x,
+            case.a0,
+            case.parameters,
+            cell,
+            c0=case.c0,
+            da=case.da,
             dc=case.dc if cell == "lstm" else None,
         )
         cache = _cache_of(case, o, 0)
@@ -448,7 +445,7 @@ def _cell_backward(cases: Cases, cell: str) -> Iterator[Call]:
         )
 
 
-def _cell_backward_mistakes(case: Sequence, args: tuple) -> list:
+def _cell_backward_mistakes(case: Network, args: tuple) -> list:
     def keyed(gradients: dict) -> dict:
         names = dict(CELL_GRADIENTS[case.cell])
         return {names[key]: value for key, value in gradients.items()}
@@ -462,11 +459,13 @@ def _cell_backward_mistakes(case: Sequence, args: tuple) -> list:
         right = rnn((a_next, a_prev, xt, p))
         models = [
             (
-                "tanh' from tanh(a_next): a_next already is the tanh; dtanh = da_next (1 - a_next^2)",
+                "tanh' from tanh(a_next): a_next already is the tanh; "
+                "dtanh = da_next (1 - a_next^2)",
                 lambda: rnn((np.tanh(a_next), a_prev, xt, p)),
             ),
             (
-                "tanh' from a_prev: the derivative is at this step's output, dtanh = da_next (1 - a_next^2)",
+                "tanh' from a_prev: the derivative is at this step's output, "
+                "dtanh = da_next (1 - a_next^2)",
                 lambda: rnn((a_prev, a_prev, xt, p)),
             ),
             (
@@ -474,7 +473,7 @@ def _cell_backward_mistakes(case: Sequence, args: tuple) -> list:
                 lambda: {"dx": right["da0"], "da0": right["dx"]},
             ),
         ]
-        return _models(*models)
+        return runnable(*models)
     da_next, dc_next, cache = args
     a_next, c_next, ot = cache[0], cache[1], cache[7]
 
@@ -499,18 +498,27 @@ def _cell_backward_mistakes(case: Sequence, args: tuple) -> list:
         ),
         (
             "dft and dit swapped: dWf = dft [a_prev; xt]^T comes through the forget gate",
-            lambda: {"dWf": right["dWi"], "dbf": right["dbi"], "dWi": right["dWf"], "dbi": right["dbf"]},
+            lambda: {
+                "dWf": right["dWi"],
+                "dbf": right["dbi"],
+                "dWi": right["dWf"],
+                "dbi": right["dbf"],
+            },
         ),
         (
-            "dxt and da_prev swapped: da_prev is dconcat's first n_a rows, dxt the rest",
-            lambda: {"dx": right["da0"], "da0": right["dx"]} if right["dx"].shape == right["da0"].shape else _shapes(),
+            "dconcat split the other way round: da_prev = dconcat[:n_a] (a_prev's rows come "
+            "first in [a_prev; xt]), dxt = dconcat[n_a:]",
+            lambda: _split_at_n_x(right),
         ),
     ]
-    return _models(*models)
+    return runnable(*models)
 
 
-def _shapes() -> dict:
-    raise ValueError("no model where the shapes differ")
+def _split_at_n_x(right: dict[str, Array]) -> dict[str, Array]:
+    """``da_prev`` the last n_a rows of ``dconcat = [da_prev; dxt]``, ``dxt`` its first n_x."""
+    dconcat = np.concatenate((right["da0"], right["dx"]))
+    n_x = right["dx"].shape[0]
+    return {"dx": dconcat[:n_x], "da0": dconcat[n_x:]}
 
 
 def rnn_backward(cases: Cases, parameters: tuple) -> Iterator[Call]:
@@ -539,7 +547,9 @@ def _sequence_backward(cases: Cases, cell: str) -> Iterator[Call]:
         )
 
 
-def _through_time(cell: str, da: Array, steps: list, *, a: bool = True, c: bool = True, backwards: bool = True) -> dict:
+def _through_time(
+    cell: str, da: Array, steps: list, *, a: bool = True, c: bool = True, backwards: bool = True
+) -> dict:
     """The course's backward through time, by its cells, with ``da_prevt`` (``a``) or
     ``dc_prevt`` (``c``) carried to the next step or not, from the last step down
     (``backwards``) or the first up."""
@@ -565,7 +575,10 @@ def _through_time(cell: str, da: Array, steps: list, *, a: bool = True, c: bool 
 def _through_time_mistakes(cell: str, da: Array, steps: list) -> list:
     carried = "da_next not accumulated over time: " + THROUGH_TIME
     out = [
-        (f"{carried}; the gradient from the later steps is dropped", partial(_through_time, cell, da, steps, a=False)),
+        (
+            f"{carried}; the gradient from the later steps is dropped",
+            partial(_through_time, cell, da, steps, a=False),
+        ),
         (
             "the steps in the forward order: backpropagation through time runs from the last "
             "step down (for t in reversed(range(T_x)))",
@@ -584,7 +597,7 @@ def _through_time_mistakes(cell: str, da: Array, steps: list) -> list:
                 partial(_through_time, cell, da, steps, a=False, c=False),
             ),
         ]
-    return _models(*out)
+    return runnable(*out)
 
 
 CHECKS = {

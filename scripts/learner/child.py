@@ -165,9 +165,7 @@ def _changes(path: str, old: Any, new: Any, identities: dict, out: list[Change])
             )
             at = np.unravel_index(np.flatnonzero(~same)[0], old.shape)
             how = "replaced" if moved else "in place"
-            out.append(
-                Change(path, how, tuple(map(int, at)), float(old[at]), float(new[at]), new)
-            )
+            out.append(Change(path, how, tuple(map(int, at)), float(old[at]), float(new[at]), new))
     elif isinstance(old, dict) and isinstance(new, dict):
         for key in old.keys() - new.keys():
             out.append(Change(f"{path}[{key!r}]", "removed"))
