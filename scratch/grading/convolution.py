@@ -251,6 +251,7 @@ def conv_single_step(cases: Cases, parameters: tuple) -> Iterator[Call]:
             {"a_slice_prev": a_slice, "W": W, "b": b},
             partial(_single_step_mistakes, a_slice, W, b),
             raised=_raised,
+            oracle="torch's Conv2d",
         )
 
 
@@ -279,6 +280,7 @@ def conv_forward(cases: Cases, parameters: tuple) -> Iterator[Call]:
             _inputs(layer),
             partial(_forward_mistakes, layer),
             raised=_raised,
+            oracle="torch's Conv2d",
         )
 
 
@@ -345,6 +347,7 @@ def conv_backward(cases: Cases, parameters: tuple) -> Iterator[Call]:
             | {"dZ": dZ, "A_prev_pad": course.zero_pad(layer.A_prev, layer.hparameters["pad"])},
             partial(_backward_mistakes, layer, dZ),
             raised=_raised,
+            oracle="autograd of torch's Conv2d",
         )
 
 

@@ -48,6 +48,9 @@ DRAWS = (
 )
 
 
+COURSE = "the notebook's gradients, np.random.seed(3), times 10"
+
+
 def _gradients_of(seed: int, scale: float) -> dict[str, Array]:
     rng = np.random.RandomState(seed)
     shapes = {"dWax": (5, 3), "dWaa": (5, 5), "dWya": (2, 5), "db": (5, 1), "dby": (2, 1)}
@@ -57,10 +60,10 @@ def _gradients_of(seed: int, scale: float) -> dict[str, Array]:
 def clip(cases: Cases, parameters: tuple) -> Iterator[Call]:
     """The notebook's gradients (``np.random.seed(3)``, times 10) at maxValue 10 and 5, and
     small ones that a bound of 5 leaves as they are."""
-    for name, gradients, bound in (
-        ("course, maxValue 10", _gradients_of(3, 10.0), 10),
-        ("course, maxValue 5", _gradients_of(3, 10.0), 5),
-        ("within the bound", _gradients_of(4, 1.0), 5),
+    for name, label, gradients, bound in (
+        ("course, maxValue 10", COURSE, _gradients_of(3, 10.0), 10),
+        ("course, maxValue 5", COURSE, _gradients_of(3, 10.0), 5),
+        ("within the bound", "np.random.seed(4), standard normal", _gradients_of(4, 1.0), 5),
     ):
         clipped = cases.truth.clipped(gradients, bound)
         expect = [
@@ -68,7 +71,7 @@ def clip(cases: Cases, parameters: tuple) -> Iterator[Call]:
             for shown, key in GRADIENTS.items()
         ]
         yield Call(
-            plain(name, f"gradients of {gradients['dWaa'].shape} and others, maxValue {bound}"),
+            plain(name, f"{label}, maxValue {bound}"),
             (gradients, bound),
             partial(_read_keyed, GRADIENTS, "gradients"),
             expect,
@@ -191,11 +194,19 @@ def _read_indices(expected: list[int], mistakes: Any, value: object) -> dict:
     causes = [cause for cause, values in mistakes() if values == mine]
     cause = causes[0] if len(causes) == 1 else None
     if len(causes) > 1:  # a softmax near one-hot draws the same index from other uniforms
-        listed = "; ".join(f"({n}) {cause}" for n, cause in enumerate(causes, 1))
-        cause = f"one of {len(causes)} mistakes that draw these indices in this case: {listed}"
+        cause = f"one of {len(causes)} mistakes that draw these indices in this case: "
+        cause += _alike(causes)
     if cause is None and first == 0:
         cause = f"not the course's draws: {DRAWS}"
     raise LayoutError(message, cause)
+
+
+def _alike(causes: list[str]) -> str:
+    """``(1) a; (2) b``, the right way that each cause ends in said once where they share it."""
+    heads, tails = zip(*(cause.partition(": ")[::2] for cause in causes), strict=True)
+    if len(set(tails)) == 1:
+        return "; ".join(f"({n}) {head}" for n, head in enumerate(heads, 1)) + f": {tails[0]}"
+    return "; ".join(f"({n}) {cause}" for n, cause in enumerate(causes, 1))
 
 
 def _sample_mistakes(parameters: dict[str, Array], seed: int) -> list[tuple[str, list[int]]]:

@@ -51,6 +51,7 @@ FORMULAS = {
     "lstm": "ft = sigmoid(Wf [a_prev; xt] + bf), it, cct = tanh(Wc [a_prev; xt] + bc), ot; "
     "c_next = ft c_prev + it cct, a_next = ot tanh(c_next)",
 }
+ORACLE = {"rnn": "torch's nn.RNN", "lstm": "torch's nn.LSTM"}  # the forward functions' truth
 THROUGH_TIME = (
     "from t = T_x - 1 down to 0, step t takes da[:, :, t] + da_prevt (the gradient from the "
     "steps after it)"
@@ -145,6 +146,7 @@ def rnn_cell_forward(cases: Cases, parameters: tuple) -> Iterator[Call]:
             expect=expect,
             inputs={"xt": xt, "a_prev": case.a0, **p},
             mistakes=partial(_rnn_cell_mistakes, case),
+            oracle=ORACLE["rnn"],
         )
 
 
@@ -196,6 +198,7 @@ def rnn_forward(cases: Cases, parameters: tuple) -> Iterator[Call]:
             expect=expect,
             inputs={"x": case.x, "a0": case.a0, **case.parameters},
             mistakes=partial(_sequence_forward_mistakes, case),
+            oracle=ORACLE[case.cell],
         )
 
 
@@ -288,6 +291,7 @@ def lstm_cell_forward(cases: Cases, parameters: tuple) -> Iterator[Call]:
             expect=expect,
             inputs={"xt": xt, "a_prev": case.a0, "c_prev": case.c0, **case.parameters},
             mistakes=partial(_lstm_cell_mistakes, case),
+            oracle=ORACLE["lstm"],
         )
 
 
@@ -357,6 +361,7 @@ def lstm_forward(cases: Cases, parameters: tuple) -> Iterator[Call]:
             expect=expect,
             inputs={"x": case.x, "a0": case.a0, **case.parameters},
             mistakes=partial(_sequence_forward_mistakes, case),
+            oracle=ORACLE[case.cell],
         )
 
 
