@@ -165,6 +165,12 @@ MISTAKES = {
         [("    m, n_H, n_W, n_C = dA.shape\n", "    m, n_H, n_W, n_C = A_prev.shape\n")],
         ("error", "course, max", "", "not over the input's n_H_prev, n_W_prev"),
     ),
+    "mask_of_each_column": (
+        "convolution",
+        "create_mask_from_window",
+        [("mask = x == np.max(x)\n", "mask = x == np.max(x, axis=0)\n")],
+        ("wrong", "course", "mask", "the maximum of each column"),
+    ),
     "distribute_value_transposed": (
         "convolution",
         "distribute_value",
