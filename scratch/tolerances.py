@@ -237,7 +237,7 @@ _RECURRENT_PARAMETERS = ("Wax", "Waa", "ba", *_GATE_PARAMETERS, "Wya", "Wy", "by
 _RECURRENT_STATES = ("ft", "it", "cct", "c", "ot", "a", "y_pred")
 _RECURRENT_FORWARD = (*_RECURRENT_PARAMETERS, *_RECURRENT_STATES)
 _RECURRENT_BACKWARD = ("dy", "dWya", "dWy", "dby", "da", "dWax", "dWaa", "dba")
-_RECURRENT_BACKWARD += (*(f"d{key}" for key in _GATE_PARAMETERS), "dx", "da0")
+_RECURRENT_BACKWARD += (*(f"d{key}" for key in _GATE_PARAMETERS), "dx", "da0", "dc")
 _RECURRENT_STATE = tuple(f"{part}_d{key}" for part in "vs" for key in _RECURRENT_PARAMETERS)
 _NAMES = (*_STATE, "cost", "learning_rate", "t", *_BACKWARD, *_BUFFERS, *_FORWARD, *_PARAMETERS)
 _NAMES += (*_DATA, *_ROLLED, *_RECURRENT_FORWARD, *_RECURRENT_BACKWARD, *_RECURRENT_STATE)
@@ -264,8 +264,8 @@ def parse_quantity(quantity: str) -> tuple[str, int | None]:
             "optimizer state v_dW<l>, v_db<l>, s_dW<l>, s_db<l> (v_dgamma<l>, ...), t, "
             "learning_rate, the data X, Y, the rolled theta, dtheta, a gradient check's "
             "difference, or a recurrent network's a, c, ft, it, cct, ot, y_pred, dy, da, dx, "
-            "da0, its parameters Wax, Waa, ba, Wf, bf, ..., Wya, Wy, by, their gradients dWax, "
-            "... and their optimizer state v_dWax, s_dWax, ..."
+            "da0, dc, its parameters Wax, Waa, ba, Wf, bf, ..., Wya, Wy, by, their gradients "
+            "dWax, ... and their optimizer state v_dWax, s_dWax, ..."
         )
     return match["name"], int(match["layer"]) if match["layer"] else None
 

@@ -23,7 +23,17 @@
   ``torch.nn.utils.parameters_to_vector`` and ``vector_to_parameters``; ``J = theta x`` and its
   derivative by autograd; the relative difference of given gradients to autograd's;
 - mini-batches: torch's ``DataLoader`` over the examples, in the order the course's seed
-  draws (on the scratch side: ``torch.randperm`` is not the course's shuffle).
+  draws (on the scratch side: ``torch.randperm`` is not the course's shuffle);
+- the fourth course's convolution and pooling, step by step: ``nn.ZeroPad2d``, ``nn.Conv2d``,
+  ``nn.MaxPool2d``, ``nn.AvgPool2d`` holding the course's arrays (``torch_impl.convolution``,
+  through ``torch_impl.transfer``'s layout maps), and autograd for their backward passes, a
+  window's max and mean among them;
+- the fifth course's recurrent networks, step by step: ``nn.RNN`` and ``nn.LSTM`` holding the
+  course's parameters (``torch_impl.recurrent.RecurrentNet``), every state, the output layer's
+  softmax, and autograd of a given ``dJ/da`` through time for the backward functions;
+- the language model: ``clip_grad_value_``, ``RecurrentNet``'s sampling from the uniforms the
+  scratch side draws (``torch_impl.recurrent.sample_indices``), and one step of training on one
+  name (the loss, backward, ``clip_grad_value_``, ``torch.optim.SGD``).
 """
 
 from __future__ import annotations
@@ -33,20 +43,40 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import torch
+from torch import nn
 from torch.nn import functional
+from torch.nn.utils import clip_grad_value_
 from torch.utils.data import DataLoader, TensorDataset
 
 import scratch
 import torch_impl
 from scratch import NetworkSpec
+from scratch.course.recurrent import OUTPUT_WEIGHT
 from scratch.settings import TrainingSettings
 from scratch.validation import as_input, as_targets
+from torch_impl.convolution import conv2d, pool2d
 from torch_impl.dropout import masks_to_torch
 from torch_impl.losses import cost_from_targets
 from torch_impl.network import build_module
 from torch_impl.optimizers import build_scheduler
+from torch_impl.recurrent import RecurrentNet, sample_indices, sequence_cost
 from torch_impl.threads import torch_threads
-from torch_impl.transfer import to_course, to_torch
+from torch_impl.transfer import (
+    TORCH_GATES,
+    conv_bias_to_course,
+    conv_weights_to_course,
+    export_recurrent_grads,
+    export_recurrent_params,
+    images_to_course,
+    images_to_torch,
+    initial_state_to_torch,
+    labels_to_torch,
+    sequences_to_course,
+    sequences_to_torch,
+    state_to_course,
+    to_course,
+    to_torch,
+)
 
 Array = np.ndarray
 Params = dict[str, Array]
@@ -280,3 +310,184 @@ def mini_batches(X: Array, Y: Array, order: Array, size: int) -> list[tuple[Arra
     examples = TensorDataset(to_torch(X), to_torch(Y))
     loader = DataLoader(examples, batch_size=size, sampler=order.tolist(), drop_last=False)
     return [(to_course(batch_X), to_course(batch_Y)) for batch_X, batch_Y in loader]
+
+
+# Convolution and pooling, step by step (course 4, week 1): torch's layers through the layout maps
+
+
+def padded(X: Array, pad: int) -> Array:
+    """``X`` (m, n_H, n_W, n_C) with ``pad`` zeros around each image: ``nn.ZeroPad2d(pad)``."""
+    return images_to_course(nn.ZeroPad2d(pad)(images_to_torch(X)))
+
+
+def convolution(A_prev: Array, W: Array, b: Array, hparameters: dict, dZ: Array | None = None):
+    """``Z`` of ``nn.Conv2d`` holding the filters ``W`` (f, f, n_C_prev, n_C) and biases ``b``
+    (1, 1, 1, n_C) at the course's stride and pad (``torch_impl.convolution.conv2d``), on
+    ``A_prev`` (m, n_H_prev, n_W_prev, n_C_prev); with ``dZ`` (Z's shape), the upstream
+    gradient, autograd's ``dA_prev``, ``dW`` and ``db`` (of ``sum(dZ * Z)``), each in the
+    course's layout."""
+    conv = conv2d(W, b, hparameters)
+    x = images_to_torch(A_prev).requires_grad_()
+    Z = conv(x)
+    out = {"Z": images_to_course(Z)}
+    if dZ is not None:
+        Z.backward(images_to_torch(dZ))
+        out["dA_prev"] = images_to_course(x.grad)
+        out["dW"] = conv_weights_to_course(conv.weight.grad)
+        out["db"] = conv_bias_to_course(conv.bias.grad)
+    return out
+
+
+def pooling(A_prev: Array, hparameters: dict, mode: str, dA: Array | None = None):
+    """``A`` of ``nn.MaxPool2d`` or ``nn.AvgPool2d`` (``mode``) of the course's ``{"f",
+    "stride"}`` (``torch_impl.convolution.pool2d``); with ``dA``, autograd's ``dA_prev``. At a
+    tie in a max window torch's gradient goes to one entry, the course's mask to each: judge the
+    max pool's ``dA_prev`` on windows without ties."""
+    x = images_to_torch(A_prev).requires_grad_()
+    A = pool2d(hparameters, mode)(x)
+    out = {"A": images_to_course(A)}
+    if dA is not None:
+        A.backward(images_to_torch(dA))
+        out["dA_prev"] = images_to_course(x.grad)
+    return out
+
+
+def window_gradient(x: Array, mode: str, dz: float = 1.0) -> Array:
+    """The gradient that ``dz`` at one pooled output sends back to its window ``x`` (n_H,
+    n_W), by autograd: of ``dz * amax(x)`` (mode ``"max"``: 1 at a unique maximum, 0 elsewhere;
+    ``amax`` splits a tie evenly, the course's mask gives each tied entry 1), or of
+    ``functional.avg_pool2d`` over the whole window (``"average"``: ``dz / (n_H n_W)`` each)."""
+    window = torch.tensor(np.asarray(x, dtype=np.float64), requires_grad=True)
+    if mode == "max":
+        pooled = torch.amax(window)
+    else:
+        pooled = functional.avg_pool2d(window[None, None], tuple(window.shape)).sum()
+    (pooled * dz).backward()
+    return window.grad.numpy()
+
+
+# Recurrent networks, step by step (course 5, week 1): nn.RNN and nn.LSTM, autograd through time
+
+
+def recurrent_pass(
+    x: Array,
+    a0: Array,
+    parameters: Mapping[str, Array],
+    cell: str,
+    *,
+    c0: Array | None = None,
+    da: Array | None = None,
+    dc: Array | None = None,
+) -> dict[str, Array]:
+    """One pass of ``nn.RNN(nonlinearity="tanh")`` or ``nn.LSTM`` (``cell``), the layer of
+    ``RecurrentNet`` holding the course's ``parameters``, over ``x`` (n_x, m, T_x) from
+    ``a<0> = a0`` (and ``c<0> = c0``, default 0), with its output layer on every step:
+
+    - ``a`` (n_a, m, T_x) and ``y_pred`` (n_y, m, T_x), the softmax of the output layer's
+      logits; for the LSTM its cell state ``c`` (``RecurrentNet.cell_states``) and gates ``ft``,
+      ``it``, ``cct``, ``ot`` (``lstm_gates``);
+    - with ``da`` (n_a, m, T_x), a ``dJ/da<t>`` for every step (and ``dc`` (n_a, m), one for the
+      last cell state), autograd's gradients through time: ``dx`` (n_x, m, T_x), ``da0``, the
+      LSTM's ``dc0`` (n_a, m), and the cell's ``dWax, dWaa, dba`` or ``dWf, dbf, ...``
+      (``export_recurrent_grads``), what the course's backward functions return."""
+    with torch_threads(1):
+        net = RecurrentNet(parameters, cell)
+        inputs = sequences_to_torch(x).requires_grad_()
+        h0 = initial_state_to_torch(a0, "rnn").requires_grad_()
+        state: torch.Tensor | tuple = h0
+        if cell == "lstm":
+            start = np.zeros_like(a0) if c0 is None else c0
+            state = (h0, initial_state_to_torch(start, "rnn").requires_grad_())
+        a, last = net.recurrent(inputs, state)
+        out = {"a": sequences_to_course(a)}
+        out["y_pred"] = sequences_to_course(net.output(a).softmax(-1))
+        if cell == "lstm":
+            detached = tuple(part.detach() for part in state)
+            out["c"] = sequences_to_course(net.cell_states(inputs.detach(), detached))
+            out |= lstm_gates(net.recurrent, inputs, h0, a)
+        if da is None:
+            return out
+        outputs, upstream = [a], [sequences_to_torch(da)]
+        if dc is not None:
+            outputs.append(last[1])
+            upstream.append(initial_state_to_torch(dc, "rnn"))
+        torch.autograd.backward(outputs, upstream)
+        for parameter in net.output.parameters():  # the output layer takes no part here
+            parameter.grad = torch.zeros_like(parameter)
+        grads = export_recurrent_grads(net)
+    for key in (f"d{OUTPUT_WEIGHT[cell]}", "dby"):
+        grads.pop(key)
+    out |= grads | {"dx": sequences_to_course(inputs.grad), "da0": state_to_course(h0.grad)}
+    if cell == "lstm":
+        out["dc0"] = state_to_course(state[1].grad)
+    return out
+
+
+def lstm_gates(
+    lstm: nn.LSTM, x: torch.Tensor, h0: torch.Tensor, a: torch.Tensor
+) -> dict[str, Array]:
+    """``nn.LSTM``'s gates at every step, as its documentation writes them on its own weights:
+    ``x<t> W_ih^T + b_ih + h<t-1> W_hh^T + b_hh``, split into its stacked row blocks (input,
+    forget, cell, output: ``transfer.TORCH_GATES``), through sigmoid (tanh for the cell's), with
+    ``h<t-1>`` the layer's own output a step before (``h0`` first); in the course's names
+    ``ft``, ``it``, ``cct``, ``ot`` (n_a, m, T_x)."""
+    previous = torch.cat([h0, a[:-1]])
+    stacked = functional.linear(x, lstm.weight_ih_l0, lstm.bias_ih_l0)
+    stacked = stacked + functional.linear(previous, lstm.weight_hh_l0, lstm.bias_hh_l0)
+    blocks = dict(zip(TORCH_GATES, stacked.chunk(4, dim=-1), strict=True))
+    gates = {
+        "ft": blocks["f"].sigmoid(),
+        "it": blocks["i"].sigmoid(),
+        "cct": blocks["c"].tanh(),
+        "ot": blocks["o"].sigmoid(),
+    }
+    return {name: sequences_to_course(gate) for name, gate in gates.items()}
+
+
+# The language model (course 5, week 1, "Dinosaur Island")
+
+
+def clipped(gradients: Mapping[str, Array], max_value: float) -> dict[str, Array]:
+    """Each gradient clipped entry by entry into ``[-max_value, max_value]``:
+    ``torch.nn.utils.clip_grad_value_`` on tensors holding them as their ``.grad``."""
+    tensors = {key: torch.zeros(np.shape(g), dtype=torch.float64) for key, g in gradients.items()}
+    for key, tensor in tensors.items():
+        tensor.grad = torch.tensor(np.asarray(gradients[key], dtype=np.float64))
+    clip_grad_value_(list(tensors.values()), max_value)
+    return {key: tensor.grad.numpy() for key, tensor in tensors.items()}
+
+
+def sampled(parameters: Mapping[str, Array], newline: int, uniforms: Array) -> list[int]:
+    """The indices ``RecurrentNet`` holding the RNN ``parameters`` (the step-by-step names)
+    samples from ``uniforms`` (drawn on the scratch side, ``scratch.recurrent.sample_uniforms``):
+    ``torch_impl.recurrent.sample_indices``."""
+    with torch_threads(1):
+        return sample_indices(RecurrentNet(parameters, "rnn"), newline, uniforms)
+
+
+def language_model_step(
+    x: Array,
+    Y: Array,
+    a0: Array,
+    parameters: Mapping[str, Array],
+    learning_rate: float,
+    max_value: float,
+) -> dict[str, Array]:
+    """One step of training on one name: ``RecurrentNet``'s ``nn.RNN`` and output layer over
+    ``x`` (n_x, 1, T_x) from ``a0`` (n_a, 1), the loss ``torch_impl.recurrent.sequence_cost``
+    of the labels ``Y`` (1, 1, T_x) (summed over time: one example), its gradients by autograd,
+    ``clip_grad_value_(max_value)``, then ``torch.optim.SGD``'s step. Returns ``cost``, the
+    clipped gradients (``dWax, dWaa, dba, dWya, dby``), ``a`` at the last step (n_a, 1) and the
+    parameters after the step (the step-by-step names)."""
+    with torch_threads(1):
+        net = RecurrentNet(parameters, "rnn")
+        a, _ = net.recurrent(sequences_to_torch(x), initial_state_to_torch(a0, "rnn"))
+        cost = sequence_cost(net.output(a), labels_to_torch(Y))
+        cost.backward()
+        trainable = [parameter for parameter in net.parameters() if parameter.requires_grad]
+        clip_grad_value_(trainable, max_value)
+        gradients = export_recurrent_grads(net)
+        torch.optim.SGD(trainable, lr=learning_rate).step()
+        after = export_recurrent_params(net)
+    last = state_to_course(a[-1:])
+    return {"cost": np.asarray(cost.item()), **gradients, "a": last, **after}

@@ -217,7 +217,7 @@ def test_the_solution_may_come_first_or_after_the_flags():
         (
             ["--week", "5", "x.py"],
             "week must be one of 2, 3, 4, initialization, regularization, gradient_checking, "
-            "optimizers",
+            "optimizers, convolution, recurrent, language_model",
         ),
         (
             ["--only", "propagate", str(LEARNERS / "w4_cache_order.py")],

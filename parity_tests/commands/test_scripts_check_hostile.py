@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from scratch.grading.outcomes import Failure, Result
+from scratch.grading.outcomes import Change, Failure, Result
 from scripts.check import main
 from scripts.learner.transfer import RECORDS, portable
 from scripts.learner.wire import FRAME, WireError, decode, encode, receive
@@ -213,6 +213,7 @@ def test_plain_data_goes_through_the_wire_unchanged():
     value = Result(
         value=(np.arange(6.0).reshape(2, 3), {"dW1": np.float64(2.5), 3: [None, True, "s"]}),
         failure=Failure("KeyError", "'W4'", "a.py", 3, "x = p['W4']"),
+        changes=[Change("parameters['Wax']", "in place", (0, 1), 1.0, 0.5, np.eye(2))],
     )
     frame = encode(value)
     header_size, _ = FRAME.unpack(frame[: FRAME.size])
@@ -222,6 +223,9 @@ def test_plain_data_goes_through_the_wire_unchanged():
     array, grads = back.value
     np.testing.assert_array_equal(array, value.value[0])
     assert grads == {"dW1": 2.5, 3: [None, True, "s"]}
+    [change] = back.changes  # an argument updated in place, with its value after the call
+    assert change.path == "parameters['Wax']"
+    np.testing.assert_array_equal(change.value, np.eye(2))
 
 
 def test_a_learners_object_becomes_plain_data_before_it_travels():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from learner_notebooks import LEARNERS, course_notebook, learner_functions
+from learner_notebooks import changed_notebook
 
 from scripts.check import main
 
@@ -70,13 +70,13 @@ STAND_INS = {
 def check(capsys, tmp_path, assignment: str, changes=(), *flags: str) -> tuple[int, dict]:
     """nn-check's exit code and JSON report of ``learners/<assignment>_correct.py``, with
     ``changes`` (old, new) made, as a notebook."""
-    text = (LEARNERS / f"{assignment}_correct.py").read_text()
-    for old, new in changes:
-        assert old in text, old
-        text = text.replace(old, new)
-    blocks = learner_functions(assignment, text)
-    path = course_notebook(
-        tmp_path / f"{assignment}.ipynb", HEADERS[assignment], blocks, RUNS[assignment]
+    path = changed_notebook(
+        tmp_path / f"{assignment}.ipynb",
+        f"{assignment}_correct",
+        HEADERS[assignment],
+        RUNS[assignment],
+        changes,
+        everywhere=True,
     )
     code = main([str(path), "--json", *flags])
     return code, json.loads(capsys.readouterr().out)

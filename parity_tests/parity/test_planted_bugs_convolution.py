@@ -9,8 +9,6 @@ passing it. The clean functions agree; each planted one parts at its own quantit
 
 from __future__ import annotations
 
-import inspect
-import textwrap
 from collections.abc import Callable
 from types import SimpleNamespace
 
@@ -29,6 +27,7 @@ from conv_cases import (
 
 import scratch.convolution as vectorised
 import scratch.course.convolution as course
+from scratch.course.mistakes import planted
 from scratch.parity import Comparisons, compare, compare_all
 from scratch.tolerances import CENTRED_DIFFERENCE, centred_difference_tolerance
 
@@ -37,17 +36,6 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")  # see conftest
 # Stride 2 and pad 1: a slice that forgets the stride, or padding left on, shows.
 CONV = ConvCase.draw((2, 6, 7, 2), 3, 3, 2, 1, seed=21)
 POOL = PoolCase.draw((2, 6, 6, 2), 2, 2, "max", seed=21)
-
-
-def planted(function: Callable, line: str, wrong: str) -> Callable:
-    """``function`` with its one source line ``line`` replaced by ``wrong``, compiled in the
-    course module's namespace (so it calls the course's helpers)."""
-    source = textwrap.dedent(inspect.getsource(function))
-    assert source.count(line) == 1, f"{function.__name__} has no single line {line!r}"
-    namespace = dict(function.__globals__)
-    code = compile(source.replace(line, wrong), f"<{function.__name__}, planted>", "exec")
-    exec(code, namespace)
-    return namespace[function.__name__]
 
 
 def learner(**functions: Callable) -> SimpleNamespace:
@@ -69,7 +57,7 @@ def test_the_course_layers_agree_with_autograd():
 def test_the_bias_forgotten_is_reported_at_Z(monkeypatch):
     """``conv_single_step`` without ``+ b``: every Z is off by its filter's bias; the backward
     pass never reads Z, so the gradients still agree."""
-    forgot = planted(course.conv_single_step, "Z = Z + b.item()", "Z = Z")
+    forgot = planted(course.conv_single_step, ("Z = Z + b.item()", "Z = Z"))
     monkeypatch.setattr(course, "conv_single_step", forgot)
     result = compare_all(scratch_conv(CONV, course), torch_conv(CONV))
     assert failing(result) == {"Z1"}
@@ -79,7 +67,7 @@ def test_the_bias_forgotten_is_reported_at_Z(monkeypatch):
 def test_h_for_h_times_stride_in_the_slice_is_reported_at_Z_from_row_1():
     """``vert_start = h``: row 0's windows start at 0 either way, so Z parts from row 1 on,
     in every row after it."""
-    forward = planted(course.conv_forward, "vert_start = h * stride", "vert_start = h")
+    forward = planted(course.conv_forward, ("vert_start = h * stride", "vert_start = h"))
     mine = scratch_conv(CONV, learner(conv_forward=forward))
     theirs = torch_conv(CONV)
     result = compare_all(mine, theirs)
@@ -97,7 +85,7 @@ NOT_ACCUMULATED = (
 
 def test_dW_not_accumulated_is_reported_at_dW():
     """``dW[...] = ...`` for ``+=``: each filter keeps the last window's term alone."""
-    backward = planted(course.conv_backward, *NOT_ACCUMULATED)
+    backward = planted(course.conv_backward, NOT_ACCUMULATED)
     result = compare_all(scratch_conv(CONV, learner(conv_backward=backward)), torch_conv(CONV))
     assert failing(result) == {"dW1"}
     assert "dW1 (layer 1), float64 gradient differs" in result.message()
@@ -106,7 +94,7 @@ def test_dW_not_accumulated_is_reported_at_dW():
 def test_centred_differences_blame_dW_not_accumulated_on_the_learner():
     """The three-way check says which side is wrong: the learner's dW parts from the centred
     differences of the course's forward pass, autograd's does not."""
-    backward = planted(course.conv_backward, *NOT_ACCUMULATED)
+    backward = planted(course.conv_backward, NOT_ACCUMULATED)
     A_prev, W, b, hparameters = CONV.args
 
     def J() -> float:
@@ -123,8 +111,10 @@ def test_the_padding_left_on_dA_prev_is_reported_as_a_shape():
     """``dA_prev`` returned with its padding: (2, 8, 9, 2) for the input's (2, 6, 7, 2)."""
     backward = planted(
         course.conv_backward,
-        "dA_prev = dA_prev_pad[:, pad : pad + n_H_prev, pad : pad + n_W_prev, :]",
-        "dA_prev = dA_prev_pad",
+        (
+            "dA_prev = dA_prev_pad[:, pad : pad + n_H_prev, pad : pad + n_W_prev, :]",
+            "dA_prev = dA_prev_pad",
+        ),
     )
     result = compare_all(scratch_conv(CONV, learner(conv_backward=backward)), torch_conv(CONV))
     assert failing(result) == {"dA0"} and result["dA0"].problem == "shape"
@@ -139,8 +129,10 @@ def test_the_pool_mask_taken_on_the_wrong_window_is_reported_at_dA():
     the maximum of another window; the forward pass still agrees."""
     backward = planted(
         course.pool_backward,
-        "a_prev_slice = A_prev[i, vert_start:vert_end, horiz_start:horiz_end, c]",
-        "a_prev_slice = A_prev[i, h : h + f, w : w + f, c]",
+        (
+            "a_prev_slice = A_prev[i, vert_start:vert_end, horiz_start:horiz_end, c]",
+            "a_prev_slice = A_prev[i, h : h + f, w : w + f, c]",
+        ),
     )
     result = compare_all(scratch_pool(POOL, learner(pool_backward=backward)), torch_pool(POOL))
     assert failing(result) == {"dA0"}

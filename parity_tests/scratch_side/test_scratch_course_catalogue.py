@@ -101,6 +101,9 @@ def test_every_name_is_known_once_and_the_later_assignments_are_recognised_not_c
         ),
         (("initialize_adam", "update_parameters_with_adam"), "optimizers"),
         (("update_parameters_with_adam", "random_mini_batches"), "optimizers"),
+        (("zero_pad", "conv_forward", "pool_backward"), "convolution"),
+        (("rnn_cell_forward", "lstm_forward", "lstm_backward"), "recurrent"),
+        (("clip", "sample", "optimize", "model"), "language_model"),
     ],
 )
 def test_a_file_tells_its_week_by_the_names_only_that_week_defines(names, week):
@@ -163,3 +166,18 @@ def test_shared_names_tell_the_week_by_their_signatures(defined, week):
 def test_a_file_that_tells_no_week_is_one_line(names, message):
     with pytest.raises(NothingToCheckError, match=f"^{re.escape(message)}$"):
         detect_week(dict.fromkeys(names, ()))
+
+
+def test_optimize_tells_week_2_from_the_language_model_by_the_names_beside_it():
+    """Both assignments have a learner write ``optimize``, of other signatures."""
+    week2 = ("initialize_with_zeros", "propagate", "optimize")
+    assert detect_week(dict.fromkeys(week2, ())) == ("2", None)
+    assert detect_week(dict.fromkeys(("sigmoid", "optimize"), ())) == ("2", None)
+    assert detect_week(dict.fromkeys(("clip", "sample", "optimize"), ())) == (
+        "language_model",
+        None,
+    )
+    assert signature_of("language_model", "optimize").startswith(
+        "optimize(X, Y, a_prev, parameters, learning_rate=0.01)"
+    )
+    assert signature_of("2", "optimize").startswith("optimize(w, b, X, Y")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scratch.course import gradient_checking, helpers, initialization, three_layer
+from scratch.course import gradient_checking, helpers, initialization, language_model, three_layer
 from scratch.course.helpers import ACTIVATIONS, MODULES, PLANAR, describe
 from scratch.grading import cases
 from torch_impl import course as truth
@@ -62,7 +62,9 @@ def test_a_helper_that_would_need_the_courses_files_says_how_to_do_without(modul
     )
 
 
-@pytest.mark.parametrize("module", ["reg_utils", "init_utils", "opt_utils_v1a", "gc_utils"])
+@pytest.mark.parametrize(
+    "module", ["reg_utils", "init_utils", "opt_utils_v1a", "gc_utils", "utils", "rnn_utils"]
+)
 def test_a_stand_ins_functions_are_the_helper_modules_never_the_learners(module):
     """A function of another course module served by a stand-in is defined in ``helpers``:
     nn-check tells a learner's own function by where it is defined."""
@@ -130,3 +132,32 @@ def test_gc_utils_vector_helpers_are_the_courses():
 )
 def test_a_helper_module_is_described_in_one_line_by_what_it_provides(module, description):
     assert describe(module) == description
+
+
+def test_the_fifth_courses_helpers_are_its_softmax_and_the_language_models_rnn(rng):
+    z = rng.standard_normal((4, 3))
+    e = np.exp(z - z.max())
+    np.testing.assert_allclose(provided("rnn_utils", "softmax")(z), e / e.sum(axis=0), rtol=1e-14)
+    np.testing.assert_allclose(
+        provided("rnn_utils", "sigmoid")(z), 1 / (1 + np.exp(-z)), rtol=1e-15
+    )
+    parameters = language_model.initialize_parameters(5, 27, 27)
+    assert provided("utils", "rnn_forward").__wrapped__ is language_model.rnn_forward
+    loss, _ = provided("utils", "rnn_forward")(
+        [None, 3, 1], [3, 1, 0], np.zeros((5, 1)), parameters
+    )
+    assert np.isclose(loss, language_model.get_initial_loss(27, 3), rtol=1e-3)  # a small start
+    assert (
+        provided("utils", "get_sample")(
+            [4, 9, 14, 15, 0], dict(enumerate("\nabcdefghijklmnopqrstuvwxyz"))
+        )
+        == "Dino\n"
+    )
+
+
+def test_shakespeare_utils_keeps_its_sample_out_of_the_notebooks_and_runs_no_keras():
+    """Its ``sample(preds, temperature)`` would shadow the notebook's own ``sample`` after
+    ``from shakespeare_utils import *``."""
+    assert "sample" not in MODULES["shakespeare_utils"][1]
+    with pytest.raises(RuntimeError, match="Keras model of Shakespeare"):
+        provided("shakespeare_utils", "generate_output")()

@@ -6,8 +6,10 @@ term left out, a hidden layer's activation swapped, and backprop with any deriva
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import scratch
+from scratch.course import convolution, mistakes
 from scratch.course.mistakes import (
     KINK,
     backprop,
@@ -117,3 +119,39 @@ def test_backprop_with_a_hidden_derivative_replaced_is_the_chain_rule_with_it(rn
     out = backprop([(X, W1, Z1), (np.maximum(Z1, 0), W2, W2 @ np.maximum(Z1, 0))], dZ2, ["tanh"])
     dZ1 = (W2.T @ dZ2) * (1 - np.tanh(Z1) ** 2)
     np.testing.assert_allclose(out["dW1"], dZ1 @ X.T / 3)
+
+
+def test_a_planted_mistake_is_the_courses_function_with_that_line_changed(rng):
+    A_prev, W, b = (rng.standard_normal(s) for s in ((2, 5, 5, 2), (3, 3, 2, 2), (1, 1, 1, 2)))
+    hparameters = {"stride": 2, "pad": 1}
+    Z, _ = convolution.conv_forward(A_prev, W, b, hparameters)
+    forgot = mistakes.planted(convolution.conv_single_step, ("Z = Z + b.item()", "Z = Z"))
+    np.testing.assert_allclose(
+        forgot(A_prev[0, :3, :3], W[..., 0], b[..., 0]),
+        convolution.conv_single_step(A_prev[0, :3, :3], W[..., 0], b[..., 0]) - b[0, 0, 0, 0],
+    )
+    stride = (
+        ("vert_start = h * stride", "vert_start = h"),
+        ("horiz_start = w * stride", "horiz_start = w"),
+    )
+    every = convolution.conv_forward(A_prev, W, b, {"stride": 1, "pad": 1})[0]
+    np.testing.assert_array_equal(
+        mistakes.planted(convolution.conv_forward, *stride)(A_prev, W, b, hparameters)[0],
+        every[:, : Z.shape[1], : Z.shape[2]],
+    )
+    assert convolution.conv_forward(A_prev, W, b, hparameters)[0].shape == Z.shape  # untouched
+
+
+def test_a_line_that_is_not_there_once_is_refused():
+    with pytest.raises(ValueError, match="conv_forward has no single line 'vert_end = h'"):
+        mistakes.planted(convolution.conv_forward, ("vert_end = h", "vert_end = 0"))
+    with pytest.raises(ValueError, match=r"has no single line 'dZ\[i, h, w, c\]'"):  # three
+        mistakes.planted(convolution.conv_backward, ("dZ[i, h, w, c]", "dZ[i, 0, 0, c]"))
+
+
+def test_a_model_that_cannot_run_in_a_case_is_no_model_of_it():
+    def shapes_apart():
+        return {"dW1": np.ones((2, 3)) @ np.ones((2, 3))}
+
+    models = mistakes.runnable(("runs", lambda: {"dW1": np.ones(2)}), ("cannot", shapes_apart))
+    assert [cause for cause, _ in models] == ["runs"]

@@ -88,3 +88,11 @@ def test_an_argument_changed_in_place_is_a_note_on_how_to_keep_it():
     )
     replaced = in_place_note(Change("parameters['W1']", "replaced"))
     assert "parameters['W1']: replaced" in replaced and "copy.deepcopy(parameters)" in replaced
+
+
+def test_numpys_warning_on_float_of_an_array_is_explained():
+    verdict = Verdict("conv_single_step")
+    warning = "DeprecationWarning: Conversion of an array with ndim > 0 to a scalar is deprecated"
+    verdict.absorb(Output(warnings=[warning]), "course")
+    verdict.finish()
+    assert verdict.notes[0].endswith("b.item() or np.squeeze(b) takes the number on every NumPy)")

@@ -9,11 +9,13 @@ import pytest
 from scratch.grading.findings import LayoutError
 from scratch.grading.layout import (
     CACHE_ORDER,
+    course_cache,
     entry,
     keyed,
     layer_cache,
     linear_cache,
     random_weights,
+    same,
     scalar,
     unpack,
 )
@@ -108,3 +110,15 @@ def test_initial_weights_of_the_wrong_scale_ask_whether_the_0_01_is_missing(rng)
     error = refused(random_weights, rng.standard_normal((20, 30)), "W1", (20, 30))
     assert str(error).startswith("W1's entries have standard deviation")
     assert error.cause.endswith("is the * 0.01 missing?")
+
+
+def test_a_cache_must_hold_what_was_given_in_the_courses_order():
+    A_prev, W = np.ones((1, 2, 2, 1)), np.zeros((1, 1, 1, 1))
+    names = ("A_prev", "W", "hparameters")
+    hparameters = {"stride": np.array(1)}
+    course_cache((A_prev, W, hparameters), {0: A_prev, 1: W, 2: hparameters}, names, "cache")
+    with pytest.raises(LayoutError, match=r"cache\[0\] is not the A_prev it was given or returned"):
+        course_cache((W, A_prev, hparameters), {0: A_prev, 1: W}, names, "cache")
+    with pytest.raises(LayoutError, match=r"cache is a tuple of 2; the course's is \(A_prev, W"):
+        course_cache((A_prev, W), {0: A_prev}, names, "cache")
+    assert not same({"W": W}, {"W": W, "b": W}) and same({"W": W, "b": W}, {"W": W})

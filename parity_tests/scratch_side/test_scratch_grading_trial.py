@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from inprocess_learner import verdict
+from inprocess_learner import InProcess, verdict
 
 from scratch.course import deep
 from scratch.grading.cases import plain
@@ -108,3 +108,37 @@ def test_every_call_runs_with_the_substitutes_as_nn_checks_own_and_the_verdict_n
     found = Trial(learner, "4", "linear_activation_forward", ("linear_forward",)).run(calls)
     assert learner.substitutes == [(("4", "linear_forward"),)] * 2
     assert found.status == "ok" and found.substituted == ["linear_forward"]
+
+
+def test_an_argument_the_course_updates_in_place_is_judged_after_the_call_and_no_note():
+    """The language model's ``optimize`` updates its ``parameters``: their entries after the
+    call are read (as given, but for those the call changed) and judged, and changing them is
+    what the course asks, not a note."""
+
+    def update(parameters, rate):
+        parameters["W"] -= rate
+        return None
+
+    def expected(W: float) -> list[Expect]:
+        return [
+            Expect("W1", "parameters['W']", np.full((1, 2), W)),
+            Expect("b1", "parameters['b']", np.zeros((1, 1))),
+        ]
+
+    args = ({"W": np.ones((1, 2)), "b": np.zeros((1, 1))}, 0.5)
+    learner = InProcess(update=update)
+    right = Call(plain("c", "c"), args, lambda value: {}, expected(0.5), updated=(0, "parameters"))
+    found = Trial(learner, "4", "update", ()).run([right])
+    assert (found.status, found.notes) == ("ok", [])
+    wrong = Call(plain("c", "c"), args, lambda value: {}, expected(0.25), updated=(0, "parameters"))
+    found = Trial(learner, "4", "update", ()).run([wrong])
+    assert found.failure.where == "parameters['W'][0, 0]" and found.failure.yours == 0.5
+
+
+def test_a_calls_own_word_on_an_exception_comes_first():
+    def broken():
+        raise IndexError("index 4 is out of bounds for axis 1 with size 4")
+
+    call = Call(plain("c", "c"), (), dict, [], raised=lambda failure: f"{failure.kind} named")
+    found = Trial(InProcess(broken=broken), "4", "broken", ()).run([call])
+    assert found.failure.cause == "IndexError named"

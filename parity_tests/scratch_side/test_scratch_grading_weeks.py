@@ -54,6 +54,9 @@ def test_a_title_names_the_first_courses_weeks_by_number_and_the_others_by_name(
     assert Report("x", "regularization").title == (
         "regularization (the second course's week 1: L2 and dropout)"
     )
+    assert Report("x", "recurrent").title == (
+        "the recurrent networks step by step (the fifth course's week 1: RNN and LSTM)"
+    )
 
 
 def test_the_json_report_holds_the_exit_code_after_the_title_and_every_function():

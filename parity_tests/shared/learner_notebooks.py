@@ -62,3 +62,22 @@ def course_notebook(path: Path, header: str, blocks: list[str], after: str = "")
     if after:
         cells.append(code(after))
     return notebook(path, cells)
+
+
+def changed_notebook(
+    path: Path,
+    name: str,
+    header: str,
+    after: str,
+    changes: list[tuple[str, str]] = (),
+    *,
+    everywhere: bool = False,
+) -> Path:
+    """``learners/<name>.py`` with each of ``changes`` (old, new) made as a course notebook
+    (``course_notebook``) at ``path``: each ``old`` there once, or at every place it is with
+    ``everywhere``."""
+    text = (LEARNERS / f"{name}.py").read_text()
+    for old, new in changes:
+        assert old in text if everywhere else text.count(old) == 1, old
+        text = text.replace(old, new)
+    return course_notebook(path, header, learner_functions(name, text), after)

@@ -8,6 +8,7 @@ DataLoader in the order the course's seed draws (not torch.randperm's)."""
 
 from __future__ import annotations
 
+import copy
 import math
 import subprocess
 import sys
@@ -17,8 +18,17 @@ import pytest
 import torch
 
 import scratch
-from scratch.course import deep, initialization, optimization, regularization
+from scratch.course import (
+    convolution,
+    deep,
+    initialization,
+    language_model,
+    optimization,
+    recurrent,
+    regularization,
+)
 from scratch.parity import assert_parity, compare, compare_all
+from scratch.recurrent import sample_uniforms
 from torch_impl import course
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -223,3 +233,197 @@ def test_the_mini_batches_are_the_dataloaders_in_the_courses_order_not_randperms
     np.testing.assert_array_equal(np.concatenate([b for b, _ in batches], axis=1), X[:, order])
     randperm = torch.randperm(10, generator=torch.Generator().manual_seed(0)).numpy()
     assert not np.array_equal(randperm, order)
+
+
+def test_the_convolution_is_nn_conv2ds_through_the_transposes_and_a_reshape_parts(rng):
+    A_prev, W, b = (rng.standard_normal(s) for s in ((2, 5, 7, 3), (3, 3, 3, 4), (1, 1, 1, 4)))
+    hparameters = {"stride": 2, "pad": 1}
+    Z, cache = convolution.conv_forward(A_prev, W, b, hparameters)
+    dZ = rng.standard_normal(Z.shape)
+    o = course.convolution(A_prev, W, b, hparameters, dZ)
+    dA_prev, dW, db = convolution.conv_backward(dZ, cache)
+    assert_parity(
+        compare_all(
+            {"Z1": o["Z"], "dA0": o["dA_prev"], "dW1": o["dW"], "db1": o["db"]},
+            {"Z1": Z, "dA0": dA_prev, "dW1": dW, "db1": db},
+        )
+    )
+    filters = torch.from_numpy(W.reshape(4, 3, 3, 3))  # a reshape, not the transpose (3, 2, 0, 1)
+    x = torch.from_numpy(A_prev.transpose(0, 3, 1, 2).copy())
+    naive = torch.nn.functional.conv2d(x, filters, torch.from_numpy(b.ravel()), 2, 1)
+    assert not np.allclose(naive.numpy().transpose(0, 2, 3, 1), Z)
+
+
+def test_zero_pad_is_zeropad2d(rng):
+    X = rng.standard_normal((2, 3, 4, 2))
+    np.testing.assert_array_equal(course.padded(X, 2), convolution.zero_pad(X, 2))
+
+
+@pytest.mark.parametrize("mode", ["max", "average"])
+def test_the_pools_are_torchs_where_no_window_ties(rng, mode):
+    A_prev = rng.standard_normal((2, 6, 4, 3))
+    hparameters = {"f": 2, "stride": 2}
+    A, cache = convolution.pool_forward(A_prev, hparameters, mode)
+    dA = rng.standard_normal(A.shape)
+    o = course.pooling(A_prev, hparameters, mode, dA)
+    ours = convolution.pool_backward(dA, cache, mode)
+    assert_parity(compare_all({"A1": o["A"], "dA0": o["dA_prev"]}, {"A1": A, "dA0": ours}))
+
+
+def test_at_a_tie_torchs_max_pool_passes_the_gradient_to_one_entry_and_the_courses_mask_to_each():
+    A_prev = np.array([[1.0, 3.0], [3.0, 0.0]]).reshape(1, 2, 2, 1)
+    cache = (A_prev, {"f": 2, "stride": 2})
+    dA = np.ones((1, 1, 1, 1))
+    torchs = course.pooling(A_prev, cache[1], "max", dA)["dA_prev"]
+    assert torchs.sum() == 1.0
+    assert convolution.pool_backward(dA, cache, "max").sum() == 2.0
+
+
+def test_a_windows_gradients_are_the_courses_mask_and_spread_value():
+    x = np.array([[0.5, -1.0, 2.0], [1.5, 0.0, -2.0]])
+    np.testing.assert_array_equal(
+        course.window_gradient(x, "max"), convolution.create_mask_from_window(x)
+    )
+    np.testing.assert_allclose(
+        course.window_gradient(np.zeros((2, 3)), "average", 3.0),
+        convolution.distribute_value(3.0, (2, 3)),
+        rtol=1e-15,
+    )
+    tied = np.array([[2.0, 2.0], [0.0, 1.0]])  # torch.amax splits a tie: 1/2 each
+    np.testing.assert_array_equal(course.window_gradient(tied, "max"), [[0.5, 0.5], [0.0, 0.0]])
+
+
+def recurrent_parameters(rng, cell, n_x=3, n_a=4, n_y=2):
+    shapes = recurrent.PARAMETERS[cell]
+    sizes = {"Wax": (n_a, n_x), "Waa": (n_a, n_a), "Wya": (n_y, n_a), "Wy": (n_y, n_a)}
+    sizes |= {"ba": (n_a, 1), "by": (n_y, 1)}
+    sizes |= {f"W{g}": (n_a, n_a + n_x) for g in recurrent.GATES}
+    sizes |= {f"b{g}": (n_a, 1) for g in recurrent.GATES}
+    return {key: rng.standard_normal(sizes[key]) for key in shapes}
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_a_recurrent_pass_is_the_course_functions_forward_and_through_time(rng, cell):
+    parameters = recurrent_parameters(rng, cell)
+    x, a0 = rng.standard_normal((3, 5, 6)), rng.standard_normal((4, 5))
+    forward = recurrent.rnn_forward if cell == "rnn" else recurrent.lstm_forward
+    a, y, *c, caches = forward(x, a0, parameters)
+    da = rng.standard_normal(a.shape)
+    backward = recurrent.rnn_backward if cell == "rnn" else recurrent.lstm_backward
+    grads = backward(da, caches)
+    o = course.recurrent_pass(x, a0, parameters, cell, da=da)
+    ours = {"a": a, "y_pred": y, **({"c": c[0]} if c else {}), **grads}
+    assert_parity(compare_all({key: o[key] for key in ours}, ours))
+
+
+def test_the_lstm_cells_backward_takes_c_prev_and_dc_next(rng):
+    parameters = recurrent_parameters(rng, "lstm")
+    xt, a_prev, c_prev = (rng.standard_normal(s) for s in ((3, 5), (4, 5), (4, 5)))
+    da_next, dc_next = rng.standard_normal((4, 5)), rng.standard_normal((4, 5))
+    _, c_next, _, cache = recurrent.lstm_cell_forward(xt, a_prev, c_prev, parameters)
+    grads = recurrent.lstm_cell_backward(da_next, dc_next, cache)
+    o = course.recurrent_pass(
+        xt[:, :, None], a_prev, parameters, "lstm", c0=c_prev, da=da_next[:, :, None], dc=dc_next
+    )
+    ours = {"c": c_next, "dx": grads["dxt"], "da0": grads["da_prev"], "dc0": grads["dc_prev"]}
+    theirs = {"c": o["c"][:, :, 0], "dx": o["dx"][:, :, 0], "da0": o["da0"], "dc0": o["dc0"]}
+    assert_parity(compare_all(theirs, ours))
+    assert_parity(
+        compare_all(
+            {k: o[k] for k in grads if k[:2] in ("dW", "db")},
+            {k: grads[k] for k in grads if k[:2] in ("dW", "db")},
+        )
+    )
+
+
+def test_the_lstm_gates_give_nn_lstms_own_states_and_the_courses_stacking_order_parts(rng):
+    """``c<t> = ft c<t-1> + it cct``, ``a<t> = ot tanh(c<t>)`` from the gates read off
+    nn.LSTM's weights hold against nn.LSTM's own states; its rows stacked in the course's
+    order f, i, c, o (where torch's is i, f, g, o) part at the first step."""
+    parameters = recurrent_parameters(rng, "lstm")
+    x, a0 = rng.standard_normal((3, 2, 4)), rng.standard_normal((4, 2))
+    o = course.recurrent_pass(x, a0, parameters, "lstm")
+    c_prev = np.zeros_like(a0)
+    for t in range(4):
+        c = o["ft"][:, :, t] * c_prev + o["it"][:, :, t] * o["cct"][:, :, t]
+        np.testing.assert_allclose(c, o["c"][:, :, t], rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(
+            o["ot"][:, :, t] * np.tanh(c), o["a"][:, :, t], rtol=1e-12, atol=1e-15
+        )
+        c_prev = c
+    lstm = torch.nn.LSTM(3, 4, dtype=torch.float64)
+    stacked = np.concatenate([parameters[f"W{g}"] for g in recurrent.GATES])  # f, i, c, o
+    biases = np.concatenate([parameters[f"b{g}"] for g in recurrent.GATES])[:, 0]
+    with torch.no_grad():
+        lstm.weight_hh_l0.copy_(torch.from_numpy(stacked[:, :4]))
+        lstm.weight_ih_l0.copy_(torch.from_numpy(stacked[:, 4:]))
+        lstm.bias_ih_l0.copy_(torch.from_numpy(biases))
+        lstm.bias_hh_l0.zero_()
+        h0 = torch.from_numpy(a0.T[None].copy())
+        a, _ = lstm(torch.from_numpy(x.transpose(2, 1, 0).copy()), (h0, torch.zeros_like(h0)))
+    assert not np.allclose(a.numpy()[0].T, o["a"][:, :, 0])
+
+
+def test_clipped_is_clip_grad_value_entry_by_entry_and_not_clip_grad_norm(rng):
+    gradients = {"dWax": rng.standard_normal((4, 3)) * 10, "db": rng.standard_normal((4, 1))}
+    clipped = course.clipped(gradients, 5.0)
+    for key, gradient in gradients.items():
+        np.testing.assert_array_equal(clipped[key], np.clip(gradient, -5.0, 5.0))
+    tensors = [torch.zeros(g.shape, dtype=torch.float64) for g in gradients.values()]
+    for tensor, gradient in zip(tensors, gradients.values(), strict=True):
+        tensor.grad = torch.from_numpy(gradient.copy())
+    torch.nn.utils.clip_grad_norm_(tensors, 5.0)
+    assert not np.allclose(tensors[0].grad.numpy(), clipped["dWax"])
+
+
+def test_sampled_is_the_courses_sample_from_the_same_uniforms(rng):
+    parameters = {
+        "Wax": rng.standard_normal((6, 27)),
+        "Waa": rng.standard_normal((6, 6)) * 0.5,
+        "Wya": rng.standard_normal((27, 6)),
+        "b": rng.standard_normal((6, 1)),
+        "by": rng.standard_normal((27, 1)),
+    }
+    char_to_ix = {c: i for i, c in enumerate("\nabcdefghijklmnopqrstuvwxyz")}
+    for seed in (0, 3, 11):
+        ours = language_model.sample(parameters, char_to_ix, seed)
+        theirs = course.sampled(
+            language_model.as_step_by_step(parameters), 0, sample_uniforms(seed)
+        )
+        assert theirs == ours
+
+
+def test_a_language_model_step_is_the_courses_optimize_its_clip_before_sgds_step(rng):
+    parameters = {
+        "Wax": rng.standard_normal((8, 27)) * 3,
+        "Waa": rng.standard_normal((8, 8)) * 3,
+        "Wya": rng.standard_normal((27, 8)) * 3,
+        "b": rng.standard_normal((8, 1)),
+        "by": rng.standard_normal((27, 1)),
+    }
+    X, Y = [None, 4, 9, 14, 15], [4, 9, 14, 15, 0]
+    a_prev = rng.standard_normal((8, 1))
+    x = np.zeros((27, 1, 5))
+    for t, index in enumerate(X[1:], 1):
+        x[index, 0, t] = 1.0
+    o = course.language_model_step(
+        x, np.array(Y)[None, None], a_prev, language_model.as_step_by_step(parameters), 0.01, 5
+    )
+    before = copy.deepcopy(parameters)
+    loss, gradients, a_last = language_model.optimize(X, Y, a_prev, parameters, 0.01)
+    assert max(np.abs(g).max() for g in gradients.values()) == 5.0  # the clip is at work
+    ours = {
+        "cost": loss,
+        "a": a_last,
+        **{("dba" if k == "db" else k): g for k, g in gradients.items()},
+    }
+    ours |= language_model.as_step_by_step(parameters)
+    assert_parity(compare_all({key: o[key] for key in ours}, ours))
+    raw_step = (
+        before["Wax"]
+        - 0.01
+        * language_model.rnn_backward(
+            X, Y, before, language_model.rnn_forward(X, Y, a_prev, before)[1]
+        )[0]["dWax"]
+    )
+    assert not np.allclose(raw_step, o["Wax"])  # the update with the gradients before the clip

@@ -9,12 +9,15 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from scratch.course import (
+    convolution,
     deep,
     gradient_checking,
     initialization,
+    language_model,
     logistic_regression,
     optimization,
     planar,
+    recurrent,
     regularization,
 )
 
@@ -42,6 +45,26 @@ class NothingToCheckError(ValueError):
     why and what to give instead."""
 
 
+CONVOLUTION = (  # the notebook's order: each function after those it calls
+    "zero_pad",
+    "conv_single_step",
+    "conv_forward",
+    "pool_forward",
+    "conv_backward",
+    "create_mask_from_window",
+    "distribute_value",
+    "pool_backward",
+)
+RECURRENT = (
+    "rnn_cell_forward",
+    "rnn_forward",
+    "lstm_cell_forward",
+    "lstm_forward",
+    "rnn_cell_backward",
+    "rnn_backward",
+    "lstm_cell_backward",
+    "lstm_backward",
+)
 WEEKS = {
     "2": Week(
         "2",
@@ -174,6 +197,25 @@ WEEKS = {
             "schedule_lr_decay",
         ),
     ),
+    "convolution": Week(
+        "convolution",
+        "the convolutional model step by step (the fourth course's week 1)",
+        CONVOLUTION,
+        CONVOLUTION,
+    ),
+    "recurrent": Week(
+        "recurrent",
+        "the recurrent networks step by step (the fifth course's week 1: RNN and LSTM)",
+        RECURRENT,
+        RECURRENT,
+    ),
+    "language_model": Week(
+        "language_model",
+        "the character-level language model (the fifth course's week 1: Dinosaur Island)",
+        ("clip", "sample", "optimize"),
+        ("clip", "sample", "optimize"),
+        (("model", "it trains on the notebook's own data set"),),
+    ),
 }
 
 
@@ -191,6 +233,9 @@ REFERENCE: dict[str, dict[str, Callable]] = {
     "regularization": _own("regularization", regularization),
     "gradient_checking": _own("gradient_checking", gradient_checking),
     "optimizers": _own("optimizers", optimization),
+    "convolution": _own("convolution", convolution),
+    "recurrent": _own("recurrent", recurrent),
+    "language_model": _own("language_model", language_model),
 }
 
 # functions of later assignments, recognised and not yet checked
@@ -249,6 +294,25 @@ SIGNATURES = {
     "forward_propagation_n": "forward_propagation_n(X, Y, parameters) -> (cost, cache)",
     "gradient_check_n": "gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, "
     "print_msg=False) -> difference",
+    "zero_pad": "zero_pad(X, pad) -> X_pad",
+    "conv_single_step": "conv_single_step(a_slice_prev, W, b) -> Z",
+    "conv_forward": "conv_forward(A_prev, W, b, hparameters) -> (Z, cache)",
+    "pool_forward": "pool_forward(A_prev, hparameters, mode='max') -> (A, cache)",
+    "conv_backward": "conv_backward(dZ, cache) -> (dA_prev, dW, db)",
+    "create_mask_from_window": "create_mask_from_window(x) -> mask",
+    "distribute_value": "distribute_value(dz, shape) -> a",
+    "pool_backward": "pool_backward(dA, cache, mode='max') -> dA_prev",
+    "rnn_cell_forward": "rnn_cell_forward(xt, a_prev, parameters) -> (a_next, yt_pred, cache)",
+    "rnn_forward": "rnn_forward(x, a0, parameters) -> (a, y_pred, caches)",
+    "lstm_cell_forward": "lstm_cell_forward(xt, a_prev, c_prev, parameters) -> (a_next, c_next, "
+    "yt_pred, cache)",
+    "lstm_forward": "lstm_forward(x, a0, parameters) -> (a, y, c, caches)",
+    "rnn_cell_backward": "rnn_cell_backward(da_next, cache) -> gradients",
+    "rnn_backward": "rnn_backward(da, caches) -> gradients",
+    "lstm_cell_backward": "lstm_cell_backward(da_next, dc_next, cache) -> gradients",
+    "lstm_backward": "lstm_backward(da, caches) -> gradients",
+    "clip": "clip(gradients, maxValue) -> gradients",
+    "sample": "sample(parameters, char_to_ix, seed) -> indices",
 }
 # the names two assignments give functions of other signatures: week -> name -> signature
 OWN_SIGNATURES = {
@@ -256,6 +320,10 @@ OWN_SIGNATURES = {
     "gradient_checking": {
         "forward_propagation": "forward_propagation(x, theta) -> J",
         "backward_propagation": "backward_propagation(x, theta) -> dtheta",
+    },
+    "language_model": {
+        "optimize": "optimize(X, Y, a_prev, parameters, learning_rate=0.01) -> (loss, "
+        "gradients, a[len(X) - 1])",
     },
 }
 

@@ -8,7 +8,11 @@ nothing.
 
 The second course's helpers hold its three-layer network (``scratch.course.three_layer``), its
 initialisers drawn after ``np.random.seed(3)`` (``scratch.course.initialization``) and its
-gradient checking's vector helpers (``scratch.course.gradient_checking``).
+gradient checking's vector helpers (``scratch.course.gradient_checking``). The fifth course's
+``rnn_utils`` holds the softmax and sigmoid its step-by-step cells use; the language model's
+``utils`` its RNN over one name (``scratch.course.language_model``); ``shakespeare_utils`` a
+Keras model of Shakespeare (nothing it does is needed: a stand-in that raises, and without its
+own ``sample``, which would shadow the notebook's).
 
 The course's activation helpers return the activation and its cache, ``Z``::
 
@@ -26,8 +30,8 @@ from typing import Any
 import numpy as np
 
 import scratch
-from scratch.activations import ACTIVATION_TABLE
-from scratch.course import gradient_checking, initialization, three_layer
+from scratch.activations import ACTIVATION_TABLE, softmax
+from scratch.course import gradient_checking, initialization, language_model, three_layer
 
 Array = np.ndarray
 
@@ -50,12 +54,14 @@ def _backward(name: str) -> Callable[[Array, Array], Array]:
     return backward
 
 
-def _not_here(what: str) -> Callable[..., Any]:
+DATA = "its data is the course's own file"
+
+
+def _not_here(what: str, why: str = DATA) -> Callable[..., Any]:
     def stand_in(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError(
-            f"nn-check's stand-in cannot {what}: its data is the course's own file; a notebook's "
-            "definitions only (nn-check's default for a notebook, --definitions-only for a .py "
-            "file) leave it out"
+            f"nn-check's stand-in cannot {what}: {why}; a notebook's definitions only "
+            "(nn-check's default for a notebook, --definitions-only for a .py file) leave it out"
         )
 
     return stand_in
@@ -130,7 +136,36 @@ def _predict(X: Array, y: Array, parameters: dict) -> Array:
     return (three_layer.forward(X, parameters)[0] > 0.5).astype(int)
 
 
+def _sample_text(sample_ix: list, ix_to_char: dict) -> str:
+    """``utils.get_sample``: the characters of the indices, the first one capitalised."""
+    text = "".join(ix_to_char[ix] for ix in sample_ix)
+    return text[0].upper() + text[1:]
+
+
+def _print_sample(sample_ix: list, ix_to_char: dict) -> None:
+    print(_sample_text(sample_ix, ix_to_char), end="")
+
+
 PLAIN = {"sigmoid": _plain_sigmoid, "relu": lambda x: np.maximum(0, x)}
+KERAS = "it runs the course's Keras model of Shakespeare (tensorflow)"
+LANGUAGE_MODEL = {
+    "softmax": _served(softmax),
+    **{
+        name: _served(getattr(language_model, name))
+        for name in (
+            "smooth",
+            "get_initial_loss",
+            "initialize_parameters",
+            "rnn_step_forward",
+            "rnn_step_backward",
+            "update_parameters",
+            "rnn_forward",
+            "rnn_backward",
+        )
+    },
+    "print_sample": _print_sample,
+    "get_sample": _sample_text,
+}
 THREE_LAYER = {
     **PLAIN,
     "forward_propagation": _served(three_layer.forward),
@@ -201,6 +236,27 @@ MODULES: dict[str, tuple[str, dict[str, Any]]] = {
             "dictionary_to_vector": _served(gradient_checking.dictionary_to_vector),
             "vector_to_dictionary": _served(gradient_checking.vector_to_dictionary),
             "gradients_to_vector": _served(gradient_checking.gradients_to_vector),
+        },
+    ),
+    "rnn_utils": (
+        "the recurrent assignment's helpers",
+        {
+            "softmax": LANGUAGE_MODEL["softmax"],
+            "sigmoid": _plain_sigmoid,
+            **{
+                name: _not_here(
+                    f"run rnn_utils' {name}", "the step-by-step notebook never calls it"
+                )
+                for name in ("initialize_adam", "update_parameters_with_adam")
+            },
+        },
+    ),
+    "utils": ("the language model's helpers", LANGUAGE_MODEL),
+    "shakespeare_utils": (
+        "the language model's Shakespeare helpers",
+        {
+            name: _not_here(f"run shakespeare_utils' {name}", KERAS)
+            for name in ("build_data", "vectorization", "on_epoch_end", "generate_output", "model")
         },
     ),
     **{

@@ -4,12 +4,16 @@ derivatives, ``linear_backward``, ``linear_activation_forward``) given the mista
 model is the course's computation with one thing changed.
 
 Each function returns ``(cause, {quantity: value})`` pairs, quantities keyed as the referee
-names them (``dW2``, ``db2``, ``dA1``, ``A1``, ``cost``).
+names them (``dW2``, ``db2``, ``dA1``, ``A1``, ``cost``). A mistake in one line of a loop (the
+convolution's ``h`` for ``h * stride``, ``dW =`` for ``dW +=``) is the course's own function
+with that line changed (``planted``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import inspect
+import textwrap
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -165,4 +169,32 @@ def backprop(
             dA, g = out[f"dA{l}"], hidden[l - 1]
             dZ = dA * (Z >= 0) if g == "kink" else dA * ACTIVATION_TABLE[g].derivative(Z)
         out.update(layer_backward(dZ, A_prev, W, l))
+    return out
+
+
+def planted(function: Callable, *changes: tuple[str, str]) -> Callable:
+    """``function`` (one of ``scratch.course``'s) with each ``(line, wrong)`` of ``changes``
+    made in its source, in order, compiled in its module's namespace (so that it calls the
+    course's helpers as they are now): the course's computation with that one mistake.
+    ``ValueError`` when a ``line`` is not in it exactly once."""
+    source = textwrap.dedent(inspect.getsource(function))
+    for line, wrong in changes:
+        if source.count(line) != 1:
+            raise ValueError(f"{function.__name__} has no single line {line!r}")
+        source = source.replace(line, wrong)
+    namespace = dict(function.__globals__)
+    exec(compile(source, f"<{function.__name__}, planted>", "exec"), namespace)
+    return namespace[function.__name__]
+
+
+def runnable(*models: tuple[str, Callable[[], dict[str, Array]]]) -> Mistakes:
+    """``(cause, values)`` of each ``(cause, compute)`` whose ``compute()`` runs: a model
+    whose shapes cannot hold in a case (``Wax`` for ``Waa`` where n_x != n_a), or a planted
+    loop that fails as the learner's does (a window past the input), is no model of it."""
+    out = []
+    for cause, compute in models:
+        try:
+            out.append((cause, compute()))
+        except (ValueError, IndexError):
+            continue
     return out

@@ -98,6 +98,55 @@ class Truth(Protocol):
     ) -> list[tuple[Array, Array]]:
         """The mini-batches of ``size`` in ``order``, the last one short."""
 
+    def padded(self, X: Array, pad: int) -> Array:
+        """Images ``X`` (m, n_H, n_W, n_C) with ``pad`` zeros around each."""
+
+    def convolution(
+        self, A_prev: Array, W: Array, b: Array, hparameters: dict, dZ: Array | None = None
+    ) -> dict[str, Array]:
+        """A convolution's ``Z``; with the upstream ``dZ``, ``dA_prev``, ``dW``, ``db``."""
+
+    def pooling(
+        self, A_prev: Array, hparameters: dict, mode: str, dA: Array | None = None
+    ) -> dict[str, Array]:
+        """A pool's ``A``; with the upstream ``dA``, ``dA_prev``."""
+
+    def window_gradient(self, x: Array, mode: str, dz: float = 1.0) -> Array:
+        """What ``dz`` at one pooled output sends back to its window ``x``."""
+
+    def recurrent_pass(
+        self,
+        x: Array,
+        a0: Array,
+        parameters: Mapping[str, Array],
+        cell: str,
+        *,
+        c0: Array | None = None,
+        da: Array | None = None,
+        dc: Array | None = None,
+    ) -> dict[str, Array]:
+        """An RNN's or LSTM's states (``a``, ``y_pred``; ``c`` and the gates), and with an
+        upstream ``da`` (and ``dc``) the gradients through time (``dx``, ``da0``, ``dc0``,
+        ``dWax``, ...)."""
+
+    def clipped(self, gradients: Mapping[str, Array], max_value: float) -> dict[str, Array]:
+        """Each gradient clipped entry by entry into ``[-max_value, max_value]``."""
+
+    def sampled(self, parameters: Mapping[str, Array], newline: int, uniforms: Array) -> list[int]:
+        """The indices an RNN samples from ``uniforms``."""
+
+    def language_model_step(
+        self,
+        x: Array,
+        Y: Array,
+        a0: Array,
+        parameters: Mapping[str, Array],
+        learning_rate: float,
+        max_value: float,
+    ) -> dict[str, Array]:
+        """One step of training on one name: the loss, the clipped gradients, the last state
+        and the parameters after the step."""
+
 
 @dataclass
 class Case:
@@ -282,6 +331,13 @@ def gradient_checking(truth: Truth) -> Cases:
         _network("one example", [4, 5, 3, 1], "relu", 1, 42),
         _network("more examples", [4, 5, 3, 1], "relu", 8, 43),
     )
+
+
+@cache
+def judged_by(truth: Truth) -> Cases:
+    """No network of its own: the truth alone, for the weeks whose calls hold their own
+    inputs (the convolution's layers, the recurrent networks, the language model)."""
+    return Cases(truth, ())
 
 
 def plain(name: str, label: str, n_x: int = 1) -> Case:

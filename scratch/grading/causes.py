@@ -216,8 +216,11 @@ def named_shape(shape: tuple[int, ...], inputs: dict[str, Array]) -> str:
 
 
 def explain_exception(failure: Failure, call: Any) -> str | None:
-    """What an exception's message points at: a key past the last layer, or the inputs
-    whose shapes its message names."""
+    """What an exception's message points at: the call's own word on it (``Call.raised``), a
+    key past the last layer, or the inputs whose shapes its message names."""
+    own = call.raised(failure) if call.raised is not None else None
+    if own:
+        return own
     key = failure.message.strip("'\"")
     if failure.kind == "KeyError" and re.fullmatch(r"d?[WbAZ]\d+", key):
         L = sum(1 for name in call.inputs if re.fullmatch(r"W\d+", name))

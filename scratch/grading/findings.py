@@ -173,4 +173,9 @@ def _explained(warning: str) -> str:
             " (exp(-z) of a large negative z is inf, and 1 / (1 + inf) the right 0: harmless "
             "here; exp(min(z, 0)) / (1 + exp(-|z|)) never overflows)"
         )
+    if "Conversion of an array with ndim > 0 to a scalar" in warning:
+        return (
+            " (float() of an array of one number, as float(b) of b (1, 1, 1): a later NumPy "
+            "refuses it; b.item() or np.squeeze(b) takes the number on every NumPy)"
+        )
     return ""

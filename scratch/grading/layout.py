@@ -123,3 +123,32 @@ def random_weights(W: Any, key: str, shape: tuple[int, int]) -> None:
             f"the course draws np.random.randn(n[l], n[l-1]) * 0.01 (or, in the application, "
             f"/ np.sqrt(n[l-1])){missing}",
         )
+
+
+def same(value: Any, given: Any) -> bool:
+    """``value`` is ``given``: equal arrays, or a dict holding ``given``'s arrays."""
+    if isinstance(given, Mapping):
+        return isinstance(value, Mapping) and all(
+            key in value and same(value[key], array) for key, array in given.items()
+        )
+    if isinstance(value, Opaque):
+        return False
+    try:
+        return bool(np.array_equal(np.asarray(value), given))
+    except (TypeError, ValueError):
+        return False
+
+
+def course_cache(cache: Any, given: Mapping[int, Any], names: Sequence[str], where: str) -> None:
+    """``cache`` must be the tuple ``names`` (the course's order) holding ``given`` (position
+    -> what it was given or returned: ``A_prev``, ``W``, a dict of parameters)."""
+    course = f"({', '.join(names)})"
+    if not isinstance(cache, tuple | list) or len(cache) != len(names):
+        raise LayoutError(f"{where} is {shape_of(cache)}; the course's is {course}")
+    for at, value in given.items():
+        if not same(cache[at], value):
+            raise LayoutError(
+                f"{where}[{at}] is not the {names[at]} it was given or returned "
+                f"({shape_of(cache[at])}); the course's {where} is {course}",
+                "the backward pass unpacks the cache in that order",
+            )

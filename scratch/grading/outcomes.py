@@ -48,13 +48,16 @@ class Output:
 @dataclass(frozen=True)
 class Change:
     """An argument the call changed: ``path`` (``dA``, ``parameters['W1']``), ``how`` (``in
-    place``, ``replaced``, ``added``, ``removed``), and for an array the first changed entry."""
+    place``, ``replaced``, ``added``, ``removed``), and for an array the first changed entry
+    and its ``value`` after the call (what a function that updates its argument, as the
+    language model's ``optimize`` does, is judged by)."""
 
     path: str
     how: str
     index: tuple[int, ...] = ()
     before: float = float("nan")
     after: float = float("nan")
+    value: Any = None
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from scratch.course.catalogue import signature_of
 from scratch.grading.cases import Case
 from scratch.grading.causes import SHAPES, explain_exception, likely_cause, shape_of
 from scratch.grading.findings import Finding, LayoutError, Verdict, in_place_note
-from scratch.grading.outcomes import Result, Stopped
+from scratch.grading.outcomes import Failure, Result, Stopped
 from scratch.tolerances import Tolerance
 
 Array = np.ndarray
@@ -70,8 +70,12 @@ class Call:
     must return; and for the likely cause: the arrays it was given (``inputs``), the values a
     known mistake would give (``mistakes()``: ``(cause, {key: value})`` pairs), the values
     before an update (``before``), and a last word on a difference no model or factor names
-    (``explain(key, yours)``: random draws from another seed, a bias that is not zero).
-    ``oracle``: what computed the values it must return, as a finding names it."""
+    (``explain(key, yours)``: random draws from another seed, a bias that is not zero), or on
+    an exception (``raised(failure)``: the notebook's own hint that fails at pad 0).
+    ``oracle``: what computed the values it must return, as a finding names it. ``updated``:
+    ``(position, name)`` of the argument the course's function updates in place (a dict of
+    arrays: the language model's ``optimize`` and its ``parameters``); its entries after the
+    call are read too, as ``name['key']``, and changing it is no note."""
 
     case: Case
     args: tuple
@@ -82,7 +86,9 @@ class Call:
     before: dict[str, Array] = field(default_factory=dict)
     learning_rate: float | None = None
     explain: Callable[[str, Array], str | None] | None = None
+    raised: Callable[[Failure], str | None] | None = None
     oracle: str = "autograd"
+    updated: tuple[int, str] | None = None
 
 
 class Trial:
@@ -136,6 +142,8 @@ class Trial:
         note = got.pop("note", None)
         if note:
             self.verdict.note(note)
+        if call.updated is not None:
+            got |= _updated(call, result)
         for expect in call.expect:
             if expect.optional and expect.shown not in got:
                 continue
@@ -182,7 +190,21 @@ class Trial:
     def _changes(self, call: Call, result: Result) -> None:
         """Every argument the call changed is a note, whatever the function: the values it
         returned are what is judged."""
+        updated = f"{call.updated[1]}[" if call.updated else None
         for change in result.changes:
+            if updated and change.path.startswith(updated):
+                continue  # the course's function updates it: judged, not noted
             if change.path not in self.changed:
                 self.changed.add(change.path)
                 self.verdict.note(in_place_note(change))
+
+
+def _updated(call: Call, result: Result) -> dict[str, Any]:
+    """The entries of the argument ``call.updated`` names after the call: as it was given,
+    but for the arrays the call changed."""
+    at, name = call.updated
+    after = {f"{name}[{key!r}]": value for key, value in call.args[at].items()}
+    for change in result.changes:
+        if change.path in after and change.value is not None:
+            after[change.path] = change.value
+    return after

@@ -12,12 +12,15 @@ from typing import Any
 from scratch.course.catalogue import LATER, WEEKS, NothingToCheckError
 from scratch.grading import (
     cases,
+    convolution,
     deep,
     gradient_checking,
     initialization,
+    language_model,
     logistic_regression,
     optimization,
     planar,
+    recurrent,
     regularization,
 )
 from scratch.grading.findings import Verdict
@@ -32,10 +35,14 @@ CASES: dict[str, Callable[[cases.Truth], cases.Cases]] = {
     "regularization": cases.three_layers,
     "gradient_checking": cases.gradient_checking,
     "optimizers": cases.week4,
+    "convolution": cases.judged_by,  # each call's layers are its own (scratch.grading.convolution)
+    "recurrent": cases.judged_by,
+    "language_model": cases.judged_by,
 }
 # the weeks whose truth takes optimizer steps (Truth.gradient_descent, momentum, adam,
-# decayed_rate, descent_run): nn-check makes ready torch's optimizers while it checks the others
-STEPPING = ("2", "3", "4", "optimizers")
+# decayed_rate, descent_run, language_model_step): nn-check makes ready torch's optimizers while
+# it checks the others
+STEPPING = ("2", "3", "4", "optimizers", "language_model")
 CHECKS: dict[str, dict[str, Callable]] = {
     "2": logistic_regression.CHECKS,
     "3": {**deep.CHECKS, **planar.CHECKS},
@@ -44,6 +51,9 @@ CHECKS: dict[str, dict[str, Callable]] = {
     "regularization": regularization.CHECKS,
     "gradient_checking": gradient_checking.CHECKS,
     "optimizers": optimization.CHECKS,
+    "convolution": convolution.CHECKS,
+    "recurrent": recurrent.CHECKS,
+    "language_model": language_model.CHECKS,
 }
 
 

@@ -156,7 +156,7 @@ def _changes(path: str, old: Any, new: Any, identities: dict, out: list[Change])
     if isinstance(old, np.ndarray) and isinstance(new, np.ndarray):
         moved = identities.get(path) != id(new)
         if old.shape != new.shape or old.dtype != new.dtype:
-            out.append(Change(path, "replaced" if moved else "reshaped"))
+            out.append(Change(path, "replaced" if moved else "reshaped", value=new))
         elif not np.array_equal(old, new, equal_nan=old.dtype.kind == "f"):
             same = (
                 (old == new) | (np.isnan(old) & np.isnan(new))
@@ -165,7 +165,7 @@ def _changes(path: str, old: Any, new: Any, identities: dict, out: list[Change])
             )
             at = np.unravel_index(np.flatnonzero(~same)[0], old.shape)
             how = "replaced" if moved else "in place"
-            out.append(Change(path, how, tuple(map(int, at)), float(old[at]), float(new[at])))
+            out.append(Change(path, how, tuple(map(int, at)), float(old[at]), float(new[at]), new))
     elif isinstance(old, dict) and isinstance(new, dict):
         for key in old.keys() - new.keys():
             out.append(Change(f"{path}[{key!r}]", "removed"))
