@@ -12,13 +12,22 @@ timed steps (``getrusage``): a fresh array's pages are faulted in as they are fi
 the threads its library ran on (NumPy's BLAS count for scratch and the peer, torch's for the
 torch sides), read at the first timed step.
 
-Where the time goes. Each library also forms the step's products alone, on operands of the
-workload's shapes, NumPy in course layout (``W @ A``, ``dZ @ A.T``, ``W.T @ dZ``) and torch one
-example per row as ``nn.Linear`` does (``A @ W.T``, ``dZ.T @ A``, ``dZ @ W``); both leave out a
-one-unit layer's ``W^T dZ``, which scratch forms as a broadcast. A step's time less its products'
-is the rest: activations, cost, bias, update and the loop. A workload trained by another
-optimizer than gradient descent also has its update timed alone (``scripts.benchmarks.updates``):
-scratch's ``Optimizer.step`` and torch's ``optimizer.step()``, for the update's share of a step.
+Where the time goes. Each library also forms the step's products alone (``Product``: forward,
+``dW`` and, from layer 2 on, ``dA``), on operands of the workload's shapes, NumPy as scratch
+forms them and torch one example per row as ``nn.Linear`` does (``A @ W.T``, ``dZ.T @ A``, ``dZ @
+W``). NumPy forms a dense layer's in course layout (``W @ A``, ``dZ @ A.T``, ``W.T @ dZ``) and a
+conv layer's as ``scratch.convolution`` does, on the windows laid out as rows (im2col, copied
+before the clock starts): ``cols @ W``, ``cols.T @ dZ`` and, for ``dA``, each window entry's
+``dZ W[a, b]^T``; torch's conv products are the same im2col products, one window per row (its
+``Conv2d`` forms them so in float64, ``_slow_conv2d``; in float32 on CPU oneDNN convolves
+directly, so there the figure is what the same products take in torch's BLAS). Both
+leave out a one-unit dense layer's ``W^T dZ``, which scratch forms as a broadcast. A step's time
+less its products' is the rest: activations, cost, bias, update, the loop and, in a conv
+network, the windows' copies, the scatter of ``dA`` onto the windows' entries and the pools.
+A workload trained by another optimizer than gradient descent also has its update timed alone
+(``scripts.benchmarks.updates``): scratch's ``Optimizer.step`` and torch's ``optimizer.step()``,
+for the update's share of a step. An image workload's conv and pool layers are also timed
+alone, the course's loop forms against the vectorised ones (``scripts.benchmarks.loops``).
 
 The machine's limit is the median rate of ``W @ A`` with W (n, n) and A (n, m), into an output
 allocated once, in the same dtype and round. Products, updates and matmuls are timed with
@@ -36,16 +45,16 @@ import timeit
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from functools import partial
-from itertools import pairwise
 from typing import Any, NamedTuple
 
 import numpy as np
 
 import scratch.threads
 from scratch import BatchSchedule
+from scripts.benchmarks.loops import LayerPass, loop_times
 from scripts.benchmarks.peer import NAME as PEER
 from scripts.benchmarks.updates import update_step
-from scripts.benchmarks.workloads import Workload, WorkloadData
+from scripts.benchmarks.workloads import Product, Workload, WorkloadData
 from scripts.runs.cores import cores_for
 
 SIDE_OF = {"numpy": "scratch", "torch": "torch"}  # whose turn at the cores a library's work is
@@ -61,13 +70,15 @@ class Timings(NamedTuple):
     ``PEER`` where it trains the same steps) -> turns; ``products`` (workload, dtype) -> library
     -> ms; ``matmul`` library -> dtype -> GFLOP/s; ``updates`` (workload, dtype) -> library ->
     ms, for the workloads not trained by ``gd``; ``peer_unlike`` (workload, dtype) -> why the
-    peer cannot train the same steps there (``scripts.benchmarks.peer.unlike``)."""
+    peer cannot train the same steps there (``scripts.benchmarks.peer.unlike``); ``loops``
+    (workload, dtype) -> each round's ``loop_times``, for the image workloads."""
 
     steps: Times
     products: Times
     matmul: dict[str, dict[str, list[float]]]
     updates: Times
     peer_unlike: dict[tuple[str, str], str]
+    loops: dict[tuple[str, str], list[list[LayerPass]]]
 
 
 class Turn(NamedTuple):
@@ -137,14 +148,18 @@ def step_products(library: str, workload: Workload, dtype: str) -> list[Callable
     """The matrix products of one step of ``workload`` (see "Where the time goes"), each on
     seeded operands of its shapes and into an output allocated once, in ``library``'s layout."""
     rng = np.random.default_rng(0)
-    m, products = workload.batch, []
+    layers, products = workload.spec(dtype).layers, []
 
     def operand(*shape: int) -> np.ndarray:
         return rng.standard_normal(shape, dtype=dtype)
 
-    for l, (n_prev, n) in enumerate(pairwise(workload.sizes), start=1):
+    for product in workload.products():
+        if library == "numpy" and product.conv:
+            products += numpy_conv_products(product, layers[product.l - 1].f, operand)
+            continue
+        l, m, n_prev, n, conv = product
         W, A, dZ = operand(n, n_prev), operand(n_prev, m), operand(n, m)
-        input_grad = l > 1 and n > 1
+        input_grad = l > 1 and (n > 1 or conv)
         if library == "numpy":
             Z, dW, dA = np.empty((n, m), dtype), np.empty((n, n_prev), dtype), np.empty_like(A)
             products += [partial(np.matmul, W, A, out=Z), partial(np.matmul, dZ, A.T, out=dW)]
@@ -161,6 +176,24 @@ def step_products(library: str, workload: Workload, dtype: str) -> list[Callable
             ]
             if input_grad:
                 products.append(partial(torch.matmul, dZ_t, W_t, out=dA))
+    return products
+
+
+def numpy_conv_products(
+    product: Product, f: int, operand: Callable[..., np.ndarray]
+) -> list[Callable[[], Any]]:
+    """A conv layer's products as ``scratch.convolution`` forms them, on its windows laid out
+    as ``rows`` of f f n_C_prev entries (im2col, ``cols``) and ``dZ`` as rows of n_C: ``Z =
+    cols W``, ``dW = cols^T dZ`` and, from layer 2 on, ``dZ W[a, b]^T`` for each of the f^2
+    positions (a, b) in the window, one batched product; each into an output allocated once."""
+    rows, n_in, n_out = product.rows, product.n_in, product.n_out
+    cols, W, dZ = operand(rows, n_in), operand(f, f, n_in // (f * f), n_out), operand(rows, n_out)
+    Z, dW = np.empty((rows, n_out), cols.dtype), np.empty((n_in, n_out), cols.dtype)
+    W_rows = W.reshape(n_in, n_out)
+    products = [partial(np.matmul, cols, W_rows, out=Z), partial(np.matmul, cols.T, dZ, out=dW)]
+    if product.l > 1:
+        G = np.empty((f, f, rows, n_in // (f * f)), cols.dtype)
+        products.append(partial(np.matmul, dZ, W.transpose(0, 1, 3, 2), out=G))
     return products
 
 
@@ -219,9 +252,10 @@ def measure_steps(
 ) -> Timings:
     """Every side's turns (one per round) for every workload and dtype, and with ``peer`` the
     peer's where it trains the same steps, each library's time for the same step's products
-    and (where the optimizer is not ``gd``) its update, in ms, one per round, and the matmul
-    rates, interleaved: each round visits every workload and dtype, and each side (and the
-    peer) takes a turn there, in a rotated order."""
+    and (where the optimizer is not ``gd``) its update, in ms, one per round, an image
+    workload's layers in the loop and vectorised forms, and the matmul rates, interleaved:
+    each round visits every workload and dtype, and each side (and the peer) takes a turn
+    there, in a rotated order."""
     prepared = {(w.name, d): WorkloadData.build(w, d) for w in workloads for d in dtypes}
     libraries = ["numpy"] + (["torch"] if set(sides) - {"scratch"} else [])
     unlike = {k: data.peer_unlike() for k, data in prepared.items()} if peer else {}
@@ -234,6 +268,9 @@ def measure_steps(
         if data.workload.optimizer != "gd"
     }
     matmul: dict[str, dict[str, list[float]]] = {lib: {d: [] for d in dtypes} for lib in libraries}
+    loops: dict[tuple[str, str], list[list[LayerPass]]] = {
+        k: [] for k, data in prepared.items() if data.workload.layers
+    }
     for r in range(rounds):
         for dtype in dtypes:
             for library in libraries:
@@ -248,6 +285,9 @@ def measure_steps(
                     products[key][library].append(products_ms(library, data.workload, key[1]))
                     if key in updates:
                         updates[key][library].append(update_ms(library, data))
+            if key in loops:
+                with cores_for("scratch"), sized_to_step("numpy", data):
+                    loops[key].append(loop_times(data))
             progress(f"round {r + 1}/{rounds}: {key[0]} {key[1]}")
     reasons = {k: reason for k, reason in unlike.items() if reason is not None}
-    return Timings(times, products, matmul, updates, reasons)
+    return Timings(times, products, matmul, updates, reasons, loops)
