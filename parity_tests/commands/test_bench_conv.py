@@ -54,19 +54,26 @@ def test_a_conv_layers_products_are_its_im2col_products_counted_as_the_thread_ru
     assert SIGNS.flops_per_step() == 2 * (forward_and_dW + dA)
 
 
+def shape_of(result) -> tuple[int, ...]:
+    """The shape of a product's output (of the one gradient ``convolution_backward`` gives)."""
+    if isinstance(result, tuple):
+        (result,) = (array for array in result if array is not None)
+    return tuple(result.shape)
+
+
 @pytest.mark.parametrize("library", ["numpy", "torch"])
 def test_each_library_times_the_conv_layers_products_on_their_shapes(library):
     # quick signs: conv 8@3x3 on 32x32x3 images, conv 16@3x3 on 4x4x8, dense 16 -> 6; batch 32
     products = bench_timing.step_products(library, QUICK_SIGNS, "float64")
-    shapes = [tuple(product().shape) for product in products]
+    shapes = [shape_of(product()) for product in products]
     rows1, rows3 = 32 * 32 * 32, 32 * 4 * 4
     if library == "numpy":  # scratch.convolution's: cols W, cols^T dZ, dZ W[a, b]^T per (a, b)
         conv1 = [(rows1, 8), (27, 8)]
         conv3 = [(rows3, 16), (72, 16), (3, 3, rows3, 8)]
         dense = [(6, 32), (6, 16), (16, 32)]
-    else:  # one window (or example) per row, as nn.Linear's
-        conv1 = [(rows1, 8), (8, 27)]
-        conv3 = [(rows3, 16), (16, 72), (rows3, 72)]
+    else:  # torch's own convolutions: Z, dW, dA in its layout; dense as nn.Linear's
+        conv1 = [(32, 8, 32, 32), (8, 3, 3, 3)]
+        conv3 = [(32, 16, 4, 4), (16, 8, 3, 3), (32, 8, 4, 4)]
         dense = [(32, 6), (6, 16), (32, 16)]
     assert shapes == conv1 + conv3 + dense
 

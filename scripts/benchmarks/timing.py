@@ -18,9 +18,10 @@ forms them and torch one example per row as ``nn.Linear`` does (``A @ W.T``, ``d
 W``). NumPy forms a dense layer's in course layout (``W @ A``, ``dZ @ A.T``, ``W.T @ dZ``) and a
 conv layer's as ``scratch.convolution`` does, on the windows laid out as rows (im2col, copied
 before the clock starts): ``cols @ W``, ``cols.T @ dZ`` and, for ``dA``, each window entry's
-``dZ W[a, b]^T``; torch's conv products are the same im2col products, one window per row (its
-``Conv2d`` forms them so in float64, ``_slow_conv2d``; in float32 on CPU oneDNN convolves
-directly, so there the figure is what the same products take in torch's BLAS). Both
+``dZ W[a, b]^T``. Torch's conv products are its own convolution calls, as ``nn.Conv2d`` makes
+them (``conv2d``, and ``convolution_backward`` for ``dW`` and for ``dA``), by whatever algorithm
+torch picks: on CPU an im2col and a product in float64 (``_slow_conv2d``, its copy of the
+windows included), oneDNN's direct convolution in float32. Both
 leave out a one-unit dense layer's ``W^T dZ``, which scratch forms as a broadcast. A step's time
 less its products' is the rest: activations, cost, bias, update, the loop and, in a conv
 network, the windows' copies, the scatter of ``dA`` onto the windows' entries and the pools.
@@ -51,6 +52,7 @@ import numpy as np
 
 import scratch.threads
 from scratch import BatchSchedule
+from scratch.layer_kinds import Conv
 from scripts.benchmarks.loops import LayerPass, loop_times
 from scripts.benchmarks.peer import NAME as PEER
 from scripts.benchmarks.updates import update_step
@@ -148,14 +150,18 @@ def step_products(library: str, workload: Workload, dtype: str) -> list[Callable
     """The matrix products of one step of ``workload`` (see "Where the time goes"), each on
     seeded operands of its shapes and into an output allocated once, in ``library``'s layout."""
     rng = np.random.default_rng(0)
-    layers, products = workload.spec(dtype).layers, []
+    spec, products = workload.spec(dtype), []
 
     def operand(*shape: int) -> np.ndarray:
         return rng.standard_normal(shape, dtype=dtype)
 
     for product in workload.products():
-        if library == "numpy" and product.conv:
-            products += numpy_conv_products(product, layers[product.l - 1].f, operand)
+        if product.conv:
+            layer, shape = spec.layers[product.l - 1], spec.shapes[product.l - 1]
+            if library == "numpy":
+                products += numpy_conv_products(product, layer.f, operand)
+            else:
+                products += torch_conv_products(product.l, layer, shape, workload.batch, operand)
             continue
         l, m, n_prev, n, conv = product
         W, A, dZ = operand(n, n_prev), operand(n_prev, m), operand(n, m)
@@ -195,6 +201,27 @@ def numpy_conv_products(
         G = np.empty((f, f, rows, n_in // (f * f)), cols.dtype)
         products.append(partial(np.matmul, dZ, W.transpose(0, 1, 3, 2), out=G))
     return products
+
+
+def torch_conv_products(
+    l: int, layer: Conv, shape: tuple[int, ...], m: int, operand: Callable[..., np.ndarray]
+) -> list[Callable[[], Any]]:
+    """Conv layer ``l``'s products as torch computes them, on ``m`` images of ``shape`` in its
+    layout (m, C, H, W): ``conv2d``, and ``convolution_backward`` for ``dW`` and, from layer 2
+    on, for ``dA`` (each asked for alone); each allocates its output, as a training step's do."""
+    import torch
+
+    n_H, n_W, n_C = shape
+    x = torch.from_numpy(operand(m, n_C, n_H, n_W))
+    w = torch.from_numpy(operand(layer.filters, n_C, layer.f, layer.f))
+    stride, pad = [layer.stride] * 2, [layer.pad] * 2
+    forward = partial(torch.nn.functional.conv2d, x, w, stride=stride, padding=pad)
+    dy = torch.from_numpy(operand(*forward().shape))
+    backward = partial(
+        torch.ops.aten.convolution_backward, dy, x, w, None, stride, pad, [1, 1], False, [0, 0], 1
+    )
+    masks = [[False, True, False]] + ([[True, False, False]] if l > 1 else [])  # dW, dA
+    return [forward] + [partial(backward, mask) for mask in masks]
 
 
 def warm_median_ms(works: Sequence[Callable[[], Any]], repeats: int = 5) -> float:
