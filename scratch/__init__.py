@@ -23,7 +23,7 @@ from scratch.gradcheck import GradCheckResult, gradient_check, relative_differen
 from scratch.inference import accuracy, predict
 from scratch.initializers import INIT_TABLE, initialize_parameters
 from scratch.internals import backward_formulas, layer_internals
-from scratch.layer_kinds import Conv, Flatten, Pool
+from scratch.layer_kinds import Conv, Flatten, Lstm, Pool, Rnn
 from scratch.layers import norm_dropout_backward, norm_dropout_forward
 from scratch.losses import LOSS_TABLE, cost_from_targets, l2_penalty
 from scratch.memory import InsufficientMemoryError, available_memory, check_memory
@@ -80,9 +80,11 @@ __all__ = [
     "L_model_backward",
     "L_model_forward",
     "Layer",
+    "Lstm",
     "NetworkSpec",
     "Optimizer",
     "Pool",
+    "Rnn",
     "SpecError",
     "TrainResult",
     "TrainingSettings",

@@ -24,6 +24,10 @@ gradient descent, 1,000 steps, on the built-in data sets):
   falls steeply; so does ``nn-train``'s planar job (2,000 steps) at step 330, as its cost
   falls from 0.54 to 0.27: 110 of its costs are outside, the last at step 439.
 - 16-mixed: derived the same way from fp16's 2**-11; not measured (no GPU here).
+
+Every measurement above draws dense networks: no band of a mode was measured on a convolutional
+or a recurrent network (``unmeasured_network``), and a comparison of one in a mode has no
+measured bound to be judged by.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from scratch.tolerances import MODES, UNIT_ROUNDOFF, Tolerance, tolerance
 
 if TYPE_CHECKING:
     from scratch.comparisons import Comparisons
+    from scratch.spec import NetworkSpec
 
 
 def mode_tolerance(dtype: str | np.dtype, kind: str, mode: str | None, depth: int) -> Tolerance:
@@ -50,6 +55,14 @@ def mode_tolerance(dtype: str | np.dtype, kind: str, mode: str | None, depth: in
         raise KeyError(f"no mode {mode!r}; the table has rows for {', '.join(MODES)}")
     row = tolerance(dtype, kind + MODES[mode])
     return dataclasses.replace(row, rtol=row.rtol * depth) if mode in UNIT_ROUNDOFF else row
+
+
+def unmeasured_network(spec: NetworkSpec) -> str | None:
+    """``"recurrent"`` or ``"convolutional"`` for a network of a kind the modes' bands were not
+    measured on; ``None`` for a dense network, the kind they were."""
+    if spec.sequences:
+        return "recurrent"
+    return "convolutional" if spec.images else None
 
 
 def steps_outside(a: Any, b: Any, tol: Tolerance) -> np.ndarray:

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 
 Array = np.ndarray
-# The axis of the examples, by the rank of the data: columns X (n_x, m), and images
-# X (m, n_H, n_W, n_C), one per index of the first axis.
-EXAMPLES_AXIS = {2: 1, 4: 0}
+# The axis of the examples, by the rank of the data: columns X (n_x, m), images
+# X (m, n_H, n_W, n_C), one per index of the first axis, and sequences X (n_x, m, T_x).
+EXAMPLES_AXIS = {2: 1, 3: 1, 4: 0}
 
 
 def examples_axis(X: Array) -> int:
@@ -21,12 +21,13 @@ def examples_axis(X: Array) -> int:
         return EXAMPLES_AXIS[X.ndim]
     except KeyError:
         raise ValueError(
-            f"X has shape {X.shape}; expected columns (n_x, m) or images (m, n_H, n_W, n_C)"
+            f"X has shape {X.shape}; expected columns (n_x, m), sequences (n_x, m, T_x) or "
+            "images (m, n_H, n_W, n_C)"
         ) from None
 
 
 def count_examples(X: Array) -> int:
-    """m, the number of examples in ``X`` (columns or images)."""
+    """m, the number of examples in ``X`` (columns, sequences or images)."""
     return X.shape[examples_axis(X)]
 
 

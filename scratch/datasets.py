@@ -1,18 +1,23 @@
 """No torch twin (both sides train on these very arrays): built-in data sets, generated in NumPy
 from a seed (no download), in course layout:
 ``X`` (n_x, m) float64 and ``Y`` (1, m): integer class labels, or float targets for regression;
-images (``IMAGE_DATASETS``, for convolutional networks) ``X`` (m, n_H, n_W, n_C).
+images (``IMAGE_DATASETS``, for convolutional networks) ``X`` (m, n_H, n_W, n_C); and text for
+recurrent networks (``CORPORA``, or a user's file: ``read_corpus``), one word a line, as
+sequences ``X`` (n_x, m, T_x) and labels ``Y`` (1, m, T_x) (``corpus_sequences``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from scratch.batches import examples_axis
+from scratch.documents import read_text
 from scratch.memory import check_allocation
+from scratch.recurrent import label_sequences, one_hot_sequences
 from scratch.rules import check_count, is_finite_real
 
 Array = np.ndarray
@@ -157,14 +162,15 @@ def train_test_split(
     X: Array, Y: Array, test_fraction: float = 0.2, seed: int = 0
 ) -> tuple[Array, Array, Array, Array]:
     """Shuffle the m examples with ``seed`` and split: ``X_train, Y_train, X_test, Y_test``, each
-    part holding at least one example. The examples are ``X``'s columns (n_x, m), or its images
-    (m, n_H, n_W, n_C), and ``Y``'s columns."""
+    part holding at least one example. The examples are ``X``'s columns (n_x, m), its sequences
+    (n_x, m, T_x) or its images (m, n_H, n_W, n_C), and ``Y``'s columns (its sequences' labels
+    (1, m, T_x))."""
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction!r}")
     axis = examples_axis(X)
     m = X.shape[axis]
-    if Y.shape[-1] != m:
-        what = "columns" if axis == 1 else "images"
+    if Y.ndim < 2 or Y.shape[1] != m:
+        what = {2: "columns", 3: "sequences", 4: "images"}[X.ndim]
         raise ValueError(f"X has {m} examples ({what}) but Y has shape {Y.shape}")
     if m < 2:
         raise ValueError(
@@ -221,3 +227,123 @@ def shapes(m: int = 600, size: int = 16, noise: float = 0.1, seed: int = 0) -> t
 
 
 IMAGE_DATASETS: dict[str, Callable[..., tuple[Array, Array]]] = {"shapes": shapes}
+
+
+# ---------------------------------------------------------------------------------------------
+# Character-level text, for the language model (scratch.course.language_model): a corpus of
+# name-like words, one a line, each ended by a newline as in the course's Dinosaur Island
+# (dinos.txt), generated from a seed. A corpus is not an (X, Y) set: it is text, its examples
+# are words of different lengths, and it comes with a vocabulary. So it has its own table and
+# loader, ``CORPORA`` and ``load_corpus``, in the style of ``DATASETS`` and ``load_dataset``,
+# rather than an entry of ``DATASETS``, whose callers (``train_test_split``, nn-train) take
+# arrays X (n_x, m) and Y (1, m).
+# ---------------------------------------------------------------------------------------------
+
+_ONSETS = (
+    *"bcdfghjklmnprstvwz",
+    *("br", "ch", "cr", "dr", "gr", "kr", "ph", "pr", "qu", "sk", "sp", "st", "th", "tr", "x"),
+)
+_VOWELS = (*"aeiouy", "ae", "ai", "ea", "io", "ia", "ou")
+_CODAS = ("", "", "", "n", "r", "s", "l", "x", "nt", "rk")
+_ENDINGS = ("saurus", "don", "tor", "raptor", "ceratops", "nyx", "odon", "mimus", "ia", "us")
+
+
+def name_corpus(words: int = 1500, seed: int = 0) -> str:
+    """``words`` lowercase name-like words, each of 1-3 syllables (onset, vowel, coda) and, two
+    times in three, a dinosaur's ending (``saurus``, ``don``, ``raptor``, ...), each followed by
+    a newline. Every letter a-z occurs in a corpus of a few hundred words."""
+    words = check_count("words", words, 1)
+    rng = np.random.default_rng(seed)
+    lines = []
+    for _ in range(words):
+        syllables = [
+            _ONSETS[rng.integers(len(_ONSETS))]
+            + _VOWELS[rng.integers(len(_VOWELS))]
+            + _CODAS[rng.integers(len(_CODAS))]
+            for _ in range(rng.integers(1, 4))
+        ]
+        ending = _ENDINGS[rng.integers(len(_ENDINGS))] if rng.random() < 2 / 3 else ""
+        lines.append("".join(syllables) + ending + "\n")
+    return "".join(lines)
+
+
+CORPORA: dict[str, Callable[..., str]] = {"names": name_corpus}
+
+
+def load_corpus(name: str, **options) -> str:
+    """A built-in text corpus by name (``CORPORA``), with its generator's options."""
+    try:
+        make = CORPORA[name]
+    except KeyError:
+        raise ValueError(
+            f"corpus {name!r} is unknown; built-in ones are {', '.join(CORPORA)}"
+        ) from None
+    return make(**options)
+
+
+def vocabulary(text: str) -> tuple[dict[str, int], dict[int, str]]:
+    """``char_to_ix`` and ``ix_to_char`` of the characters of ``text``, sorted, as the course
+    builds them: the newline (the end of a name) is 0, then ``a``, ``b``, ..."""
+    if not isinstance(text, str) or not text:
+        raise ValueError("vocabulary: text must be a non-empty string")
+    chars = sorted(set(text))
+    return {ch: i for i, ch in enumerate(chars)}, dict(enumerate(chars))
+
+
+def name_examples(
+    text: str, char_to_ix: dict[str, int]
+) -> list[tuple[list[int | None], list[int]]]:
+    """Each word of ``text`` as the course's training example: ``X = [None] + indices`` (the
+    first input is the zero vector) and ``Y = indices + [index of the newline]``, the next
+    character at every step. Empty lines give none."""
+    newline = char_to_ix["\n"]
+    examples = []
+    for word in text.split("\n"):
+        word = word.strip()
+        if not word:
+            continue
+        unknown = sorted(set(word) - char_to_ix.keys())
+        if unknown:
+            raise ValueError(f"name_examples: {word!r} holds {unknown}, not in char_to_ix")
+        indices = [char_to_ix[ch] for ch in word]
+        examples.append(([None, *indices], [*indices, newline]))
+    return examples
+
+
+def read_corpus(path: str | Path) -> str:
+    """A user's text corpus, one word (a name) a line, as the course reads dinos.txt: its
+    UTF-8 text (by the rules of every document the project reads: ``scratch.documents.
+    read_text``, a regular file of at most 1 MiB), lowercased, each line stripped of the spaces
+    around it, empty lines dropped, each word ended by a newline. A file with a NUL byte is
+    binary, not text; one with no word holds nothing to learn: each is a one-line
+    ``ValueError`` naming the file."""
+    label = f"text file {str(path)!r}"
+    text = read_text(path, label, "a text corpus")
+    if "\x00" in text:
+        at = text.index("\x00")
+        raise ValueError(
+            f"{label} holds a NUL character at character {at}: a binary file, not text"
+        )
+    words = [line.strip().lower() for line in text.splitlines()]
+    words = [word for word in words if word]
+    if not words:
+        raise ValueError(f"{label} holds no words: give one word (a name, say) a line")
+    return "".join(f"{word}\n" for word in words)
+
+
+def corpus_sequences(text: str) -> tuple[Array, Array, dict[int, str]]:
+    """The words of ``text`` (one a line) as the course's training examples, all of them at
+    once: ``X`` (n_x, m, T_x) float64, each word's inputs one-hot (``X = [None] + indices``:
+    the zero vector first), ``Y`` (1, m, T_x) int64 its labels (``indices + [newline]``, the
+    next character at every step), T_x the longest word's length + 1, a shorter word's steps
+    after its end the zero input and ``PAD``; and ``ix_to_char`` of the ``vocabulary`` (n_x
+    characters, the newline 0)."""
+    char_to_ix, ix_to_char = vocabulary(text)
+    examples = name_examples(text, char_to_ix)
+    if not examples:
+        raise ValueError("corpus_sequences: text holds no words")
+    steps = max(len(X) for X, _ in examples)
+    what = f"the corpus as one-hot sequences ({len(char_to_ix)} x {len(examples)} x {steps})"
+    check_allocation(what, len(char_to_ix) * len(examples) * steps * 8)
+    X = one_hot_sequences([X for X, _ in examples], len(char_to_ix))
+    return X, label_sequences([Y for _, Y in examples]), ix_to_char

@@ -45,6 +45,15 @@ def read_document(path: str | Path, label: str, purpose: str, *, yaml: bool) -> 
     key twice, more than ``MAX_VALUES`` values or nested deeper than ``MAX_DEPTH`` is a
     ``ValueError`` of one line starting with ``label``; ``purpose`` names what it should be
     (``"a spec"``)."""
+    text = read_text(path, label, purpose)
+    return parse_yaml(text, label, purpose) if yaml else parse_json(text, label, purpose)
+
+
+def read_text(path: str | Path, label: str, purpose: str) -> str:
+    """The UTF-8 text (a byte-order mark dropped) of the file at ``path``, by the rules of every
+    document: a regular file (``scratch.regular_files``: a FIFO or a device is refused before
+    it is opened) of at most ``MAX_BYTES``. Anything else is a ``ValueError`` of one line
+    starting with ``label``; ``purpose`` names what it should be (``"a text corpus"``)."""
     try:
         raw = read_regular(
             path, label, MAX_BYTES, f"is larger than {purpose} may be ({MAX_BYTES >> 20} MiB)"
@@ -52,11 +61,10 @@ def read_document(path: str | Path, label: str, purpose: str, *, yaml: bool) -> 
     except FileNotFoundError as err:
         raise ValueError(str(err)) from None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         byte = raw[err.start]
         raise ValueError(f"{label} is not UTF-8 text (byte {err.start} is 0x{byte:02x})") from None
-    return parse_yaml(text, label, purpose) if yaml else parse_json(text, label, purpose)
 
 
 def parse_json(text: str, label: str, purpose: str) -> Any:

@@ -13,7 +13,7 @@ checked like any weight; its running statistics are not parameters of J.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,6 +51,27 @@ class GradCheckResult:
         return self.difference < self.threshold
 
 
+def centred_differences(
+    cost: Callable[[], float], arrays: Mapping[str, Array], epsilon: float = DEFAULT_EPSILON
+) -> dict[str, Array]:
+    """``(J(θ + ε e_i) - J(θ - ε e_i)) / 2ε`` for every entry i of every array, keyed alike:
+    ``cost()`` evaluates J of the arrays as they stand, and each entry is moved in place and
+    put back (so ``arrays`` must be the very arrays ``cost`` reads, float64)."""
+    numeric = {}
+    for key, value in arrays.items():
+        approx = np.empty_like(value)
+        for index in np.ndindex(value.shape):
+            original = value[index]
+            value[index] = original + epsilon
+            plus = cost()
+            value[index] = original - epsilon
+            minus = cost()
+            value[index] = original
+            approx[index] = (plus - minus) / (2 * epsilon)
+        numeric[key] = approx
+    return numeric
+
+
 def gradient_check(
     parameters: Mapping[str, Array],
     X: Array,
@@ -85,20 +106,10 @@ def gradient_check(
 
     AL, caches = L_model_forward(X, theta, spec, **fixed)
     grads = L_model_backward(AL, T, caches, spec, input_grad=False, check=False)
-    analytic, numeric = {}, {}
-    for key, value in theta.items():
-        if is_buffer(key):
-            continue
-        approx = np.empty_like(value)
-        for index in np.ndindex(value.shape):
-            original = value[index]
-            value[index] = original + epsilon
-            plus = cost_of(X, T, theta, spec, **fixed)
-            value[index] = original - epsilon
-            minus = cost_of(X, T, theta, spec, **fixed)
-            value[index] = original
-            approx[index] = (plus - minus) / (2 * epsilon)
-        analytic[f"d{key}"], numeric[f"d{key}"] = grads[f"d{key}"], approx
+    learned = {key: value for key, value in theta.items() if not is_buffer(key)}
+    approx = centred_differences(lambda: cost_of(X, T, theta, spec, **fixed), learned, epsilon)
+    analytic = {f"d{key}": grads[f"d{key}"] for key in learned}
+    numeric = {f"d{key}": value for key, value in approx.items()}
     per_parameter = {k: relative_difference(analytic[k], numeric[k]) for k in analytic}
     flat = [np.concatenate([g.ravel() for g in grads_.values()]) for grads_ in (analytic, numeric)]
     return GradCheckResult(relative_difference(*flat), per_parameter, analytic, numeric, threshold)

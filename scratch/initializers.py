@@ -43,7 +43,9 @@ def initialize_parameters(
     layer has ``gamma[l] = 1`` and ``beta[l] = 0`` instead of ``b[l]``, and its state
     ``running_mean[l] = 0``, ``running_var[l] = 1`` (torch's starting values); a conv layer's
     filters are drawn in course layout (f, f, n_C_prev, n_C), and a pool or flatten layer has
-    nothing to draw.
+    nothing to draw. A recurrent network's weights are drawn in the course's order (``Wax,
+    Waa, Wya``; ``Wf, Wi, Wc, Wo, Wy``), each with its own fans (``Wax``: n_x in, an LSTM
+    gate's: n_a + n_x), its biases zero (``scratch.layer_kinds.Recurrent``).
 
     Draws in float64 from ``rng`` (default: a fresh ``np.random.default_rng(spec.seed)``, so no
     global state is touched), layer by layer, then casts: a float32 spec gets the float64
@@ -55,13 +57,12 @@ def initialize_parameters(
     rng = np.random.default_rng(spec.seed) if rng is None else rng
     init = INIT_TABLE[spec.init]
     params: dict[str, np.ndarray] = {}
-    for l, (shape, layer) in enumerate(zip(spec.shapes, spec.layers, strict=False), 1):
-        for key, param_shape in layer.param_shapes(l, shape).items():
-            if key.startswith("W"):
-                params[key] = init(rng, param_shape, *layer.fans(shape)).astype(spec.dtype)
-            else:
-                start = 1.0 if key.startswith("gamma") else 0.0
-                params[key] = np.full(param_shape, start, dtype=spec.dtype)
+    for key, shape in spec.param_shapes().items():
+        if key.startswith("W"):
+            params[key] = init(rng, shape, *spec.fans(key)).astype(spec.dtype)
+        else:
+            start = 1.0 if key.startswith("gamma") else 0.0
+            params[key] = np.full(shape, start, dtype=spec.dtype)
     for key, shape in spec.buffer_shapes().items():
         params[key] = np.full(shape, 0.0 if key.startswith("running_mean") else 1.0, spec.dtype)
     return params

@@ -14,9 +14,9 @@ import numpy as np
 from scratch.batches import count_examples
 from scratch.batchnorm import update_running_stats
 from scratch.dropout import check_masks, dropout_masks
-from scratch.layer_kinds import Conv, LayerKind, Pool
+from scratch.layer_kinds import GATES, OUTPUT_WEIGHT, Conv, LayerKind, Pool
 from scratch.losses import cost_from_targets
-from scratch.network import LAYER_STEPS, L_model_backward, L_model_forward
+from scratch.network import L_model_backward, L_model_forward, layer_steps
 from scratch.spec import Layer, NetworkSpec
 from scratch.validation import as_input, as_targets, check_params
 
@@ -63,7 +63,11 @@ def layer_internals(
     training pass leaves them; a dropout layer adds its mask ``D{l}``, and its ``A{l}`` is the
     masked output. ``masks``: the dropout masks (default: those of step 0,
     ``scratch.dropout_masks(spec, m, 0)``). ``training=False``: the forward pass at inference
-    (running statistics, nothing dropped) and its cost, and no backward pass."""
+    (running statistics, nothing dropped) and its cost, and no backward pass.
+
+    A recurrent network's are the course's, over every time step (``scratch.recurrent``):
+    ``a`` (and the LSTM's ``c``, ``ft``, ``it``, ``cct``, ``ot``), ``y_pred``, ``cost``,
+    ``dy``, ``dby``, ``da``, ``dWy`` (``dWya``), ``dx``, ``da0`` and the cell's gradients."""
     X = as_input(X, spec)
     m = count_examples(X)
     T = as_targets(Y, spec, m)
@@ -75,8 +79,8 @@ def layer_internals(
     AL, caches = L_model_forward(X, parameters, spec, masks=masks, training=training, check=False)
     ZL = caches[-1].activation_cache.Z
     out = {"cost": np.asarray(cost_from_targets(ZL, T, spec, parameters), dtype=spec.dtype)}
-    for l, (cache, layer) in enumerate(zip(caches, spec.layers, strict=True), start=1):
-        out |= LAYER_STEPS[layer.kind].quantities(l, cache)
+    for l, (cache, steps) in enumerate(zip(caches, layer_steps(spec), strict=True), start=1):
+        out |= steps.quantities(l, cache)
         norm = getattr(cache, "norm_cache", None)
         if norm is not None and training:
             running = {
@@ -93,11 +97,17 @@ def backward_formulas(spec: NetworkSpec) -> list[str]:
     """The backward pass of ``L_model_backward`` as formulas, in the order it computes them:
     layer L down to 1, ``dZ``, ``dW``, ``db``, then ``dA`` of the layer below; a batch-norm
     layer has ``dZ_tilde``, ``dgamma``, ``dbeta``, ``dZ``, ``dW``, ``dA``, and a dropout
-    layer's ``dA`` goes through its mask first."""
+    layer's ``dA`` goes through its mask first. A recurrent network's: the output layer at
+    every step, then backpropagation through time, the course's cell backward from t = T_x - 1
+    down to 0 (``da_next``, ``dc_next``: what the step after t hands back, zero after the
+    last)."""
     rows = []
     for l in range(spec.L, 0, -1):
         layer = spec.layers[l - 1]
-        rows.extend(BACKWARD_ROWS[layer.kind](l, layer, spec))
+        over_time = spec.sequences and l == spec.L
+        rows.extend(
+            (_output_over_time_rows if over_time else BACKWARD_ROWS[layer.kind])(l, layer, spec)
+        )
     return rows
 
 
@@ -144,12 +154,61 @@ def _flatten_rows(l: int, layer: LayerKind, spec: NetworkSpec) -> list[str]:
     return [f"dA{l - 1} = dA{l}^T reshaped to (m, n_H, n_W, n_C)"]
 
 
+def _output_over_time_rows(l: int, layer: Layer, spec: NetworkSpec) -> list[str]:
+    """The output layer at every step (``scratch.recurrent.output_backward``), of J."""
+    W = OUTPUT_WEIGHT[spec.cell]
+    return [
+        "dy<t> = (y_pred<t> - Y<t>) / m   (Y one-hot; 0 after a sequence's end)",
+        f"d{W} = sum_t dy<t> a<t>^T",
+        "dby = sum_t sum(dy<t>, axis=1)",
+        f"da<t> = {W}^T dy<t>",
+    ]
+
+
+def _rnn_rows(l: int, layer: LayerKind, spec: NetworkSpec) -> list[str]:
+    """The course's ``rnn_cell_backward`` at every step, from t = T_x - 1 down."""
+    return [
+        "dtanh<t> = (da<t> + da_next) * (1 - a<t>^2)",
+        "dWax = sum_t dtanh<t> x<t>^T",
+        "dWaa = sum_t dtanh<t> a<t-1>^T",
+        "dba = sum_t sum(dtanh<t>, axis=1)",
+        "dx<t> = Wax^T dtanh<t>",
+        "da_next = Waa^T dtanh<t>;  da0 = da_next after t = 0",
+    ]
+
+
+def _lstm_rows(l: int, layer: LayerKind, spec: NetworkSpec) -> list[str]:
+    """The course's ``lstm_cell_backward`` at every step, from t = T_x - 1 down; ``da<t> +
+    da_next`` is what reaches a<t>."""
+    gates = [
+        row
+        for g, gate in zip(GATES, ("ft", "it", "cct", "ot"), strict=True)
+        for row in (
+            f"dW{g} = sum_t d{gate}<t> [a<t-1>; x<t>]^T",
+            f"db{g} = sum_t sum(d{gate}<t>, axis=1)",
+        )
+    ]
+    return [
+        "dot<t> = (da<t> + da_next) * tanh(c<t>) * ot<t> (1 - ot<t>)",
+        "dc<t> = dc_next + (da<t> + da_next) * ot<t> (1 - tanh(c<t>)^2)",
+        "dcct<t> = dc<t> * it<t> * (1 - cct<t>^2)",
+        "dit<t> = dc<t> * cct<t> * it<t> (1 - it<t>)",
+        "dft<t> = dc<t> * c<t-1> * ft<t> (1 - ft<t>)",
+        *gates,
+        "dx<t> = the last n_x rows of sum_g W_g^T dg<t>",
+        "da_next = the first n_a rows of sum_g W_g^T dg<t>;  da0 = da_next after t = 0",
+        "dc_next = dc<t> * ft<t>",
+    ]
+
+
 # One entry per kind of layer (scratch.layer_kinds.LAYER_KINDS): its rows of backward_formulas.
 BACKWARD_ROWS: dict[str, Callable[..., list[str]]] = {
     "dense": _dense_rows,
     "conv": _conv_rows,
     "pool": _pool_rows,
     "flatten": _flatten_rows,
+    "rnn": _rnn_rows,
+    "lstm": _lstm_rows,
 }
 
 

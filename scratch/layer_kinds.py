@@ -20,6 +20,19 @@ entry without one is dense, so files written before the other kinds existed read
 
 Conv layers take no dropout and no batch norm (neither is built for them); the pool layer has no
 padding, as the course's has none.
+
+A recurrent layer reads a sequence of vectors, one per time step, and gives its hidden state
+``a<t>`` (n_a = ``units``) at every step; its shapes are those of one step, ``(n_x,)`` in and
+``(n_a,)`` out, and ``scratch.spec`` keeps it first, followed by the output layer alone, which
+then applies at every step::
+
+    {"kind": "lstm", "units": 50}
+    {"kind": "rnn", "units": 50, "activation": "tanh"}
+
+Its parameters carry the course's names, not a layer number (``RECURRENT_PARAMETERS``): the
+RNN's ``Wax`` (n_a, n_x), ``Waa`` (n_a, n_a), ``ba`` (n_a, 1); the LSTM's ``Wf``, ``Wi``,
+``Wc``, ``Wo`` (n_a, n_a + n_x) over ``[a_prev; x_t]`` and ``bf``, ``bi``, ``bc``, ``bo``
+(n_a, 1); and the output layer's ``Wya`` (RNN) or ``Wy`` (LSTM) (n_y, n_a) and ``by`` (n_y, 1).
 """
 
 from __future__ import annotations
@@ -37,6 +50,14 @@ DEFAULT_NEGATIVE_SLOPE = 0.01
 Shape = tuple[int, ...]
 # What a kind takes per example, in words, by the rank of its input's shape.
 INPUTS = {1: "a vector per example", 3: "images (n_H, n_W, n_C)"}
+# The course's recurrent parameters, in the course's order (its ``initialize_parameters`` draws
+# the weights in this order), the output layer's weight of each cell, and the LSTM's gates.
+RECURRENT_PARAMETERS = {
+    "rnn": ("Wax", "Waa", "Wya", "ba", "by"),
+    "lstm": ("Wf", "bf", "Wi", "bi", "Wc", "bc", "Wo", "bo", "Wy", "by"),
+}
+OUTPUT_WEIGHT = {"rnn": "Wya", "lstm": "Wy"}  # the output layer's weight: yt = softmax(W a + by)
+GATES = ("f", "i", "c", "o")  # the course's order: forget, update, candidate (c tilde), output
 
 
 class SpecError(ValueError):
@@ -89,6 +110,11 @@ class LayerKind:
     def layout(self, name: str, l: int) -> str:
         """Parameter ``name``'s layout in course notation, for error messages."""
         return ""
+
+    def weight_fans(self, shape: Shape, weight: Shape) -> tuple[int, int]:
+        """``(fan_in, fan_out)`` of a weight of shape ``weight`` in this layer, whose input has
+        ``shape``: the layer's ``fans`` (dense and conv layers have one weight)."""
+        return self.fans(shape)
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind}
@@ -394,11 +420,112 @@ class Flatten(LayerKind):
         return (math.prod(shape),)
 
 
+def recurrent_shapes(cell: str, n_x: int, n_a: int, n_y: int) -> dict[str, tuple[Shape, str]]:
+    """The course's parameters of ``cell`` (``"rnn"``, ``"lstm"``), the output layer's among
+    them, in the course's order: each key's shape and its layout in the course's symbols."""
+    gates = {f"W{g}": ((n_a, n_a + n_x), "(n_a, n_a + n_x)") for g in GATES}
+    shapes = {
+        "Wax": ((n_a, n_x), "(n_a, n_x)"),
+        "Waa": ((n_a, n_a), "(n_a, n_a)"),
+        "ba": ((n_a, 1), "(n_a, 1)"),
+        **gates,
+        **{f"b{g}": ((n_a, 1), "(n_a, 1)") for g in GATES},
+        OUTPUT_WEIGHT[cell]: ((n_y, n_a), "(n_y, n_a)"),
+        "by": ((n_y, 1), "(n_y, 1)"),
+    }
+    return {key: shapes[key] for key in RECURRENT_PARAMETERS[cell]}
+
+
+@dataclass(frozen=True)
+class Recurrent(LayerKind):
+    """A recurrent layer of ``units`` (n_a) hidden units: at every time step t it reads x<t> and
+    its own state a<t-1> (a<0> = 0; an LSTM's cell state c<0> = 0 too) and gives a<t>. Its
+    parameters are the course's (``param_shapes``); the output layer after it applies to every
+    step's a<t> (``scratch.spec``)."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = ("units",)
+    REQUIRED: ClassVar[tuple[str, ...]] = ("units",)
+    REFUSED: ClassVar[dict[str, str]] = {
+        "keep_prob": "dropout is built for dense layers only, not for recurrent layers",
+        "batch_norm": "batch norm is built for dense layers only, not for recurrent layers",
+    }
+    TAKES: ClassVar[int] = 1
+
+    units: int
+
+    def __post_init__(self) -> None:
+        plain_numbers(self, ("units",))
+
+    def check(self, where: str, *, output: bool) -> None:
+        check_count(f"{where}: units", self.units, 1, SpecError)
+
+    def output_shape(self, shape: Shape, where: str) -> Shape:
+        return (self.units,)
+
+    def param_shapes(self, l: int, shape: Shape) -> dict[str, Shape]:
+        """The cell's parameters in the course's names and order (the output layer's are the
+        network's: ``scratch.spec.NetworkSpec.param_shapes``)."""
+        shapes = recurrent_shapes(self.kind, shape[0], self.units, 1)
+        own = RECURRENT_PARAMETERS[self.kind][:-2] if self.kind == "lstm" else ("Wax", "Waa", "ba")
+        return {key: shapes[key][0] for key in own}
+
+    def layout(self, name: str, l: int) -> str:
+        return recurrent_shapes(self.kind, 1, 1, 1)[name][1]
+
+    def weight_fans(self, shape: Shape, weight: Shape) -> tuple[int, int]:
+        """``(fan_in, fan_out)`` of one of the cell's weights (n_a, n_in): n_in and n_a, the
+        inputs one state entry sums and the entries one input feeds (``Wax``: n_x, ``Waa``:
+        n_a, an LSTM gate's: n_a + n_x)."""
+        return weight[1], weight[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "units": self.units}
+
+    def describe(self) -> str:
+        return f"{self.kind} {self.units}"
+
+
+@dataclass(frozen=True)
+class Rnn(Recurrent):
+    """The course's basic RNN cell, ``a<t> = tanh(Waa a<t-1> + Wax x<t> + ba)`` (torch's
+    ``nn.RNN(nonlinearity="tanh")``). ``activation`` is tanh, the only one the course's cell
+    has (and written so in a file); any other is refused."""
+
+    kind: ClassVar[str] = "rnn"
+    FIELDS: ClassVar[tuple[str, ...]] = ("units", "activation")
+    activation: str = "tanh"
+
+    def check(self, where: str, *, output: bool) -> None:
+        super().check(where, output=output)
+        if self.activation != "tanh":
+            raise SpecError(
+                f"{where}: activation {self.activation!r} is not built; the course's RNN cell is "
+                "tanh (torch's nn.RNN(nonlinearity='tanh')), the only one scratch computes"
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "activation": self.activation}
+
+    def describe(self) -> str:
+        return f"rnn {self.units} tanh"
+
+
+@dataclass(frozen=True)
+class Lstm(Recurrent):
+    """The course's LSTM cell over ``[a<t-1>; x<t>]``: forget, update and output gates
+    (sigmoid), the candidate c tilde (tanh), ``c<t> = ft c<t-1> + it cct`` and ``a<t> = ot
+    tanh(c<t>)`` (torch's ``nn.LSTM``)."""
+
+    kind: ClassVar[str] = "lstm"
+
+
 LAYER_KINDS: dict[str, type[LayerKind]] = {
     "dense": Layer,
     "conv": Conv,
     "pool": Pool,
     "flatten": Flatten,
+    "rnn": Rnn,
+    "lstm": Lstm,
 }
 
 

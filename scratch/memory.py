@@ -5,15 +5,16 @@ than NumPy's failure to allocate (or a run that ends only when the machine does)
 
 With P the entries of the parameters (``W[l]``, ``b[l]``, ...), s the optimizer's state arrays per
 parameter (0 for gradient descent, 1 for momentum and RMSprop, 4 for Adam: ``v``, ``s`` and the
-bias-corrected ``v_hat``, ``s_hat``), b the largest batch and N the iterations, a training run
-holds at least
+bias-corrected ``v_hat``, ``s_hat``), b the largest batch, T the time steps an example is
+(T_x for a recurrent network, which keeps every step's caches; 1 for any other) and N the
+iterations, a training run holds at least
 
-    (4 + s) P + 2 b sum_l n[l]   entries of the dtype,   and   2 N   float64
+    (4 + s) P + 2 b T sum_l n[l]   entries of the dtype,   and   2 N   float64
 
 the parameters, the buffer the update writes into, the gradients and the optimizer's scratch
-array, per layer ``Z`` and ``dZ`` of the batch, and the cost and the learning rate of every
-iteration (``TrainResult.costs``, ``learning_rates``). That is a lower bound (the activations
-``A``, batch norm and dropout keep more), so a refusal is never a false alarm.
+array, per layer and time step ``Z`` and ``dZ`` of the batch, and the cost and the learning
+rate of every iteration (``TrainResult.costs``, ``learning_rates``). That is a lower bound (the
+activations ``A``, batch norm and dropout keep more), so a refusal is never a false alarm.
 """
 
 from __future__ import annotations
@@ -64,11 +65,12 @@ def check_memory(
     batch: int | None = None,
     optimizer: str | None = None,
     iterations: int | None = None,
+    time_steps: int = 1,
 ) -> None:
     """Refuse, before allocating, a network whose parameters alone (``batch`` None), or whose
-    training for ``iterations`` steps on batches of ``batch`` examples with ``optimizer`` (the
-    bound above), need more bytes than ``available_memory()``; the message says how many, and
-    how many there are."""
+    training for ``iterations`` steps on batches of ``batch`` examples of ``time_steps`` steps
+    each with ``optimizer`` (the bound above), need more bytes than ``available_memory()``; the
+    message says how many, and how many there are."""
     available = available_memory()
     if available is None:
         return
@@ -80,7 +82,9 @@ def check_memory(
     needed = entries * itemsize
     if batch is not None:
         optimizer = optimizer or "gd"
-        entries += (3 + STATE_ARRAYS[optimizer]) * learned + 2 * batch * sum(spec.sizes[1:])
+        entries += (3 + STATE_ARRAYS[optimizer]) * learned + 2 * batch * time_steps * sum(
+            spec.sizes[1:]
+        )
         record = 2 * (iterations or 0) * RECORD_ITEMSIZE
         needed = entries * itemsize + record
         steps = "" if iterations is None else f" for {iterations} iteration(s)"
@@ -89,8 +93,9 @@ def check_memory(
             if iterations is None
             else f"; the iterations' costs and learning rates {format_bytes(record)}"
         )
+        each = f" of {time_steps} steps" if spec.sequences else ""
         what = (
-            f"{format_bytes(needed)} to train on batches of {batch} example(s) with "
+            f"{format_bytes(needed)} to train on batches of {batch} example(s){each} with "
             f"{optimizer}{steps} (their weights alone {weights}, {spec.dtype}{costs})"
         )
     if needed > available:

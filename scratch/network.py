@@ -26,6 +26,12 @@ A convolutional network starts with conv, pool and flatten layers (``scratch.ima
 ``LAYER_STEPS`` holds each kind's step, one entry per kind of ``scratch.layer_kinds``, and the two
 passes run the entry of each layer in turn. Its gradients follow the same convention.
 
+A recurrent network (``scratch.sequence_layers``) is an ``rnn`` or ``lstm`` layer over ``X``
+(n_x, m, T_x) and its output layer, which applies at every time step (``OUTPUT_OVER_TIME``, the
+entry of its dense output layer: ``layer_steps``); their quantities carry the course's names
+(``a``, ``c``, the gates, ``y_pred``; ``dy``, ``dWy``, ``da``, ``dWf``, ...), and all its
+gradients are of J, as the course's recurrent backward functions take them.
+
 Memory: the forward and backward passes take ``out``, the caches or grads of an earlier pass on a
 batch of the same size, and write into those arrays (NumPy's ``out=``) instead of allocating new
 ones. The training loop hands each step the arrays of the step before, so that a step allocates
@@ -70,7 +76,16 @@ from scratch.layers import (
     norm_dropout_backward,
     norm_dropout_forward,
 )
-from scratch.losses import LOSS_TABLE, cost_from_targets
+from scratch.losses import LOSS_TABLE, cost_from_targets, sequence_output_grad
+from scratch.sequence_layers import (
+    RecurrentCache,
+    output_layer_backward,
+    output_layer_forward,
+    output_quantities,
+    recurrent_layer_backward,
+    recurrent_layer_forward,
+    recurrent_quantities,
+)
 from scratch.spec import Layer, NetworkSpec
 from scratch.validation import (
     as_input,
@@ -84,7 +99,9 @@ from scratch.validation import (
 
 Array = np.ndarray
 Params = dict[str, Array]
-Cache = LayerCache | NormDropoutCache | ConvLayerCache | PoolLayerCache | FlattenCache
+Cache = (
+    LayerCache | NormDropoutCache | ConvLayerCache | PoolLayerCache | FlattenCache | RecurrentCache
+)
 # The per-layer functions live in scratch.layers; they are the course's, and read from here too.
 __all__ = ["ActivationCache", "LayerCache", "LinearCache", "NormDropoutCache", "layer_output"]
 __all__ += ["linear_activation_backward", "linear_activation_forward", "linear_forward"]
@@ -186,7 +203,27 @@ LAYER_STEPS: dict[str, LayerSteps] = {
     "flatten": LayerSteps(
         flatten_layer_forward, flatten_layer_backward, output_quantity, (FlattenCache,)
     ),
+    "rnn": LayerSteps(
+        recurrent_layer_forward, recurrent_layer_backward, recurrent_quantities, (RecurrentCache,)
+    ),
+    "lstm": LayerSteps(
+        recurrent_layer_forward, recurrent_layer_backward, recurrent_quantities, (RecurrentCache,)
+    ),
 }
+# A recurrent network's dense output layer, applied at every time step (scratch.recurrent).
+OUTPUT_OVER_TIME = LayerSteps(
+    output_layer_forward, output_layer_backward, output_quantities, (LayerCache,)
+)
+
+
+@lru_cache(maxsize=64)
+def layer_steps(spec: NetworkSpec) -> tuple[LayerSteps, ...]:
+    """Each layer's entry of ``LAYER_STEPS``, by its kind; a recurrent network's output layer
+    takes ``OUTPUT_OVER_TIME``."""
+    steps = [LAYER_STEPS[layer.kind] for layer in spec.layers]
+    if spec.sequences:
+        steps[-1] = OUTPUT_OVER_TIME
+    return tuple(steps)
 
 
 def L_model_forward(
@@ -217,10 +254,11 @@ def L_model_forward(
                 check_masks(masks, spec, count_examples(X))
     A = X
     caches = []
-    for l, (g, layer) in enumerate(zip(layer_activations(spec), spec.layers, strict=True), 1):
+    for l, (g, steps) in enumerate(zip(layer_activations(spec), layer_steps(spec), strict=True), 1):
         reuse = None if out is None else out[l - 1]
-        step = LAYER_STEPS[layer.kind].forward
-        A, cache = step(A, parameters, l, spec, g, training=training, masks=masks, out=reuse)
+        A, cache = steps.forward(
+            A, parameters, l, spec, g, training=training, masks=masks, out=reuse
+        )
         caches.append(cache)
     return A, caches
 
@@ -285,8 +323,10 @@ def L_model_backward(
     Returns ``grads`` keyed ``dW1, db1, ..., dWL, dbL`` (derivatives of J), ``dZ1, ..., dZL`` and
     ``dA0, ..., dA{L-1}`` (derivatives of the summed loss, as in the course); a batch-norm layer
     adds ``dZ_tilde{l}`` (of the summed loss), ``dgamma{l}`` and ``dbeta{l}`` (of J) and has no
-    ``db{l}``. ``dZ[L]`` comes from the loss in closed form, so it stays exact when the output
-    unit saturates. ``input_grad=False`` leaves out ``dA0``, the one quantity an update never
+    ``db{l}``. A recurrent network's are the course's, all of J: ``dy``, ``dWy`` (``dWya``),
+    ``dby``, ``da``, the cell's (``dWf, dbf, ...``; ``dWax, dWaa, dba``), ``da0`` and ``dx``.
+    ``dZ[L]`` comes from the loss in closed form, so it stays exact when the output unit
+    saturates. ``input_grad=False`` leaves out ``dA0``, the one quantity an update never
     uses. ``out``: the grads of an earlier pass with the same m, whose arrays are overwritten
     (where ``dZ{l}`` is ``dA{l}``, ``dZ`` is computed in place).
     ``check=False``: ``Y`` is already in training form and checked (``as_targets``), and the
@@ -299,24 +339,30 @@ def L_model_backward(
     else:
         T = Y
     L = len(caches)
-    grads: dict[str, Array] = {f"dZ{L}": LOSS_TABLE[spec.loss].output_grad(AL, T)}
+    if spec.sequences:  # dJ/dz, the course's dy / m, at every step (scratch.recurrent)
+        grads: dict[str, Array] = {"dy": sequence_output_grad(AL, T)}
+    else:
+        grads = {f"dZ{L}": LOSS_TABLE[spec.loss].output_grad(AL, T)}
     activations = layer_activations(spec)
-    for l in range(L, 0, -1):
-        step = LAYER_STEPS[spec.layers[l - 1].kind].backward
+    for l, steps in zip(range(L, 0, -1), reversed(layer_steps(spec)), strict=True):
         needed = input_grad or l > 1
-        step(grads, caches[l - 1], activations[l - 1], l, spec, input_grad=needed, out=out)
+        steps.backward(
+            grads, caches[l - 1], activations[l - 1], l, spec, input_grad=needed, out=out
+        )
     return grads
 
 
 def check_caches(AL: Array, caches: list[Cache], spec: NetworkSpec) -> None:
-    """``AL`` (n[L], m) and one cache per layer, of the layer's kind, ``Z`` (n[l], m): what
+    """``AL`` (n[L], m) (over time: (n_y, m, T_x)) and one cache per layer, of the layer's kind,
+    its first quantity (``Z``, ``A``, ``a``, ``y_pred``) of the layer's shape: what
     ``L_model_forward`` returns for ``spec`` (per layer, no pass over the entries)."""
     check_spec(spec)
     n_L = spec.layers[-1].units
-    if not isinstance(AL, np.ndarray) or AL.ndim != 2 or AL.shape[0] != n_L:
-        raise ValueError(
-            f"AL has shape {np.shape(AL)}; the output layer gives (n[L], m) = ({n_L}, m)"
-        )
+    rank, shown = (
+        (3, "(n_y, m, T_x) = ({}, m, T_x)") if spec.sequences else (2, "(n[L], m) = ({}, m)")
+    )
+    if not isinstance(AL, np.ndarray) or AL.ndim != rank or AL.shape[0] != n_L:
+        raise ValueError(f"AL has shape {np.shape(AL)}; the output layer gives {shown.format(n_L)}")
     if not isinstance(caches, list | tuple) or len(caches) != spec.L:
         given = (
             f"{len(caches)} cache(s)" if isinstance(caches, list | tuple) else type(caches).__name__
@@ -326,8 +372,9 @@ def check_caches(AL: Array, caches: list[Cache], spec: NetworkSpec) -> None:
             "L_model_forward returns them"
         )
     m = AL.shape[1]
-    for l, (cache, layer) in enumerate(zip(caches, spec.layers, strict=True), start=1):
-        steps = LAYER_STEPS[layer.kind]
+    for l, (cache, layer, steps) in enumerate(
+        zip(caches, spec.layers, layer_steps(spec), strict=True), start=1
+    ):
         kind = (NormDropoutCache if layer.batch_norm or layer.dropout else LayerCache,)
         kind = kind if isinstance(layer, Layer) else steps.caches
         if not isinstance(cache, kind):
@@ -335,15 +382,19 @@ def check_caches(AL: Array, caches: list[Cache], spec: NetworkSpec) -> None:
                 f"caches[{l - 1}] is a {type(cache).__name__}; layer {l} of the spec makes a "
                 f"{kind[0].__name__} in L_model_forward"
             )
-        name, array = next(iter(steps.quantities(l, cache).items()))  # its Z, or its A
+        name, array = next(iter(steps.quantities(l, cache).items()))  # its Z, A, a or y_pred
         shape = spec.shapes[l]
-        if np.shape(array) != ((*shape, m) if len(shape) == 1 else (m, *shape)):
-            sizes = ", ".join(map(str, shape))
-            layout = (
-                f"(n[{l}], m) = ({sizes}, {m})"
-                if len(shape) == 1
-                else f"(m, n_H, n_W, n_C) = ({m}, {sizes})"
-            )
+        sizes = ", ".join(map(str, shape))
+        if spec.sequences:
+            fits = np.ndim(array) == 3 and np.shape(array)[:2] == (*shape, m)
+            layout = f"({'n_a' if l == 1 else 'n_y'}, m, T_x) = ({sizes}, {m}, T_x)"
+        elif len(shape) == 1:
+            fits = np.shape(array) == (*shape, m)
+            layout = f"(n[{l}], m) = ({sizes}, {m})"
+        else:
+            fits = np.shape(array) == (m, *shape)
+            layout = f"(m, n_H, n_W, n_C) = ({m}, {sizes})"
+        if not fits:
             raise ValueError(
                 f"caches[{l - 1}] holds {name} of shape {np.shape(array)}; layer {l} of the spec "
                 f"on m = {m} examples gives {layout}"

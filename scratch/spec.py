@@ -37,12 +37,35 @@ A convolutional network takes images, ``"input_shape": [n_H, n_W, n_C]`` in plac
 
 Every layer is numbered, the parameterless ones too: here ``W1``, ``b1`` are the conv layer's,
 ``A2`` the pool's output, ``A3`` the flattened vector and ``W4``, ``b4`` the dense layer's.
+
+A recurrent network reads sequences, ``X`` (n_x, m, T_x): its first layer is an ``rnn`` or an
+``lstm`` of ``units`` = n_a (``scratch.layer_kinds``), and its one other layer, the output
+layer, applies at every time step (softmax over n_y classes, loss ``cross_entropy``), as the
+course's cell computes ``y<t> = softmax(W_y a<t> + by)`` (``scratch/specs/names-lstm.yaml``)::
+
+    {"input_size": 27,
+     "layers": [{"kind": "lstm", "units": 50},
+                {"units": 27, "activation": "softmax"}],
+     "init": "small_random", "loss": "cross_entropy", "l2": 0.0, "dtype": "float64",
+     "seed": 0, "clip": 5.0}
+
+Its parameters carry the course's names (``Wf, bf, ..., Wy, by``; ``Wax, Waa, Wya, ba, by``),
+and its cost is the cross-entropy summed over each sequence's steps and averaged over the m
+sequences, ``J = -(1/m) sum_i sum_t log y<t>[Y<t>_i, i]``, the course's language-model loss
+for m = 1 (``scratch.losses``). Sequences of different lengths are padded: a step whose label
+is ``PAD`` (-1) has no loss (``scratch.validation.as_targets``).
+
+``clip`` (any network; default none) clips every gradient before the update: ``"clip_by":
+"value"`` (the default, the course's ``clip``: each entry into ``[-clip, clip]``) or
+``"norm"`` (the gradients scaled by ``min(1, clip / (||g|| + 1e-6))``, ``||g||`` the norm of all
+of them together: torch's ``clip_grad_norm_``) (``scratch.clipping``).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -56,10 +79,12 @@ from scratch.layer_kinds import (
     INPUTS,
     Layer,
     LayerKind,
+    Recurrent,
     Shape,
     SpecError,
     check_fields,
     layer_from_dict,
+    recurrent_shapes,
 )
 from scratch.rules import check_count, is_finite_real, plain_numbers
 
@@ -70,6 +95,7 @@ __all__ += ["LOSS_OUTPUT", "NetworkSpec", "build_spec", "is_buffer", "validate_s
 INITS = ("zeros", "small_random", "xavier", "he")
 LOSSES = ("binary_cross_entropy", "cross_entropy", "mse")
 DTYPES = ("float64", "float32")
+CLIP_BY = ("value", "norm")  # scratch.clipping: the course's entry by entry, or torch's norm
 DEFAULT_BATCH_NORM_MOMENTUM = 0.1  # torch's nn.BatchNorm1d default, in torch's sense
 DEFAULT_BATCH_NORM_EPS = 1e-5  # torch's nn.BatchNorm1d default
 # The batch-norm state that is not learned (buffers, in torch's word), keyed like the parameters.
@@ -85,6 +111,8 @@ SPEC_FIELDS = (
     "seed",
     "batch_norm_momentum",
     "batch_norm_eps",
+    "clip",
+    "clip_by",
 )
 
 # The output layer each loss requires: its activation, and a check on its number of units.
@@ -116,13 +144,16 @@ class NetworkSpec:
     batch_norm_momentum: float = DEFAULT_BATCH_NORM_MOMENTUM
     batch_norm_eps: float = DEFAULT_BATCH_NORM_EPS
     input_shape: tuple[int, int, int] | None = None
+    clip: float | None = None
+    clip_by: str = "value"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "layers", tuple(self.layers))
         if isinstance(self.input_shape, list | tuple):
             object.__setattr__(self, "input_shape", tuple(self.input_shape))
         validate_spec(self)
-        plain_numbers(self, ("input_size", "seed", "l2", "batch_norm_momentum", "batch_norm_eps"))
+        plain = ("input_size", "seed", "l2", "batch_norm_momentum", "batch_norm_eps", "clip")
+        plain_numbers(self, plain)
         if self.input_shape is not None:
             object.__setattr__(self, "input_shape", tuple(int(n) for n in self.input_shape))
 
@@ -147,6 +178,17 @@ class NetworkSpec:
     def images(self) -> bool:
         """Whether the network takes images, ``X`` (m, n_H, n_W, n_C)."""
         return self.input_shape is not None
+
+    @property
+    def sequences(self) -> bool:
+        """Whether the network reads sequences, ``X`` (n_x, m, T_x): its first layer is an
+        ``rnn`` or an ``lstm``, and its output layer applies at every time step."""
+        return isinstance(self.layers[0], Recurrent)
+
+    @property
+    def cell(self) -> str | None:
+        """The recurrent layer's kind, ``"rnn"`` or ``"lstm"``; ``None`` for other networks."""
+        return self.layers[0].kind if self.sequences else None
 
     @property
     def activations(self) -> tuple[str | None, ...]:
@@ -182,6 +224,16 @@ class NetworkSpec:
         ]
         extras += f" ({', '.join(options)})" if norms and options else ""
         extras += f", keep_prob {{{', '.join(drops)}}}" if drops else ""
+        if self.clip is not None:
+            extras += f", clip {self.clip:g} by {self.clip_by}"
+        if self.sequences:
+            recurrent, output = self.layers
+            network = (
+                f"sequences of {self.input_size} -> {recurrent.describe()} -> "
+                f"{output.describe()} at every step"
+            )
+            loss = f"{self.loss} summed over time"
+            return f"{network}, {loss}, {self.init} init{extras}, {self.dtype}, seed {self.seed}"
         if self.images:
             steps = (
                 layer.describe() + ("" if isinstance(layer, Layer) else f" {_shown(shape)}")
@@ -204,11 +256,39 @@ class NetworkSpec:
         """The learned parameters in course layout, in order W1, b1, ...: ``W{l}`` (n[l],
         n[l-1]) and ``b{l}`` (n[l], 1); a batch-norm layer has ``gamma{l}``, ``beta{l}`` (n[l],
         1) in place of ``b{l}``; a conv layer ``W{l}`` (f, f, n_C_prev, n_C) and ``b{l}`` (1, 1,
-        1, n_C); pool and flatten layers none."""
+        1, n_C); pool and flatten layers none. A recurrent network's are the course's, in its
+        order (``Wax, Waa, Wya, ba, by``; ``Wf, bf, ..., Wo, bo, Wy, by``)."""
+        if self.sequences:
+            n_x, n_a, n_y = self.sizes
+            return {key: s for key, (s, _) in recurrent_shapes(self.cell, n_x, n_a, n_y).items()}
         shapes: dict[str, Shape] = {}
         for l, (shape, layer) in enumerate(zip(self.shapes, self.layers, strict=False), 1):
             shapes |= layer.param_shapes(l, shape)
         return shapes
+
+    def parameter_layer(self, key: str) -> int:
+        """The layer (1..L) that holds parameter ``key`` (``W3``: 3; ``Wf``: 1; ``Wy``: 2)."""
+        if self.sequences:
+            if key not in self.param_shapes():
+                raise KeyError(key)
+            return 1 if key in self.layers[0].param_shapes(1, self.shapes[0]) else 2
+        numbered = re.fullmatch(r"\D+(\d+)", key)
+        if numbered is None:
+            raise KeyError(key)
+        return int(numbered[1])
+
+    def fans(self, key: str) -> tuple[int, int]:
+        """``(fan_in, fan_out)`` of the weight ``key``, by its layer (``LayerKind.weight_fans``)."""
+        l = self.parameter_layer(key)
+        return self.layers[l - 1].weight_fans(self.shapes[l - 1], self.param_shapes()[key])
+
+    def layout(self, key: str) -> str:
+        """Parameter ``key``'s layout in course notation (``(n[2], n[1])``, ``(n_a, n_x)``)."""
+        l = self.parameter_layer(key)
+        if self.sequences:
+            n_x, n_a, n_y = self.sizes
+            return recurrent_shapes(self.cell, n_x, n_a, n_y)[key][1]
+        return self.layers[l - 1].layout(key.rstrip("0123456789"), l)
 
     def buffer_shapes(self) -> dict[str, Shape]:
         """The batch-norm state that is not learned: ``running_mean{l}``, ``running_var{l}``
@@ -239,6 +319,11 @@ class NetworkSpec:
                     f"spec: {name} is for the hidden dense layers (conv layers take none), and "
                     "this network has none between its flatten and its output layer"
                 )
+            if self.sequences:
+                raise SpecError(
+                    f"spec: {name} is for hidden dense layers, and a recurrent network has none "
+                    f"(its {self.cell} layer takes neither)"
+                )
             values = list(value) if isinstance(value, list | tuple) else [value] * len(hidden)
             if len(values) != len(hidden):
                 raise SpecError(
@@ -257,8 +342,9 @@ class NetworkSpec:
         return NetworkSpec.from_dict({**self.to_dict(), **changes})
 
     def to_dict(self) -> dict[str, Any]:
-        """The file format's dict; the batch-norm settings only where they are not the
-        defaults, so a spec without them writes exactly what it did before they existed."""
+        """The file format's dict; the batch-norm settings and the clipping only where they are
+        not the defaults, so a spec without them writes exactly what it did before they
+        existed."""
         shown = {"input_shape": list(self.input_shape)} if self.images else {}
         out = {
             **(shown or {"input_size": self.input_size}),
@@ -273,6 +359,10 @@ class NetworkSpec:
             out["batch_norm_momentum"] = self.batch_norm_momentum
         if self.batch_norm_eps != DEFAULT_BATCH_NORM_EPS:
             out["batch_norm_eps"] = self.batch_norm_eps
+        if self.clip is not None:
+            out["clip"] = self.clip
+        if self.clip_by != "value":
+            out["clip_by"] = self.clip_by
         return out
 
     def to_json(self) -> str:
@@ -395,18 +485,58 @@ def _mismatch(layer: LayerKind, shape: Shape, source: str) -> str:
     return f"takes {wanted}, but {source} gives {given}; {hint}"
 
 
+def _check_recurrent(spec: NetworkSpec) -> None:
+    """A recurrent layer is the network's first and is followed by its output layer alone
+    (applied at every step, a softmax with loss ``cross_entropy``); it reads sequences of
+    vectors (``input_size``), and the network has no L2 term."""
+    for l, layer in enumerate(spec.layers, start=1):
+        if isinstance(layer, Recurrent) and l > 1:
+            raise SpecError(
+                f"{layer.where(l)}: a recurrent layer must be the first layer (it reads the input "
+                "sequence); one recurrent layer and its output layer are built"
+            )
+    first = spec.layers[0]
+    if not isinstance(first, Recurrent):
+        return
+    where = first.where(1)
+    if spec.input_shape is not None:
+        raise SpecError(
+            f"{where}: reads sequences of vectors, not images; give the spec an input_size "
+            "(the features of one time step) in place of its input_shape"
+        )
+    if len(spec.layers) != 2:
+        more = "no output layer" if len(spec.layers) == 1 else f"{len(spec.layers) - 1} layers"
+        raise SpecError(
+            f"{where}: a recurrent network is its {first.kind} layer and the output layer it "
+            f"feeds at every time step; this spec gives it {more} after it"
+        )
+    if spec.loss != "cross_entropy":
+        raise SpecError(
+            f"spec: loss {spec.loss!r}: a recurrent network's cost is the course's, the "
+            "cross-entropy of a softmax output summed over time; give loss 'cross_entropy'"
+        )
+    if spec.l2:
+        raise SpecError(
+            f"spec: l2 {spec.l2}: an L2 term is not built for recurrent networks (the course's "
+            "language model has none); give l2 0"
+        )
+
+
 def validate_spec(spec: NetworkSpec) -> None:
     """Raise ``SpecError`` naming the layer and field of the first thing ``spec`` gets wrong."""
-    _input(spec)
     if not spec.layers:
         raise SpecError("spec: 'layers' is empty; a network needs at least an output layer")
-    last = len(spec.layers)
     for i, layer in enumerate(spec.layers, start=1):
         if not isinstance(layer, LayerKind):
             raise SpecError(
-                f"layer {i}: expected a Layer (or a Conv, Pool, Flatten), got "
+                f"layer {i}: expected a Layer (or a Conv, Pool, Flatten, Rnn, Lstm), got "
                 f"{type(layer).__name__}"
             )
+    _choice("spec", "loss", spec.loss, LOSSES)
+    _check_recurrent(spec)
+    _input(spec)
+    last = len(spec.layers)
+    for i, layer in enumerate(spec.layers, start=1):
         layer.check(layer.where(i), output=i == last)
     out = spec.layers[-1]
     if not isinstance(out, Layer):
@@ -416,8 +546,8 @@ def validate_spec(spec: NetworkSpec) -> None:
         )
     layer_shapes(spec)
     _choice("spec", "init", spec.init, INITS)
-    _choice("spec", "loss", spec.loss, LOSSES)
     _choice("spec", "dtype", spec.dtype, DTYPES)
+    _check_clip(spec)
     if not is_finite_real(spec.l2) or spec.l2 < 0:
         raise SpecError(f"spec: l2 must be a finite number >= 0, got {spec.l2!r}")
     check_count("spec: seed", spec.seed, 0, SpecError)
@@ -432,6 +562,21 @@ def validate_spec(spec: NetworkSpec) -> None:
             f"layer {last} (output): loss {spec.loss!r} needs a {activation} output layer with "
             f"{wanted}, got {out.units} {out.activation} unit(s)"
         )
+
+
+def _check_clip(spec: NetworkSpec) -> None:
+    """``clip`` a positive finite number or none, ``clip_by`` one of ``CLIP_BY``, and not given
+    without ``clip`` (it would do nothing)."""
+    _choice("spec", "clip_by", spec.clip_by, CLIP_BY)
+    if spec.clip is None:
+        if spec.clip_by != "value":
+            raise SpecError(
+                f"spec: clip_by {spec.clip_by!r} does nothing without clip (the bound); give "
+                "clip, or leave clip_by out"
+            )
+        return
+    if not is_finite_real(spec.clip) or spec.clip <= 0:
+        raise SpecError(f"spec: clip must be a positive finite number (or none), got {spec.clip!r}")
 
 
 def check_spec_dict(data: Any) -> tuple[LayerKind, ...]:

@@ -110,23 +110,31 @@ EXACT = Tolerance(0.0)
 #   pass divides by sigma again, so both passes amplify what the plain rows hold by up to
 #   1/sqrt(eps); and whole arrays cancel (a bias or beta below a batch-norm layer sums a dZ that
 #   sums to 0 over the batch), at the size of dZ, not of 1. Measured by
-#       python /tmp/measure_bn.py --networks 10000 --centred 400 --runs 40 --seed 9 --m-low 3
-#   and the same with --seed 10 --centred 0: 40,000 random passes a dtype through networks with
-#   batch norm and dropout (1-4 hidden layers of 1-16 units, any activation, init, loss, L2,
-#   m = 3-64), in training and inference mode; none of 1,120,000 arrays outside; float64 at most
-#   0.034 (forward, 29x headroom) and 0.053 (gradient, 19x), float32 0.0082 (123x) and 0.20 (5x);
-#   the centred differences (400 networks) 22x inside their row. Two cases no bound relative to
-#   the array can hold are left out of the measurement and the suite's random networks: a batch
-#   of 2 (each unit's Z_norm is +-r, and dZ cancels to eps / (var + eps) of its terms, so it
-#   keeps that many fewer digits on either side: test_parity_norm_dropout shows it), and an
-#   identity layer without dropout right before a batch-norm layer (its bias only shifts the
-#   next Z by a constant the batch mean removes, so its gradient is 0 exactly and both sides
-#   compute the round-off of terms the size of dZ; under RMSprop or Adam that bias walks by the
-#   learning rate a step). Training runs with batch norm and dropout keep the plain rows: of 68
-#   random 1,000-step runs, no float64 curve parted (1,991x and 3,245x inside the curve and
-#   trained rows; one Adam run's bias above a batch-norm layer, its gradient cancelling as
-#   above, walked apart), and 7 of 33 float32 runs parted (without: 16 of 155), the others 95x
-#   and 64x inside. The suite's runs are stable ones, 100x or more inside.
+#       python scripts/measure_tolerances.py --networks 10000 --centred 400 --runs 0 --seed 9 \
+#           --norm-dropout
+#   and the same with --seed 10 --centred 0: 40,000 random passes through networks with batch
+#   norm and dropout (1-4 hidden layers of 1-16 units, any activation, init, loss, L2, m = 3-64),
+#   in training and inference mode; 851,891 arrays, none outside; float64 at most 0.0103
+#   (forward, 97x headroom) and 0.0173 (gradient, 58x), float32 0.00695 (144x) and 0.037 (27x);
+#   the centred differences (400 networks) 5x inside their row. Three cases no bound relative to
+#   the array can hold are left out: a batch of 2 (each unit's Z_norm is +-r, and dZ cancels to
+#   eps / (var + eps) of its terms, so it keeps that many fewer digits on either side:
+#   test_parity_norm_dropout shows it) and an identity layer without dropout right before a
+#   batch-norm layer (its bias only shifts the next Z by a constant the batch mean removes, so
+#   its gradient is 0 exactly and both sides compute the round-off of terms the size of dZ;
+#   under RMSprop or Adam that bias walks by the learning rate a step), both kept out of the
+#   random networks; and a batch-norm layer whose Z is constant over the batch (a zeros start,
+#   a one-unit ReLU layer dead on every example below it), where Z - mu is 0 in exact
+#   arithmetic and each side normalizes its own round-off: measure_tolerances sets such a pass
+#   apart (6,617 of the 40,000) and lists those outside (two, each through a dead one-unit
+#   ReLU layer: 9.5 and 3.4 of the float64 forward row at most). Training runs, measured by
+#       python scripts/measure_tolerances.py --networks 0 --centred 0 --runs 40 --seed 9 \
+#           --norm-dropout
+#   keep the plain rows' curves: no float64 curve parted (4x inside at most); two float64
+#   momentum runs through a one-unit first layer came apart in their weights (up to 21.8 of the
+#   trained row, their curves inside), not analysed further; 3 float32 curves parted (1 of
+#   gradient descent, 2 adaptive), as float32 runs do without these layers. The suite's runs
+#   are stable ones, 100x or more inside.
 # convolutional networks (conv, pool and flatten layers before the dense ones): their quantities
 #   fall in the rows above, unchanged. Measured by
 #       python scripts/measure_tolerances.py --networks 0 --centred 0 --runs 0 \
@@ -150,6 +158,28 @@ EXACT = Tolerance(0.0)
 #   run from one came to 0.88 of the trained row (a conv bias), the float32 ReLU kink of the
 #   dense runs. The rows stand as measured for the dense networks.
 # the modes' rows (compiled, bf16-mixed, 16-mixed): see scratch.bands, where they are measured.
+# recurrent networks (every step's a, c, gates, y_pred and the cost, and every gradient through
+#   time, of the course's RNN and LSTM against nn.RNN / nn.LSTM and autograd; training runs of
+#   recurrent specs) keep the rows as they stand. Measured by
+#       python scripts/measure_tolerances.py --networks 0 --centred 0 --runs 0 \
+#           --recurrent-networks 3000 --recurrent-centred 300 --seed 2
+#   and --seed 1 (the same passes), and, for the runs, --recurrent-runs 40 --iterations 200
+#   --seed 1: 12,000 random passes (RNN or LSTM, n_x 1-6, n_a 1-8, n_y 2-6, m 1-8, T_x 1-12, half
+#   of the batches padded, weights N(0, s^2), s 0.2-1.5, a0 N(0, 1)), 600 against centred
+#   differences (both sides), 40 runs of 200 steps on 200 names (RNN or LSTM of 4-32 units, any
+#   init and optimizer, clipped by value at 1 or 5, by norm at 5, or not at all; batches of 1,
+#   16 or all, at the course's learning rate 0.01). None outside. Passes: float64 forward 37x
+#   and gradient 27x inside at most with seed 2, float32 forward 39x; but a tanh RNN whose
+#   weights sit near s = 1.4 is chaotic: a state's round-off grows from step to step (to 3e-13
+#   in a after 12 steps), forward and backward (the exploding gradients the course clips), and
+#   there the worst passes use 0.29 of the float64 forward row and 0.33 of its gradient row
+#   (seed 1, 3x), 0.82 of the float32 gradient row (da0 of an RNN of 4 units, s = 1.41, T_x =
+#   11: 1.2x); with s to 2 and T_x to 30 (phase 1), float32 passes part, as no bound relative
+#   to the array holds at the edge of stability. Centred differences 41x. Runs, where the
+#   weights train from an initialisation and are clipped: float64 curve 17,959x and trained
+#   20,191x inside, float32 320x and 533x, the adaptive rows further. At ten times the course's
+#   learning rate (0.1) 3 of 15 float64 curves parted after 100 to 119 steps, the edge of
+#   stability.
 TOLERANCES: dict[str, dict[str, Tolerance]] = {
     "float64": {
         FORWARD: Tolerance(1e-12, 1e-14),
@@ -199,8 +229,18 @@ _STATE = tuple(f"{part}_d{name}" for part in "vs" for name in _PARAMETERS)
 # rolled into one column (gradient checking's theta, dtheta), and the gradient check's difference
 _DATA = ("X", "Y")
 _ROLLED = ("theta", "dtheta", "difference")
+# A recurrent network's quantities (``scratch.recurrent.sequence_internals``), in the course's
+# names: each spans every time step (a, c and the gates are (n_a, m, T_x)), so a comparison's
+# index ends in the step t; none has a layer number. In the order a pass computes them.
+_GATE_PARAMETERS = tuple(f"{kind}{gate}" for gate in "fico" for kind in "Wb")
+_RECURRENT_PARAMETERS = ("Wax", "Waa", "ba", *_GATE_PARAMETERS, "Wya", "Wy", "by")
+_RECURRENT_STATES = ("ft", "it", "cct", "c", "ot", "a", "y_pred")
+_RECURRENT_FORWARD = (*_RECURRENT_PARAMETERS, *_RECURRENT_STATES)
+_RECURRENT_BACKWARD = ("dy", "dWya", "dWy", "dby", "da", "dWax", "dWaa", "dba")
+_RECURRENT_BACKWARD += (*(f"d{key}" for key in _GATE_PARAMETERS), "dx", "da0")
+_RECURRENT_STATE = tuple(f"{part}_d{key}" for part in "vs" for key in _RECURRENT_PARAMETERS)
 _NAMES = (*_STATE, "cost", "learning_rate", "t", *_BACKWARD, *_BUFFERS, *_FORWARD, *_PARAMETERS)
-_NAMES += (*_DATA, *_ROLLED)
+_NAMES += (*_DATA, *_ROLLED, *_RECURRENT_FORWARD, *_RECURRENT_BACKWARD, *_RECURRENT_STATE)
 _QUANTITY = re.compile(
     rf"(?P<name>{'|'.join(sorted(_NAMES, key=len, reverse=True))})(?P<layer>\d*)"
 )
@@ -210,6 +250,8 @@ _KIND |= dict.fromkeys(("dZ_tilde", "dgamma", "dbeta"), GRADIENT + BATCH_NORM)
 _KIND |= dict.fromkeys((*_PARAMETERS, *_BUFFERS), TRAINED) | dict.fromkeys((*_STATE, "t"), STATE)
 _KIND |= {"learning_rate": CURVE, "difference": CENTRED_DIFFERENCE}
 _KIND |= dict.fromkeys(_DATA, FORWARD) | {"theta": TRAINED, "dtheta": GRADIENT}
+_KIND |= dict.fromkeys(_RECURRENT_PARAMETERS, TRAINED) | dict.fromkeys(_RECURRENT_STATES, FORWARD)
+_KIND |= dict.fromkeys(_RECURRENT_STATE, STATE)
 
 
 def parse_quantity(quantity: str) -> tuple[str, int | None]:
@@ -220,8 +262,10 @@ def parse_quantity(quantity: str) -> tuple[str, int | None]:
             "W<l>, b<l>, batch norm's Z_norm<l>, Z_tilde<l>, gamma<l>, beta<l>, dZ_tilde<l>, "
             "dgamma<l>, dbeta<l>, running_mean<l>, running_var<l>, a dropout mask D<l>, the "
             "optimizer state v_dW<l>, v_db<l>, s_dW<l>, s_db<l> (v_dgamma<l>, ...), t, "
-            "learning_rate, the data X, Y, the rolled theta, dtheta, or a gradient check's "
-            "difference"
+            "learning_rate, the data X, Y, the rolled theta, dtheta, a gradient check's "
+            "difference, or a recurrent network's a, c, ft, it, cct, ot, y_pred, dy, da, dx, "
+            "da0, its parameters Wax, Waa, ba, Wf, bf, ..., Wya, Wy, by, their gradients dWax, "
+            "... and their optimizer state v_dWax, s_dWax, ..."
         )
     return match["name"], int(match["layer"]) if match["layer"] else None
 
@@ -231,14 +275,22 @@ def computation_order(quantity: str) -> tuple[int, ...]:
     ``Z``, ``Z_norm``, ``Z_tilde``, the mask ``D``, ``A``, then the running statistics it
     updates), the cost, then the backward pass from layer L down (``dZ_tilde``, ``dgamma``,
     ``dbeta``, ``dZ``, ``dW``, ``db``, and the ``dA`` of the layer before), then the
-    optimizer's state."""
+    optimizer's state. A recurrent network's quantities: its parameters, ``ft``, ``it``,
+    ``cct``, ``c``, ``ot``, ``a``, ``y_pred``, the cost, then ``dy``, the output layer's
+    gradients, ``da``, the cell's, ``dx`` and ``da0``, then its optimizer's state."""
     name, layer = parse_quantity(quantity)
     if name in _DATA:
         return 0, -1, _DATA.index(name)
+    if name in _RECURRENT_FORWARD:
+        return 0, 0, _RECURRENT_FORWARD.index(name)
+    if name in _RECURRENT_BACKWARD:
+        return 2, 0, _RECURRENT_BACKWARD.index(name)
     if name in ("cost", "learning_rate", *_ROLLED):
         return 1, 0, ("cost", "learning_rate", *_ROLLED).index(name)
     if name == "t" or name in _STATE:
         return 3, layer or 0, (("t", *_STATE)).index(name)
+    if name in _RECURRENT_STATE:
+        return 3, 0, _RECURRENT_STATE.index(name)
     if name in _BACKWARD:
         below = name == "dA"  # dA[l-1] comes out of layer l's backward step
         return 2, -(layer + below), _BACKWARD.index(name)

@@ -8,7 +8,14 @@ use the same, so the loops see identical arrays in an identical order.
 
 A step is: the forward pass in training mode (batch statistics, the step's masks), the cost, the
 running statistics of each batch-norm layer updated from the batch's (``update_running_stats``:
-they ride in ``params``, unlearned), the backward pass and the optimizer's update.
+they ride in ``params``, unlearned), the backward pass, the gradients clipped when the spec
+says so (``scratch.clipping``, before the update, as the course's ``optimize`` does) and the
+optimizer's update.
+
+A recurrent network's examples are sequences, ``X`` (n_x, m, T_x) and labels ``Y`` (1, m, T_x)
+padded after each sequence's end (``scratch.losses.PAD``): a batch takes its sequences along
+the examples' axis, cut to its longest (``scratch.recurrent.longest``: the steps after it are
+padding in all of them), and each sequence starts from a zero state.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import numpy as np
 
 from scratch.batches import BatchSchedule, count_examples, examples_axis
 from scratch.batchnorm import check_batch, update_running_stats
+from scratch.clipping import clip_gradients
 from scratch.dropout import dropout_masks
 from scratch.initializers import initialize_parameters
 from scratch.layers import ActivationCache, LayerCache, NormDropoutCache
@@ -29,6 +37,7 @@ from scratch.losses import cost_from_targets
 from scratch.memory import check_memory
 from scratch.network import L_model_backward, L_model_forward
 from scratch.optimizers import Optimizer
+from scratch.recurrent import longest
 from scratch.rules import check_count
 from scratch.settings import TrainingSettings
 from scratch.spec import Layer, NetworkSpec, is_buffer
@@ -112,7 +121,7 @@ def prepare_training(
     X = as_input(X, spec)
     m = count_examples(X)
     T = as_targets(Y, spec, m)
-    schedule = check_training(spec, m, settings)
+    schedule = check_training(spec, m, settings, X.shape[2] if spec.sequences else 1)
     if params is None:
         start = initialize_parameters(spec)
     else:
@@ -121,17 +130,20 @@ def prepare_training(
     return TrainingInputs(X, T, start, schedule, settings, settings.build_optimizer(start, state))
 
 
-def check_training(spec: NetworkSpec, m: int, settings: TrainingSettings) -> BatchSchedule:
-    """The schedule of training ``spec`` on ``m`` examples as ``settings`` say, once the run is
-    known to be possible, before anything is allocated: the memory it needs for its batches,
-    its optimizer and its iterations (``scratch.memory.check_memory``: an
+def check_training(
+    spec: NetworkSpec, m: int, settings: TrainingSettings, time_steps: int = 1
+) -> BatchSchedule:
+    """The schedule of training ``spec`` on ``m`` examples (sequences of ``time_steps`` steps, for
+    a recurrent network) as ``settings`` say, once the run is known to be possible, before
+    anything is allocated: the memory it needs for its batches, its optimizer and its
+    iterations (``scratch.memory.check_memory``: an
     ``InsufficientMemoryError``), and with batch norm no batch of one example (a
     ``BatchOfOneError`` naming the batch size, the last batch of an epoch or the data)."""
     check_spec(spec)
     m = check_count("m", m, 1)
     settings = TrainingSettings.of(settings)
     batch = min(settings.batch_size or m, m)
-    check_memory(spec, batch, settings.optimizer, settings.num_iterations)
+    check_memory(spec, batch, settings.optimizer, settings.num_iterations, time_steps)
     schedule = BatchSchedule(m, settings.batch_size, settings.shuffle, spec.seed)
     norms = [l for l, layer in enumerate(spec.layers, start=1) if layer.batch_norm]
     if norms and 1 in schedule.sizes:
@@ -220,7 +232,8 @@ def train(
     # (images are example-major already: axis 0 holds the examples).
     axis = examples_axis(run.X)
     rows = None if run.schedule.full_batch else np.ascontiguousarray(run.X.swapaxes(0, axis))
-    targets = None if run.schedule.full_batch else np.ascontiguousarray(run.T.T)
+    targets = None if run.schedule.full_batch else np.ascontiguousarray(run.T.swapaxes(0, 1))
+    learned = [f"d{key}" for key in current if not is_buffer(key)]
     # The dense passes write into the arrays of the step before; conv layers take fresh ones.
     reusing = all(isinstance(layer, Layer) for layer in spec.layers)
     with sized_to(spec, run.schedule):  # NumPy's BLAS threads, sized to the step's work
@@ -230,8 +243,11 @@ def train(
             Xb, Tb = (
                 (run.X, run.T)
                 if index is None
-                else (rows[index].swapaxes(0, axis), targets[index].T)
+                else (rows[index].swapaxes(0, axis), targets[index].swapaxes(0, 1))
             )
+            if spec.sequences:
+                steps_needed = longest(Tb)
+                Xb, Tb = Xb[:, :, :steps_needed], Tb[:, :, :steps_needed]
             if reuse is not None and reuse.caches[0].activation_cache.Z.shape[1] != Xb.shape[1]:
                 reuse = None  # the short last batch of an epoch: fresh arrays
             drawn = {} if reuse is None else {"out": reuse.masks, "uniform": reuse.uniform}
@@ -256,6 +272,8 @@ def train(
                 out=None if reuse is None else reuse.grads,
                 check=False,
             )
+            if spec.clip is not None:
+                clip_gradients(grads, learned, spec.clip, spec.clip_by)
             current, spare = run.optimizer.step(current, grads, rates[i], out=spare), current
             if reusing:  # the next step writes into these
                 uniform = None if reuse is None else reuse.uniform

@@ -8,7 +8,6 @@ label ranges) run once where data enters (``train``, ``compute_cost``, ``predict
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from scratch.batches import count_examples
+from scratch.losses import PAD
 from scratch.memory import check_allocation
 from scratch.rules import is_finite_real
 from scratch.spec import NetworkSpec, is_buffer
@@ -55,11 +55,19 @@ def check_finite(name: str, value: np.ndarray, what: str, where: str = "") -> No
 
 def check_X(X: Any, spec: NetworkSpec, *, name: str = "X") -> None:
     """``X`` must be a 2-D array of the spec's dtype with ``spec.input_size`` rows, or for a
-    network of images (m, n_H, n_W, n_C) with the spec's ``input_shape``."""
+    network of images (m, n_H, n_W, n_C) with the spec's ``input_shape``, or for a recurrent
+    network sequences (n_x, m, T_x) of ``input_size`` features a step, T_x >= 1."""
     check_spec(spec)
     if not isinstance(X, np.ndarray):
         raise TypeError(f"{name} must be a NumPy array, got {type(X).__name__}")
-    if spec.images:
+    if spec.sequences:
+        if X.ndim != 3 or X.shape[0] != spec.input_size or X.shape[2] < 1:
+            raise ValueError(
+                f"{name} has shape {X.shape}; expected sequences (n_x, m, T_x) = "
+                f"({spec.input_size}, m, T_x): input_size={spec.input_size} features at each of "
+                f"T_x >= 1 steps of each of m examples"
+            )
+    elif spec.images:
         if X.shape[1:] != spec.input_shape or X.ndim != 4:
             n_H, n_W, n_C = spec.input_shape
             raise ValueError(
@@ -105,6 +113,8 @@ def as_input(X: Any, spec: NetworkSpec, *, name: str = "X") -> np.ndarray:
         where = (
             f"{name}[{', '.join(map(str, index))}] (example {index[0]})"
             if spec.images
+            else f"{name}[{', '.join(map(str, index))}] (example {index[1]}, step {index[2]})"
+            if spec.sequences
             else f"row {index[0]}, column (example) {index[1]}"
         )
         raise ValueError(
@@ -120,13 +130,17 @@ def as_targets(Y: Any, spec: NetworkSpec, m: int, *, name: str = "Y") -> np.ndar
     - ``cross_entropy``: integer labels (1, m) in ``[0, C)``, or one-hot / probability columns
       (C, m); labels are turned into one-hot columns here;
     - ``mse``: ``Y`` (n[L], m), finite, and small enough that the summed squared error of the
-      targets, ``sum Y^2 <= Y.size max |Y|^2``, stays within the dtype's range.
+      targets, ``sum Y^2 <= Y.size max |Y|^2``, stays within the dtype's range;
+    - a recurrent network: labels ``Y`` (1, m, T_x), each in [0, n_y) or ``PAD`` (-1) after
+      its sequence's end, returned as int64 (``_sequence_labels``).
     """
     check_spec(spec)
     if not isinstance(Y, np.ndarray):
         raise TypeError(f"{name} must be a NumPy array, got {type(Y).__name__}")
     check_real(Y, name)
     n_out = spec.layers[-1].units
+    if spec.sequences:
+        return _sequence_labels(Y, n_out, m, name)
     if spec.loss == "cross_entropy" and Y.shape == (1, m):
         return _one_hot(Y, n_out, name, spec.dtype)
     expected = (n_out, m)
@@ -154,6 +168,40 @@ def as_targets(Y: Any, spec: NetworkSpec, m: int, *, name: str = "Y") -> np.ndar
                 "must be one-hot (or probability) columns summing to 1"
             )
     return T
+
+
+def _sequence_labels(Y: np.ndarray, classes: int, m: int, name: str) -> np.ndarray:
+    """A recurrent network's targets: ``Y`` (1, m, T_x) whole numbers, each a class in [0,
+    ``classes``) or ``PAD`` (-1), the padding after a sequence's end, which ends it: a label
+    after a ``PAD`` would read a state run on through the padding. Every sequence has a label at
+    its first step. Returned as int64."""
+    if Y.ndim != 3 or Y.shape[:2] != (1, m):
+        raise ValueError(
+            f"{name} has shape {Y.shape}; a recurrent network takes labels (1, m, T_x) = (1, {m}, "
+            "T_x): a class at every step of each of the m sequences, -1 after its end"
+        )
+    if Y.dtype.kind == "f" and not (np.isfinite(Y).all() and np.array_equal(Y, np.round(Y))):
+        raise ValueError(f"{name} labels must be whole numbers (class indices, -1 for padding)")
+    labels = Y.astype(np.int64)
+    outside = (labels < PAD) | (labels >= classes)
+    if outside.any():
+        _, i, t = (int(k) for k in np.argwhere(outside)[0])
+        raise ValueError(
+            f"{name}[0, {i}, {t}] is {Y[0, i, t]}: outside [0, {classes}) for a {classes}-class "
+            f"softmax output (and not {PAD}, padding)"
+        )
+    padded = labels[0] == PAD
+    resumed = padded[:, :-1] & ~padded[:, 1:]
+    if resumed.any():
+        i, t = (int(k) for k in np.argwhere(resumed)[0])
+        raise ValueError(
+            f"{name}[0, {i}, {t + 1}] is a label after padding at step {t}: padding ({PAD}) "
+            "ends a sequence; put each sequence's steps first"
+        )
+    if padded[:, 0].any():
+        i = int(np.argmax(padded[:, 0]))
+        raise ValueError(f"{name}[0, {i}, 0] is {PAD}: sequence {i} has no step with a label")
+    return labels
 
 
 def _check_squares(name: str, T: np.ndarray) -> None:
@@ -210,11 +258,9 @@ def check_params(
         if not isinstance(value, np.ndarray):
             raise TypeError(f"{name}[{key!r}] must be a NumPy array, got {type(value).__name__}")
         if value.shape != shape:
-            kind, l = re.fullmatch(r"(\D+)(\d+)", key).groups()
-            layout = spec.layers[int(l) - 1].layout(kind, int(l))
             raise ValueError(
-                f"{name}[{key!r}] has shape {value.shape}; layer {l} of the spec needs "
-                f"{shape} = {layout}"
+                f"{name}[{key!r}] has shape {value.shape}; layer {spec.parameter_layer(key)} of "
+                f"the spec needs {shape} = {spec.layout(key)}"
             )
         if value.dtype != spec.dtype:
             raise TypeError(

@@ -32,6 +32,10 @@ FOOTNOTE = (
     "Autograd differentiates J: the 1/m of every dW and db is the loss's DivBackward0 at the top.\n"
     "The course's dZ and dA are of the summed loss m J, so the torch side's are scaled by m."
 )
+SEQUENCE_FOOTNOTE = (
+    "Autograd differentiates J, and so does the course's recurrent backward: dy and da hold the "
+    "1/m\n(the loss's DivBackward0 at the top); a padded step's dy is 0 (ignore_index=-1)."
+)
 
 
 @reports_user_errors(PROG)
@@ -45,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     data, network, extras = settings.parse(PROG, __doc__, argv)
     problem = load_problem(data, network)
     spec, X, Y = problem.spec, problem.data.X_train, problem.data.Y_train
-    source = f"the training set of {problem.data.name} holds {X.shape[1]} example"
+    source = f"the training set of {problem.data.name} holds {count_examples(X)} example"
     check_one_pass(spec, X.shape[1], source)
     print(f"data: {problem.data.describe()}")
     print(f"spec: {spec.describe()}")
@@ -72,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         width = max(36, *map(len, formulas))
         for formula, made_by in zip(formulas, nodes, strict=True):
             print(f"  {formula:<{width}} <-  {made_by}")
-        print(FOOTNOTE)
+        print(SEQUENCE_FOOTNOTE if spec.sequences else FOOTNOTE)
     return EXIT_OK if first is None else EXIT_FAILED
 
 

@@ -8,6 +8,8 @@ Run it after changing the table, torch or NumPy, or the machine:
         --compiled-runs 20 --mixed-runs 40           # the modes' rows (compiled, bf16-mixed)
     python scripts/measure_tolerances.py --networks 0 --centred 0 --runs 0 --conv-networks 1000 \
         --conv-centred 60 --conv-runs 24 --iterations 300   # convolutional networks
+    python scripts/measure_tolerances.py --networks 0 --centred 0 --runs 0 \
+        --recurrent-networks 3000 --recurrent-centred 300 --recurrent-runs 40 --iterations 200
 
 For every row it prints how many comparisons it made, the largest share of the tolerance used by
 one inside it (1 is the bound itself) with the headroom that leaves and the entry that used it
@@ -42,6 +44,11 @@ from scripts.measure.conv import (
 )
 from scripts.measure.dense import measure_centred_differences, measure_passes, measure_runs
 from scripts.measure.modes import measure_compiled_passes, measure_mode_runs
+from scripts.measure.recurrent import (
+    measure_recurrent_centred_differences,
+    measure_recurrent_passes,
+    measure_recurrent_runs,
+)
 from scripts.measure.report import Measured
 
 PROG = PROGS["measure_tolerances"]
@@ -66,10 +73,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         measure_conv_passes(rng, args.conv_networks, measured)
         measure_conv_centred_differences(rng, args.conv_centred, measured)
         measure_conv_runs(rng, args.conv_runs, args.iterations, args.trainer_every, measured)
+        measure_recurrent_passes(rng, args.recurrent_networks, measured)
+        measure_recurrent_centred_differences(rng, args.recurrent_centred, measured)
+        measure_recurrent_runs(
+            rng, args.recurrent_runs, args.iterations, args.trainer_every, measured
+        )
     conv = (
         f"; conv: {args.conv_networks} networks a dtype, {args.conv_centred} against centred "
         f"differences, {args.conv_runs} runs"
         if args.conv_networks or args.conv_centred or args.conv_runs
+        else ""
+    )
+    recurrent = (
+        f"; recurrent: {args.recurrent_networks} networks a dtype, {args.recurrent_centred} "
+        f"against centred differences, {args.recurrent_runs} runs"
+        if args.recurrent_networks or args.recurrent_centred or args.recurrent_runs
         else ""
     )
     modes = (
@@ -80,7 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(
         f"{args.networks} random networks a dtype, {args.centred} against centred differences, "
-        f"{args.runs} training runs of {args.iterations} steps{modes}{conv} (seed {args.seed}):"
+        f"{args.runs} training runs of {args.iterations} steps{modes}{conv}{recurrent} "
+        f"(seed {args.seed}):"
     )
     measured.report()
     return EXIT_OK

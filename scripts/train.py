@@ -31,6 +31,7 @@ from scripts.runs.costs import cost_table
 from scripts.runs.files import CHECKPOINT, saved_config, weights_file, write_run
 from scripts.runs.folder import RunFolder
 from scripts.runs.resumed import FinishedRun, resumed_run
+from scripts.runs.samples import sample_table
 from scripts.runs.training import Outcome, check_devices, check_modes, train
 
 PROG = PROGS["train"]
@@ -55,7 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         starts = {impl: (problem.params, 0, {}) for impl in impls}
     m = count_examples(problem.data.X_train)
     steps = settings.training_settings(training, optimizer, m)
-    scratch.check_training(problem.spec, m, steps)  # the memory it needs, no batch of one
+    time_steps = problem.data.X_train.shape[2] if problem.spec.sequences else 1
+    scratch.check_training(problem.spec, m, steps, time_steps)  # its memory, no batch of one
     check_devices(training, problem, steps, impls)
     check_modes(training, problem, impls)
     _print_plan(steps, problem, impls, starts, run.resume)
@@ -71,6 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         written = write_run(folder, config, problem, outcomes, scores)
         path = folder.publish()
     _print_report(training, steps, outcomes, scores)
+    trained = [outcome for outcome in outcomes if outcome.diverged_at is None]
+    if problem.spec.sequences and trained:
+        print("\n".join(sample_table(trained, problem)))
     print(f"saved to {path}/: {', '.join(written)}")
     for outcome in outcomes:
         if outcome.diverged_at is not None:

@@ -22,6 +22,7 @@ from torch_impl.losses import LOSS_TABLE, cost_from_targets
 from torch_impl.network import SpecNet, build_module
 from torch_impl.optimizers import build_optimizer
 from torch_impl.record import CostRecord
+from torch_impl.recurrent import RecurrentNet
 from torch_impl.training import train, train_plain
 from torch_impl.transfer import (
     TORCH_DTYPES,
@@ -58,6 +59,7 @@ __all__ = [
     "TORCH_DTYPES",
     "CostRecord",
     "MaskedDropout",
+    "RecurrentNet",
     "ScheduledBatches",
     "SpecNet",
     "autograd_nodes",

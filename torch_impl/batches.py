@@ -17,6 +17,10 @@ batch.
 For a spec with dropout, each step's batch carries its masks, ``(X, T, masks)``: the masks
 scratch draws for that step (``scratch.dropout_masks`` of the whole batch, from the seed, the
 step and the layer), in torch layout, sharded like the examples they belong to.
+
+Sequences are batch first, ``X`` (m, T_x, n_x) and labels ``T`` (m, T_x), ``PAD`` after each
+sequence's end; a batch is cut to its longest sequence (``longest``, the rule of
+``scratch.recurrent.longest``): a view, as scratch's batch is.
 """
 
 from __future__ import annotations
@@ -29,10 +33,18 @@ from torch.utils.data import IterableDataset
 
 from scratch.batches import BatchSchedule
 from scratch.dropout import dropout_masks
+from scratch.losses import PAD
 from scratch.spec import NetworkSpec
-from torch_impl.transfer import examples_to_torch, to_torch
+from torch_impl.transfer import examples_to_torch, targets_to_torch, to_torch
 
 Batch = tuple[torch.Tensor, ...]
+
+
+def longest(T: torch.Tensor) -> int:
+    """The steps a batch of sequences needs, from its labels (m, T_x): up to the last step where
+    any of them has a label (``scratch.recurrent.longest``)."""
+    labelled = torch.nonzero((T != PAD).any(dim=0))
+    return int(labelled[-1]) + 1 if len(labelled) else 0
 
 
 def check_shardable(schedule: BatchSchedule, shards: int) -> None:
@@ -78,7 +90,8 @@ class ScheduledBatches(IterableDataset):
         self.schedule, self.start, self.next_step, self.stop = schedule, start, start, stop
         self.rank, self.shards = rank, shards
         self.spec = spec if spec is not None and spec.dropout else None
-        self.X, self.T = examples_to_torch(X, device), to_torch(T, device)
+        self.sequences = X.ndim == 3
+        self.X, self.T = examples_to_torch(X, device), targets_to_torch(T, device)
         if schedule.full_batch:
             self.X, self.T = self._shard(self.X), self._shard(self.T)
         else:
@@ -122,7 +135,10 @@ class ScheduledBatches(IterableDataset):
 
     def _with_masks(self, X: torch.Tensor, T: torch.Tensor, step: int, m: int) -> Batch:
         """``(X, T)``, or with dropout ``(X, T, masks)``: step ``step``'s masks for the whole
-        batch of ``m``, this process's shard of them."""
+        batch of ``m``, this process's shard of them; sequences cut to their longest."""
+        if self.sequences:
+            steps = longest(T)
+            return X[:, :steps], T[:, :steps]
         if self.spec is None:
             return X, T
         masks = dropout_masks(self.spec, m, step)

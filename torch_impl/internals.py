@@ -31,13 +31,15 @@ from torch.nn.functional import batch_norm
 
 from scratch.batches import count_examples
 from scratch.dropout import dropout_masks
+from scratch.layer_kinds import GATES
 from scratch.spec import NetworkSpec
-from scratch.validation import as_input, as_targets
+from scratch.validation import as_input, as_targets, check_params
 from torch_impl.batchnorm import export_batch_norm
 from torch_impl.dropout import masks_to_torch
 from torch_impl.losses import cost_from_targets
 from torch_impl.modes import check_compile, compiled
 from torch_impl.network import LAYER_MODULES, SpecNet, build_module
+from torch_impl.recurrent import network_internals, sequence_pass
 from torch_impl.transfer import examples_to_torch, to_course, to_torch
 
 Node = Any  # a torch.autograd graph node (grad_fn)
@@ -131,7 +133,10 @@ def layer_internals(
 ) -> dict[str, np.ndarray]:
     """``scratch.layer_internals`` on the torch side: the same arguments (course layout), the
     same checks and errors, the same keys in the same order, computed by torch on ``device``
-    (with ``compile``, by the compiled module: see ``capture``)."""
+    (with ``compile``, by the compiled module: see ``capture``). A recurrent network's are
+    ``torch_impl.recurrent.network_internals``' (on the CPU)."""
+    if spec.sequences:
+        return _sequence_internals(X, Y, params, spec, device, training=training, compile=compile)
     run = capture(X, Y, params, spec, device, masks=masks, training=training, compile=compile)
     applied = {l: _applied_mask(run, l) for l in range(1, spec.L) if training}
     if training:
@@ -165,6 +170,33 @@ def layer_internals(
         out |= {key: grads[key] for key in (f"dW{l}", f"db{l}") if key in grads}
         out[f"dA{l - 1}"] = run.net.course_layout(l - 1)(run.A[l - 1].grad * m)
     return out
+
+
+def _sequence_internals(
+    X: np.ndarray,
+    Y: np.ndarray,
+    params: Mapping[str, np.ndarray],
+    spec: NetworkSpec,
+    device: torch.device | str,
+    *,
+    training: bool,
+    compile: bool,
+) -> dict[str, np.ndarray]:
+    """A recurrent network's internals, checked as scratch checks them; at inference (which
+    changes nothing in it) the forward quantities and the cost alone."""
+    if compile or torch.device(device).type != "cpu":
+        raise ValueError(
+            "layer_internals of a recurrent network runs on the CPU, uncompiled (its states and "
+            "gates are read step by step)"
+        )
+    X = as_input(X, spec)
+    T = as_targets(Y, spec, count_examples(X))
+    check_params(params, spec, finite=False)
+    out = network_internals(X, T, params, spec)
+    if training:
+        return out
+    forward = ("a", "c", "ft", "it", "cct", "ot", "y_pred", "cost")
+    return {key: value for key, value in out.items() if key in forward}
 
 
 def _applied_mask(run: Pass, l: int) -> np.ndarray | None:
@@ -202,7 +234,9 @@ def autograd_nodes(
     from the layer's ``addmm`` (``mm`` without a bias) to the parameter, and for ``dA[l-1]`` the
     ``addmm`` itself. A conv layer's rows are the same, from its ``ConvolutionBackward0``; a pool
     or flatten layer's one row (its ``dA[l-1]``) is its own node (``MaxPool2DWithIndicesBackward0``,
-    ``AvgPool2DBackward0``, ``ViewBackward0``)."""
+    ``AvgPool2DBackward0``, ``ViewBackward0``). A recurrent network's: ``_sequence_nodes``."""
+    if spec.sequences:
+        return _sequence_nodes(X, Y, params, spec)
     run = capture(X, Y, params, spec, masks=masks)
     linear_nodes = {run.Z[l].grad_fn for l in run.Z}
     loss_path = _path(run.J.grad_fn, lambda n: n is run.ZL.grad_fn)[:-1]
@@ -234,22 +268,102 @@ def autograd_nodes(
     return rows
 
 
+def _sequence_nodes(
+    X: np.ndarray, Y: np.ndarray, params: Mapping[str, np.ndarray], spec: NetworkSpec
+) -> list[str]:
+    """``autograd_nodes`` of a recurrent network, from zero states: the output layer's rows as
+    a dense layer's (the loss's nodes; the paths from the logits' node to ``output.weight``,
+    ``output.bias`` and to the states); the cell's rows the path from the states' node to the
+    nonlinearity each differentiates (or, where torch runs the cell as one kernel, to that
+    kernel's node), to the leaf each gradient lands in (``weight_ih``, ``weight_hh``,
+    ``bias_ih``, the input, the initial state), and for the rows handed to the step before, to
+    the product with ``weight_hh``. ``bias_hh`` is frozen and gets none."""
+    X = as_input(X, spec)
+    T = as_targets(Y, spec, count_examples(X))
+    check_params(params, spec, finite=False)
+    a0 = np.zeros((spec.layers[0].units, X.shape[1]), X.dtype)
+    run = sequence_pass(X, a0, T, params, spec.cell)
+    net, states = run.net, run.a.grad_fn
+    logits = run.logits.grad_fn
+    recurrent = net.recurrent
+    rows = [
+        _chain(_path(run.J.grad_fn, lambda n: n is logits)[:-1]),
+        _chain(_path(logits, _holds(net.output.weight))),
+        _chain(_path(logits, _holds(net.output.bias))),
+        _chain(_path(logits, lambda n: n is states)[:-1]),
+    ]
+
+    def step(name: str) -> list[Node]:  # the op, or the kernel that runs the whole cell
+        return _path(states, lambda n: n.name() == name) or _path(states, _fused)
+
+    weights = {
+        "ih": recurrent.weight_ih_l0,
+        "hh": recurrent.weight_hh_l0,
+        "b": recurrent.bias_ih_l0,
+    }
+    leaves = {key: _chain(_path(states, _holds(p))) for key, p in weights.items()}
+    into_x = _chain(_path(states, _holds(run.x)))
+    into_h0 = _chain(_path(states, _holds(run.h0)))
+    if spec.cell == "rnn":
+        cell = [_chain(step("TanhBackward0")), leaves["ih"], leaves["hh"], leaves["b"]]
+        return [*rows, *cell, into_x, into_h0]
+    paths = _lstm_gate_paths(states, step("SigmoidBackward0"))  # ot, c, cct, it, ft, c_next
+    cell = [_chain(nodes) for nodes in paths[:5]]
+    for g, gate in zip(GATES, (paths[4], paths[3], paths[2], paths[0]), strict=True):
+        to = {key: _path(gate[-1], _holds(p))[1:] for key, p in weights.items()}
+        cell += [f"{_chain([*gate, *to['hh']])}  (+ weight_ih; rows of {g})"]
+        cell += [f"{_chain([*gate, *to['b']])}  (rows of {g})"]
+    return [*rows, *cell, into_x, into_h0, _chain(paths[5])]
+
+
+def _fused(node: Node) -> bool:
+    """A kernel that runs the whole recurrent layer (oneDNN's, cuDNN's)."""
+    return "Rnn" in node.name()
+
+
+def _lstm_gate_paths(states: Node, output_gate: list[Node]) -> list[list[Node]]:
+    """The paths from the LSTM's states to the nodes of ``ot``, ``c``, ``cct``, ``it``,
+    ``ft`` and ``c_prev``'s product with ``ft`` in torch's graph of the cell written out (``a =
+    o tanh(c)``, ``c = f c_prev + i g``: the first Mul of c's Add is the forget gate's, the
+    second the update's, whose inputs are i's sigmoid and g's tanh); where a kernel runs the
+    whole cell, that kernel for each."""
+    if output_gate and _fused(output_gate[-1]):
+        return [output_gate] * 6
+    to_c = _path(states, lambda n: n.name() == "TanhBackward0")  # tanh(c<t>)
+    add = to_c[-1].next_functions[0][0]
+    forget, update = (child for child, _ in add.next_functions)
+    reach = [*to_c, add]
+
+    def inside(mul: Node, name: str) -> list[Node]:
+        return [*reach, *_path(mul, lambda n: n is not mul and n.name() == name)]
+
+    cct, it = inside(update, "TanhBackward0"), inside(update, "SigmoidBackward0")
+    return [output_gate, reach, cct, it, inside(forget, "SigmoidBackward0"), [*reach, forget]]
+
+
 def _holds(tensor: torch.Tensor) -> Callable[[Node], bool]:
     return lambda node: getattr(node, "variable", None) is tensor
 
 
 def _path(start: Node, is_target: Callable[[Node], bool], avoid: set = frozenset()) -> list[Node]:
     """The nodes from ``start`` to the first node ``is_target`` accepts, depth first through
-    ``next_functions``, never through a node in ``avoid``; empty if there is none."""
-    if start is None or start in avoid:
+    ``next_functions``, never through a node in ``avoid``; empty if there is none. A node found
+    to lead nowhere is not walked again (a recurrent graph reaches its nodes by many paths)."""
+    dead: set[Node] = set(avoid)
+
+    def walk(node: Node) -> list[Node]:
+        if node is None or node in dead:
+            return []
+        if is_target(node):
+            return [node]
+        for child, _ in node.next_functions:
+            rest = walk(child)
+            if rest:
+                return [node, *rest]
+        dead.add(node)
         return []
-    if is_target(start):
-        return [start]
-    for child, _ in start.next_functions:
-        rest = _path(child, is_target, avoid)
-        if rest:
-            return [start, *rest]
-    return []
+
+    return walk(start)
 
 
 def _chain(nodes: list[Node]) -> str:

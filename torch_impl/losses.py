@@ -12,6 +12,10 @@ rows for cross-entropy, as ``scratch.validation.as_targets`` makes them, transpo
 
 Each loss is summed over the examples and divided by m, which is how ``scratch.losses`` averages
 (``mse_loss``'s own mean would also divide by n[L]). Gradients come from autograd.
+
+A recurrent network's logits (m, T_x, n_y) (batch first) and labels (m, T_x), ``PAD`` (-1)
+after a sequence's end: ``cross_entropy(..., ignore_index=-1, reduction="sum")`` over the m T_x
+steps, divided by m (the sum over time, the mean over the sequences).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from collections.abc import Callable, Iterable
 import torch
 from torch.nn.functional import binary_cross_entropy_with_logits, cross_entropy, mse_loss
 
+from scratch.losses import PAD
 from scratch.spec import NetworkSpec
 
 LOSS_TABLE: dict[str, Callable[..., torch.Tensor]] = {
@@ -46,7 +51,10 @@ def cost_from_targets(
     shards' costs, and of their gradients (what DDP averages), is the whole batch's.
     """
     m = ZL.shape[0]
-    J = LOSS_TABLE[spec.loss](ZL, T, reduction="sum") / m
+    if ZL.ndim == 3:  # every step's logits, labels with PAD after a sequence's end
+        J = cross_entropy(ZL.flatten(0, 1), T.flatten(), ignore_index=PAD, reduction="sum") / m
+    else:
+        J = LOSS_TABLE[spec.loss](ZL, T, reduction="sum") / m
     if spec.l2:
         weights = list(weights)
         if not weights:

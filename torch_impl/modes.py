@@ -36,7 +36,8 @@ CUDA_ONLY = ("16-mixed",)
 def check_precision(precision: str | None, spec: NetworkSpec, accelerator: str = "cpu") -> None:
     """A ``precision`` the run can take, or a one-line ``ValueError`` naming the setting:
     ``None`` (the spec's own dtype), or one of ``PRECISIONS`` with a float32 spec (the master
-    weights are float32; autocast would round a float64 network to a half type and back)."""
+    weights are float32; autocast would round a float64 network to a half type and back), and,
+    for an LSTM on the CPU, a half type its kernel has on this machine."""
     if precision is None:
         return
     if precision not in PRECISIONS:
@@ -55,6 +56,23 @@ def check_precision(precision: str | None, spec: NetworkSpec, accelerator: str =
             f"precision {precision!r} runs on CUDA only (float16 autocast with a gradient "
             "scaler); on the CPU use 'bf16-mixed'"
         )
+    if spec.cell == "lstm" and accelerator == "cpu" and not _half_lstm_runs(precision):
+        half = str(PRECISIONS[precision]).removeprefix("torch.")
+        raise ValueError(
+            f"precision {precision!r} with an lstm layer: torch's CPU LSTM (oneDNN) has no "
+            f"{half} kernel on this machine; train the LSTM without a precision"
+        )
+
+
+def _half_lstm_runs(precision: str) -> bool:
+    """Whether a one-unit ``nn.LSTM`` runs under the CPU autocast of ``precision``: oneDNN,
+    which runs it there, refuses a bfloat16 LSTM on some CPUs (this project's 2-core EPYC)."""
+    try:
+        with torch.autocast("cpu", dtype=PRECISIONS[precision]):
+            torch.nn.LSTM(1, 1)(torch.zeros(1, 1, 1))
+    except RuntimeError:
+        return False
+    return True
 
 
 def compiler() -> str | None:

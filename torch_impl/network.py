@@ -20,6 +20,11 @@ convolution``), on images (m, C, H, W). Its dense layers are the ``linears`` abo
 from the flatten (``offset`` layers before them): the first takes the flattened images, its
 weights' columns permuted at the boundary (``transfer.flattened_layout``). A dense spec has no
 ``features`` and ``offset`` 0.
+
+A recurrent network is not a ``SpecNet``: ``build_module`` builds ``torch_impl.recurrent.
+RecurrentNet``, ``nn.RNN`` or ``nn.LSTM`` and the ``nn.Linear`` of every time step, whose
+parameters cross as one group (an LSTM's gates stacked in two weights). Both list their
+parameters as ``crossings()``, which every transfer goes through.
 """
 
 from __future__ import annotations
@@ -41,12 +46,15 @@ from torch_impl.activations import get_activation
 from torch_impl.batchnorm import batch_norm_module
 from torch_impl.convolution import conv_block, flatten_block, pool_block
 from torch_impl.dropout import MaskedDropout, Masks
+from torch_impl.recurrent import RecurrentNet
 from torch_impl.transfer import (
     COLUMN,
     CONV_BIAS,
     CONV_WEIGHTS,
     SAME,
+    Crossing,
     Layout,
+    crossing,
     flattened_layout,
     flattened_to_course,
     images_to_course,
@@ -169,6 +177,11 @@ class SpecNet(nn.Module):
             else:
                 yield f"b{l}", linear.bias, COLUMN
 
+    def crossings(self) -> list[Crossing]:
+        """Every learned tensor as a group of its own (``transfer.crossing``), in
+        ``course_parameters``' order."""
+        return [crossing(*parameter) for parameter in self.course_parameters()]
+
     def _feature_parameters(self) -> Parameters:
         front = zip(self.spec.layers, self.features, strict=False)  # the layers before the dense
         for l, (layer, module) in enumerate(front, start=1):
@@ -215,8 +228,12 @@ def _linear(n_prev: int, n: int, bias: bool, dtype: torch.dtype) -> nn.Linear:
 
 def build_module(
     spec: NetworkSpec | str | Path, params: Mapping[str, np.ndarray] | None = None
-) -> SpecNet:
-    """``SpecNet`` from a spec or a spec file (JSON/YAML, validated by ``scratch.load_spec``)."""
+) -> nn.Module:
+    """The module of a spec or a spec file (JSON/YAML, validated by ``scratch.load_spec``):
+    ``SpecNet``, or for a recurrent network ``torch_impl.recurrent.RecurrentNet`` (batch first),
+    from ``params`` or, without them, ``scratch.initialize_parameters(spec)``."""
     if not isinstance(spec, NetworkSpec):
         spec = load_spec(spec)
+    if spec.sequences:
+        return RecurrentNet.of_spec(spec, params)
     return SpecNet(spec, params)

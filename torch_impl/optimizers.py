@@ -31,6 +31,7 @@ from torch import nn
 
 from scratch.optimizers import Optimizer
 from scratch.settings import TrainingSettings
+from torch_impl.transfer import trainable, trainable_to_course, trainable_to_torch
 
 # the torch state that holds the course's v and s, per optimizer
 STATE_NAMES = {
@@ -54,10 +55,11 @@ def course_parameters(net: nn.Module) -> Iterator[tuple[str, nn.Parameter]]:
 def build_optimizer(
     net: nn.Module, settings: TrainingSettings, start: Optimizer
 ) -> torch.optim.Optimizer:
-    """The ``torch.optim`` optimizer computing ``settings``' rule on ``net``'s parameters, its
-    state seeded from the scratch optimizer ``start`` (``prepare_training`` makes it: zeros
-    and t = 0 for a fresh run, the saved state for a resumed one)."""
-    params = [p for _, p in course_parameters(net)]
+    """The ``torch.optim`` optimizer computing ``settings``' rule on ``net``'s trainable
+    parameters (``transfer.trainable``), its state seeded from the scratch optimizer ``start``
+    (``prepare_training`` makes it: zeros and t = 0 for a fresh run, the saved state for a
+    resumed one)."""
+    params = trainable(net)
     lr, name = settings.learning_rate, settings.optimizer
     if name == "gd":
         return torch.optim.SGD(params, lr=lr)
@@ -92,31 +94,33 @@ def load_state(
     optimizer: torch.optim.Optimizer, net: nn.Module, name: str, start: Optimizer
 ) -> None:
     """Write the scratch optimizer's ``v``, ``s`` and ``t`` into torch's per-parameter state,
-    exactly, each array through its parameter's ``Layout`` (the same dtype; a bias's (n, 1)
-    becomes (n,), conv filters (f, f, n_C_prev, n_C) become (n_C, n_C_prev, f, f))."""
-    for key, p, layout in net.course_parameters():
-        state = optimizer.state[p]
-        for part, torch_name in STATE_NAMES.get(name, {}).items():
-            array = getattr(start, part)[f"d{key}"]
-            state[torch_name] = layout.to_torch(array).to(p.device)
-        if name in ("rmsprop", "adam"):
-            state["step"] = torch.tensor(float(start.t))
+    exactly, through the parameters' crossings (``transfer.trainable_to_torch``: the same
+    dtype; a bias's (n, 1) becomes (n,), conv filters (f, f, n_C_prev, n_C) become (n_C,
+    n_C_prev, f, f), an LSTM's four gates' arrays are stacked as its weights are)."""
+    for part, torch_name in STATE_NAMES.get(name, {}).items():
+        arrays = {key[1:]: value for key, value in getattr(start, part).items()}
+        for p, tensor in trainable_to_torch(net, arrays).items():
+            optimizer.state[p][torch_name] = tensor.to(p.device)
+    if name in ("rmsprop", "adam"):
+        for p in trainable(net):
+            optimizer.state[p]["step"] = torch.tensor(float(start.t))
 
 
 def export_state(optimizer: torch.optim.Optimizer, net: nn.Module, name: str) -> dict:
     """Torch's optimizer state in scratch's form (``Optimizer.state()``): ``v_dW1, ...``,
-    ``s_dW1, ...`` and ``t`` as the optimizer keeps them, in course layout (each array through
-    its parameter's ``Layout``)."""
+    ``s_dW1, ...`` and ``t`` as the optimizer keeps them, in course layout (through the
+    parameters' crossings, ``transfer.trainable_to_course``)."""
     if name == "gd":
         return {}
     out: dict[str, np.ndarray] = {}
     undamped = name == "momentum" and optimizer.param_groups[0]["momentum"] == 0
-    for key, p, layout in net.course_parameters():
-        state = optimizer.state[p]
-        for part, torch_name in STATE_NAMES[name].items():
-            # SGD with momentum 0 is plain SGD and keeps no buffer: the course's v is then
-            # beta v + (1 - beta) dW = dW, the gradient of the last step, which torch keeps
-            out[f"{part}_d{key}"] = layout.to_course(p.grad if undamped else state[torch_name])
-        if "step" in state:
-            out["t"] = np.asarray(int(state["step"]), dtype=np.int64)
+    params = trainable(net)
+    for part, torch_name in STATE_NAMES[name].items():
+        # SGD with momentum 0 is plain SGD and keeps no buffer: the course's v is then
+        # beta v + (1 - beta) dW = dW, the gradient of the last step, which torch keeps
+        tensors = {p: p.grad if undamped else optimizer.state[p][torch_name] for p in params}
+        out |= {f"{part}_d{key}": value for key, value in trainable_to_course(net, tensors).items()}
+    steps = [optimizer.state[p]["step"] for p in params if "step" in optimizer.state[p]]
+    if steps:
+        out["t"] = np.asarray(int(steps[-1]), dtype=np.int64)
     return out

@@ -20,6 +20,7 @@ from scratch.settings import TrainingSettings
 from scratch.spec import NetworkSpec
 from scratch.training import Callback, TrainResult, prepare_training
 from torch_impl.batches import ScheduledBatches
+from torch_impl.clipping import clip_gradients, trainer_clipping
 from torch_impl.losses import cost_from_targets
 from torch_impl.modes import autocast, check_compile, check_precision, compiled, full_float32
 from torch_impl.network import build_module
@@ -71,9 +72,11 @@ def train(
     checkpoint of the final module, written atomically). ``compile`` runs the network compiled
     by inductor, and ``precision`` is Lightning's mixed precision (``"bf16-mixed"``, or
     ``"16-mixed"`` on CUDA) of a float32 spec (``torch_impl.modes``); float32 products on CUDA
-    run in full float32 (TF32 off). Raises ``DivergenceError`` if a cost is not finite, a
-    one-line ``ValueError`` before anything starts for an accelerator, devices or a batch split
-    the Trainer cannot run (``check_devices``), and ``KeyboardInterrupt`` on Ctrl-C.
+    run in full float32 (TF32 off). A spec's ``clip`` is the Trainer's own gradient clipping
+    (``torch_impl.clipping.trainer_clipping``). Raises ``DivergenceError`` if a cost is not
+    finite, a one-line ``ValueError`` before anything starts for an accelerator, devices or a
+    batch split the Trainer cannot run (``check_devices``), and ``KeyboardInterrupt`` on
+    Ctrl-C.
     """
     import lightning  # here, where the Trainer is built: ``import torch_impl`` stays light
 
@@ -126,6 +129,7 @@ def train(
             default_root_dir=default_root_dir,
             use_distributed_sampler=False,
             sync_batchnorm=sync,
+            **trainer_clipping(spec),
             plugins=[AtomicCheckpointIO()],
             callbacks=[
                 *([ReportCost(callback)] if callback is not None else []),
@@ -154,7 +158,8 @@ def train_plain(
     **fields: Any,
 ) -> TrainResult:
     """``train`` without Lightning: the same module, cost, optimizer and batches in a plain loop
-    on the CPU (``zero_grad``, ``backward``, ``step``); ``compile`` and ``precision`` (here
+    on the CPU (``zero_grad``, ``backward``, the spec's clipping, ``step``); ``compile`` and
+    ``precision`` (here
     ``"bf16-mixed"``: the cost under ``torch.autocast``, as Lightning's plugin runs
     ``training_step``) as ``train`` takes them."""
     run = prepare_training(spec, X, Y, TrainingSettings.of(settings, **fields), params, state)
@@ -179,6 +184,7 @@ def train_plain(
                 break
             optimizer.zero_grad()
             J.backward()
+            clip_gradients(net, spec)
             optimizer.step()
             if scheduler is not None:
                 scheduler.step()

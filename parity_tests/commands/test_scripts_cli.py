@@ -282,6 +282,45 @@ def test_a_setting_that_does_nothing_for_the_run_is_refused(tmp_path, capsys, fl
     assert message in err and err.count("\n") == 1, err
 
 
+@pytest.mark.parametrize("command", [train, compare, gradcheck])
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (
+            ["--data-dir", "elsewhere"],
+            "--data-dir elsewhere does nothing: planar is not read from a folder (only mnist, "
+            "fashion-mnist, cat and signs are)",
+        ),
+        (["--dataset", "names", "--data-dir", "d"], "--data-dir d does nothing: names is not"),
+        (["--dataset", "mnist", "--test-fraction", "0.3"], "mnist comes with its own test set"),
+        (["--dataset", "signs", "--test-fraction", "0.3"], "signs comes with its own test set"),
+    ],
+)
+def test_a_data_setting_the_data_set_does_not_read_is_refused(
+    tmp_path, capsys, command, flags, message
+):
+    argv = [*flags, "--runs-dir", str(tmp_path)] if command is train else flags
+    assert command.main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1, err
+
+
+def test_a_data_folder_in_a_config_file_is_refused_unless_at_its_default(tmp_path, capsys):
+    path = write(tmp_path, "data_dir: elsewhere\n")
+    assert train.main(["--config", path]) == 2
+    assert f"config file {path}: data_dir elsewhere does nothing" in capsys.readouterr().err
+    path = write(tmp_path, "data_dir: data\ntest_fraction: 0.2\n", name="defaults.yaml")
+    assert parse("--config", path).data_dir == "data"
+    assert parse("--config", path, "--dataset", "mnist").dataset == "mnist"
+
+
+def test_a_data_folder_is_read_for_the_sets_kept_there(tmp_path, capsys):
+    """Not refused as unused: read, and its missing files named."""
+    assert train.main(["--dataset", "cat", "--data-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "does nothing" not in err and str(tmp_path) in err, err
+
+
 SHARED = {  # one key of each command, and the value each command reads from it
     "learning_rate": ("train", 0.5),
     "explain": ("compare", True),

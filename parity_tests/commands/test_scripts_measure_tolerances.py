@@ -9,10 +9,13 @@ import re
 import numpy as np
 import pytest
 
+import scratch
+from scratch import NetworkSpec
 from scratch.parity import compare
 from scratch.spec import DTYPES
 from scratch.tolerances import CENTRED_DIFFERENCE, centred_difference_tolerance
 from scripts import measure_tolerances
+from scripts.measure.dense import constant_batch_norms
 from scripts.measure.report import Measured
 
 
@@ -61,3 +64,38 @@ def test_a_measurement_of_the_modes_reports_each_modes_rows(capsys):
     assert passes <= rows
     assert "float32 curve (bf16-mixed)" in rows and "float32 trained (bf16-mixed)" in rows
     assert any(row.endswith("curve (compiled)") for row in rows)
+
+
+def test_a_batch_norm_layer_normalizing_a_constant_is_told_and_set_apart():
+    """A one-unit ReLU layer dead on the whole batch puts out 0 for every example: the batch
+    norm above it normalizes round-off, so its pass is set apart, not measured."""
+    spec = NetworkSpec.from_dict(
+        {
+            "input_size": 2,
+            "layers": [
+                {"units": 1, "activation": "relu"},
+                {"units": 3, "activation": "tanh", "batch_norm": True},
+                {"units": 1, "activation": "sigmoid"},
+            ],
+        }
+    )
+    params = scratch.initialize_parameters(spec)
+    X = np.abs(np.random.default_rng(0).standard_normal((2, 5)))
+    alive = scratch.layer_internals(X, np.ones((1, 5)), params | {"W1": np.ones((1, 2))}, spec)
+    assert constant_batch_norms(spec, alive) == []
+    dead = params | {"W1": -np.ones((1, 2)), "b1": np.zeros((1, 1))}
+    assert constant_batch_norms(spec, scratch.layer_internals(X, np.ones((1, 5)), dead, spec)) == [
+        2
+    ]
+
+
+def test_a_pass_set_apart_counts_in_no_row_and_is_told_with_its_failures(capsys):
+    wrong = compare("Z1", np.array([[1.0]]), np.array([[2.0]]), dtype="float64")
+    right = compare("A1", np.array([[1.0]]), np.array([[1.0]]), dtype="float64")
+    measured = Measured()
+    measured.set_apart([wrong, right], "a net", "a batch norm normalizes a constant")
+    measured.report()
+    out = capsys.readouterr().out
+    assert not measured.count and not measured.worst
+    assert "set apart, not counted: 1 pass(es) where a batch norm normalizes a constant" in out
+    assert "a net (a batch norm normalizes a constant): Z1" in out and "A1" not in out

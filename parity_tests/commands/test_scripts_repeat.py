@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from test_scripts_data import write_mnist
 
 import scratch
 from scripts.runs.files import SAVED
@@ -33,10 +34,11 @@ SPEC = SPEC.replace(batch_norm_momentum=0.3, batch_norm_eps=1e-3)
 # for the test); slow: the torch side trains
 FIELDS: dict[str, list[str]] = {
     "dataset": ["--dataset", "moons"],
-    "data_dir": ["--data-dir", "DIR"],
+    "data_dir": ["--dataset", "mnist", "--data-dir", "DIR"],  # MNIST's files, written there
     "test_fraction": ["--test-fraction", "0.3"],
     "positive": ["--dataset", "spiral", "--positive", "1"],
     "negative": ["--dataset", "spiral", "--positive", "1", "--negative", "2"],
+    "text": ["--text", "TEXT", "--spec", "RECURRENT"],
     "spec": ["--spec", "SPEC", "--batch-size", "64"],
     "layers": ["--layers", "2", "3", "1"],
     "activation": ["--activation", "relu"],
@@ -70,7 +72,7 @@ FIELDS: dict[str, list[str]] = {
     "resume": ["--resume", "FIRST"],
 }
 TORCH = {"impl", "accelerator", "devices", "compile", "precision"}
-FAST = {"spec", "dataset", "beta", "epochs", "keep_prob", "weights", "resume", "quiet"}
+FAST = {"spec", "dataset", "beta", "epochs", "keep_prob", "weights", "resume", "quiet", "text"}
 IN_THE_SPEC = {  # a spec-field setting is saved as the spec written out: where it shows there
     "layers": lambda spec: [layer["units"] for layer in spec["layers"]] == [3, 1],
     "activation": lambda spec: spec["layers"][0]["activation"] == "relu",
@@ -115,10 +117,17 @@ def flags_for(key: str, tmp_path: Path, runs: Path) -> list[str]:
     made = {"DIR": str(tmp_path / "data"), "SPEC": str(tmp_path / "net.json")}
     made["WEIGHTS"] = str(tmp_path / "w.npz")
     scratch.save_spec(SPEC, tmp_path / "net.json")
+    (tmp_path / "pets.txt").write_text("rex\nbella\nmax\nluna\nmilo\n")  # 12 characters
+    recurrent = {"input_size": 12, "loss": "cross_entropy", "clip": 1.0}
+    recurrent["layers"] = [{"kind": "lstm", "units": 3}, {"units": 12, "activation": "softmax"}]
+    scratch.save_spec(scratch.NetworkSpec.from_dict(recurrent), tmp_path / "rnn.json")
+    made |= {"TEXT": str(tmp_path / "pets.txt"), "RECURRENT": str(tmp_path / "rnn.json")}
     start = scratch.build_spec([2, 4, 1], "tanh", seed=7)
     params = scratch.initialize_parameters(start)
     params["W1"] += 0.5
     scratch.save_weights(tmp_path / "w.npz", params, start)
+    if key == "data_dir":
+        write_mnist(tmp_path / "data", m=20)
     if key == "resume":
         first = ["--impl", "scratch", "--quiet", "--iterations", "3", "--name", "first"]
         assert main([*first, "--runs-dir", str(runs)]) == 0

@@ -76,7 +76,7 @@ def test_resuming_goes_on_from_the_runs_weights_and_count_into_a_folder_of_its_o
 
 def test_a_resumed_run_may_change_how_long_and_where_and_how_it_runs(tmp_path, finished):
     flags = ["--resume", str(finished["adam"]), "--iterations", "2", "--print-every", "1"]
-    flags += ["--data-dir", str(tmp_path / "elsewhere"), "--runs-dir", str(tmp_path / "other")]
+    flags += ["--runs-dir", str(tmp_path / "other")]
     assert main([*flags, "--name", "longer"]) == 0
     assert iterations(tmp_path / "other" / "longer") == [4, 5]
     flags = ["--resume", str(finished["adam"]), "--epochs", "1", "--quiet"]

@@ -238,7 +238,8 @@ def test_a_config_written_before_the_new_parser_still_repeats_its_run(tmp_path):
     # what it held, and the settings added since at their defaults: plain gradient descent
     layers = {"keep_prob": None, "batch_norm": False}
     modes = {"compile": False, "precision": None}
-    assert saved == earlier | layers | optimizer | modes | {"decay_rate": 0.0, "decay_interval": 1}
+    decay = {"decay_rate": 0.0, "decay_interval": 1}
+    assert saved == earlier | layers | optimizer | modes | decay | {"text": None}
     flags = ["--dataset", "moons", "--layers", "2", "5", "3", "1", "--activation", "relu", "tanh"]
     flags += ["--l2", "0.1", "--seed", "3", "--lr", "0.3", "--iterations", "3"]
     assert train(tmp_path, *flags, "--batch-size", "50", "--name", "again") == 0

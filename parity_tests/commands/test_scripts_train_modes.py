@@ -1,5 +1,7 @@
 """``train --compile`` and ``train --precision``: a mode the run cannot take is one line and exit
-2 before a run folder is made; a run in a mode prints its parity lines with its mode's rows."""
+2 before a run folder is made (a conv or recurrent network compared with scratch in a mode among
+them: no band was measured on one); a run in a mode prints its parity lines with its mode's
+rows."""
 
 from __future__ import annotations
 
@@ -30,6 +32,34 @@ def test_a_mode_the_run_cannot_take_is_one_line_and_exit_2_before_any_folder(
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and says in err, err
     assert not (tmp_path / "runs").exists()
+
+
+CONV = ["--dataset", "shapes", "--spec", "scratch/specs/shapes-conv.yaml", "--iterations", "2"]
+LSTM = ["--dataset", "names", "--spec", "scratch/specs/names-lstm.yaml", "--iterations", "2"]
+
+
+@pytest.mark.parametrize("network", [CONV, LSTM], ids=["convolutional", "recurrent"])
+@pytest.mark.parametrize(
+    "mode", [["--compile"], ["--precision", "bf16-mixed", "--dtype", "float32"]], ids=str
+)
+def test_a_conv_or_recurrent_network_compared_in_a_mode_is_refused_no_band_measured(
+    tmp_path, capsys, monkeypatch, network, mode
+):
+    monkeypatch.chdir(Path(__file__).resolve().parents[2])  # the specs' paths
+    assert train(tmp_path, *network, *mode) == 2
+    err = capsys.readouterr().err.strip()
+    kind = "convolutional" if network is CONV else "recurrent"
+    says = f"{mode[0]}{' bf16-mixed' if len(mode) > 1 else ''} with --impl both on a {kind} network"
+    assert err.count("\n") == 0 and says in err and "dense networks only" in err, err
+    assert not (tmp_path / "runs").exists()
+
+
+@pytest.mark.slow  # a Trainer run in bf16-mixed
+def test_a_conv_network_trains_in_a_mode_on_the_torch_side_alone(tmp_path, monkeypatch):
+    monkeypatch.chdir(Path(__file__).resolve().parents[2])
+    flags = ["--impl", "torch", "--precision", "bf16-mixed", "--dtype", "float32"]
+    assert train(tmp_path, *CONV, *flags) == 0
+    assert (tmp_path / "runs" / "shapes-torch" / "weights-torch.npz").is_file()
 
 
 @pytest.mark.slow  # compiles the planar net

@@ -3,10 +3,14 @@ to the eager rows as they are, a mixed precision to 3 L u), and where a curve le
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from scratch.bands import mode_tolerance, steps_outside
+from scratch.bands import mode_tolerance, steps_outside, unmeasured_network
+from scratch.spec import build_spec
+from scratch.spec_files import load_spec
 from scratch.tolerances import COMPILED, CURVE, FORWARD, GRADIENT, TRAINED, Tolerance, tolerance
 
 
@@ -32,3 +36,10 @@ def test_a_band_is_per_step_so_a_late_small_cost_is_held_as_closely_as_an_early_
     outside = a * (1 + 1.1e-3)
     assert steps_outside(a, inside, band).size == 0
     assert list(steps_outside(a, outside, band)) == [0, 1]
+
+
+def test_the_modes_bands_were_measured_on_dense_networks_only():
+    specs = Path(__file__).resolve().parents[2] / "scratch" / "specs"
+    assert unmeasured_network(load_spec(specs / "shapes-conv.yaml")) == "convolutional"
+    assert unmeasured_network(load_spec(specs / "names-lstm.yaml")) == "recurrent"
+    assert unmeasured_network(build_spec([2, 4, 1], "tanh")) is None

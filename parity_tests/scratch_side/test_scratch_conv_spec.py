@@ -119,7 +119,7 @@ def test_a_pool_moves_by_its_window_unless_told_and_defaults_to_max():
             {"input_shape": [4, 4, 1], "layers": [POOL], "loss": "cross_entropy"},
             "layer 1 (output): the output layer must be dense",
         ),
-        (images({"kind": "lstm"}, FLAT), "layer 1: kind 'lstm' is unknown; choose one of dense"),
+        (images({"kind": "gru"}, FLAT), "layer 1: kind 'gru' is unknown; choose one of dense"),
         (images({**CONV, "activation": "softmax"}, FLAT), "layer 1 (conv): activation 'softmax'"),
         (
             images({**CONV, "filters": 0}, FLAT),
@@ -159,6 +159,8 @@ def test_the_layer_kinds_are_one_table():
         "conv": "conv",
         "pool": "pool",
         "flatten": "flatten",
+        "rnn": "rnn",
+        "lstm": "lstm",
     }
     assert Conv(4, 3, "relu").to_dict()["kind"] == "conv"
     assert "kind" not in Layer(3, "tanh").to_dict()  # dense entries are written as they were

@@ -14,6 +14,7 @@ from sweep_cases import names
 from sweep_command_cases import DONE, Command, _data_cases, _file_arg, _flag_cases, _npz_arg
 from sweep_files import data_npz, write
 
+CONV_SPEC = Path(__file__).resolve().parents[2] / "scratch" / "specs" / "shapes-conv.yaml"
 FILE_KINDS = {  # --spec, --config, --weights: kind -> (file name, cause)
     "spec": {
         "missing": ("s.json", None),
@@ -257,9 +258,10 @@ def _cut_config(lines: int | None, extra: str = "") -> Callable[[Path], list[str
 
 def _uncounted_cases() -> list[Command]:
     """Issue 25: settings that would not count (two config files, two names of one setting, a
-    file naming another, both ways to give the run's length, a hyperparameter or device the
-    run does not read), and a resumed run that would be another run, or whose config.yaml is
-    cut short or holds what nn-train does not write: one line naming them."""
+    file naming another, both ways to give the run's length, a hyperparameter, device or data
+    setting the run does not read, a mode no band was measured for), and a resumed run that
+    would be another run, or whose config.yaml is cut short or holds what nn-train does not
+    write: one line naming them."""
     two = lambda inputs: [  # noqa: E731
         *("--config", _text(inputs / "a.yaml", "lr: 0.5\n")),
         *("--config", _text(inputs / "b.yaml", "lr: 0.7\n")),
@@ -274,6 +276,24 @@ def _uncounted_cases() -> list[Command]:
         "accelerator_scratch": (["--accelerator", "gpu"], ("accelerator", "scratch")),
         "devices_scratch": (["--devices", "1"], ("devices", "scratch")),
         "decay_interval_alone": (["--decay-interval", "2"], ("decay.interval", "decay_rate")),
+        "data_dir_builtin": (["--data-dir", "d"], ("data.dir", "planar")),
+        "data_dir_in_a_file": (_config("data_dir: d\n"), (r"c\.yaml", "data_dir")),
+        "test_fraction_mnist": (
+            ["--dataset", "mnist", "--test-fraction", "0.3"],
+            ("test.fraction", "mnist"),
+        ),
+        "compile_conv_both": (
+            [
+                "--impl",
+                "both",
+                "--dataset",
+                "shapes",
+                "--spec",
+                str(CONV_SPEC),
+                "--compile",
+            ],
+            ("compile", "convolutional"),
+        ),
     }
     for optimizer, unread in {
         "gd": ("beta", "beta1", "beta2", "epsilon"),

@@ -4,6 +4,7 @@ back. Nothing here compiles or runs a Trainer."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 from parity_cases import PLANAR
@@ -45,6 +46,33 @@ def test_the_precisions_a_float32_spec_takes_pass(planar_data):
     check_precision(None, PLANAR)
     check_precision("bf16-mixed", FLOAT32)
     check_precision("16-mixed", FLOAT32, "gpu")
+
+
+def test_an_lstm_in_bf16_mixed_on_the_cpu_trains_or_is_refused_in_one_line_never_a_traceback():
+    """oneDNN, which runs torch's CPU LSTM, refuses a bfloat16 one on some CPUs (this
+    project's); the check asks the kernel itself, so the run either trains or is refused first."""
+    spec = scratch.NetworkSpec.from_dict(
+        {
+            "input_size": 3,
+            "layers": [{"kind": "lstm", "units": 2}, {"units": 3, "activation": "softmax"}],
+            "loss": "cross_entropy",
+            "dtype": "float32",
+        }
+    )
+    X = np.eye(3, dtype=np.float32)[:, [[0, 1, 2, 1], [2, 1, 0, 0]]]  # (n_x, m, T_x)
+    Y = np.array([[[1, 2, 1, 0], [1, 0, 0, -1]]])  # the next character; -1: the end
+    try:
+        result = torch_impl.train_plain(
+            spec, X, Y, learning_rate=0.1, num_iterations=2, precision="bf16-mixed"
+        )
+    except ValueError as err:
+        assert str(err) == (
+            "precision 'bf16-mixed' with an lstm layer: torch's CPU LSTM (oneDNN) has no "
+            "bfloat16 kernel on this machine; train the LSTM without a precision"
+        )
+        assert not modes._half_lstm_runs("bf16-mixed")
+    else:
+        assert len(result.costs) == 2 and modes._half_lstm_runs("bf16-mixed")
 
 
 @pytest.fixture

@@ -2,13 +2,17 @@
 
 Exit codes: 0 success; 1 the command ran but its verdict is bad (the cost diverged, the two
 implementations disagree, the gradient check failed); 2 it could not run (bad flags, config, spec
-or data); 130 interrupted with Ctrl-C.
+or data); 130 interrupted with Ctrl-C; 141 (128 + SIGPIPE, what a shell shows for a tool a
+closed pipe ended) the reader of its output went away (``nn-train | head``): what the command
+had finished (a run folder published) is kept, the rest of its output is dropped, silently.
 """
 
 from __future__ import annotations
 
 import functools
 import gc
+import os
+import select
 import signal
 import sys
 import threading
@@ -17,7 +21,7 @@ from collections.abc import Callable, Sequence
 from scratch import BatchOfOneError, InsufficientMemoryError, SpecError
 from scratch.course.catalogue import NothingToCheckError
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_READER_GONE = 0, 1, 2, 130, 141
 
 Main = Callable[[Sequence[str] | None], int]
 
@@ -36,7 +40,8 @@ def reports_user_errors(prog: str) -> Callable[[Main], Main]:
     learner's file with nothing to check (``NothingToCheckError``), a network, a run or a file
     too large for the machine's memory, or batch norm on a batch of one example
     (``BatchOfOneError``) prints ``prog: error: <message>`` and returns 2, a ``RunError`` prints
-    it and returns 1, and Ctrl-C prints ``prog: interrupted`` and returns 130, with no
+    it and returns 1, and Ctrl-C prints ``prog: interrupted`` and returns 130, and a closed
+    output pipe returns 141 (the module docstring), with no
     traceback. From ``main``'s first instruction Ctrl-C is Python's ``KeyboardInterrupt``
     (in place of the handler ``scripts`` installs while a command starts), so that what
     ``main`` opened is closed and a run folder half written is removed first; a second Ctrl-C
@@ -69,6 +74,10 @@ def reports_user_errors(prog: str) -> Callable[[Main], Main]:
                 _on_interrupt(signal.SIG_IGN)
                 print(f"{prog}: interrupted", file=sys.stderr)
                 return EXIT_INTERRUPTED
+            except BrokenPipeError:
+                if not _reader_gone():
+                    raise
+                return EXIT_READER_GONE
             finally:
                 if previous is not None:
                     _on_interrupt(previous)
@@ -86,9 +95,27 @@ def _on_interrupt(handler: Callable | int) -> Callable | int | None:
     return signal.signal(signal.SIGINT, handler)
 
 
+def _reader_gone() -> bool:
+    """Whether the pipe that broke is standard output's: its end polls as an error, the
+    reader gone. If so, standard output becomes ``os.devnull``, so that nothing written after
+    (the interpreter's own flush at exit) has a pipe to fail on."""
+    try:
+        fd, poller = sys.stdout.fileno(), select.poll()
+    except (AttributeError, OSError, ValueError):  # not a file (a test's capture); no poll
+        return False
+    poller.register(fd, select.POLLOUT)
+    if not any(events & select.POLLERR for _, events in poller.poll(0)):
+        return False
+    os.dup2(os.open(os.devnull, os.O_WRONLY), fd)
+    return True
+
+
 def _run(main: Main, argv: Sequence[str] | None) -> int:
     try:
-        return main(argv)
+        code = main(argv)
+        if argv is None:  # flushed here, not at exit, so that a reader gone is seen above
+            sys.stdout.flush()
+        return code
     finally:
         if argv is None:  # the process's own command line: it ends now
             gc.freeze()

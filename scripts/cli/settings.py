@@ -22,12 +22,13 @@ from typing import Any
 
 import scratch
 from scratch.course.catalogue import WEEKS
-from scratch.datasets import IMAGE_DATASETS
+from scratch.datasets import CORPORA, IMAGE_DATASETS
 from scratch.settings import unused
 from scratch.spec import DTYPES, INITS, LOSSES
 from scripts.benchmarks.workloads import GD_WORKLOADS, SIDES, WORKLOADS
 from scripts.cli.errors import UserError
 from scripts.cli.parser import Parsed, flag_of, parse_settings, setting
+from scripts.inputs.data import unused_data_settings
 
 IMPLS = ("both", "scratch", "torch")
 PRECISIONS = ("bf16-mixed", "16-mixed")  # torch_impl.modes.PRECISIONS, without importing torch
@@ -43,9 +44,9 @@ class DataSettings:
 
     dataset: str = setting(
         "planar",
-        f"built-in data set ({', '.join([*scratch.DATASETS, *IMAGE_DATASETS])}), mnist, "
-        "fashion-mnist, cat or signs (the course's HDF5 files in --data-dir) or an .npz file "
-        "holding X and Y",
+        f"built-in data set ({', '.join([*scratch.DATASETS, *IMAGE_DATASETS])}; the text "
+        f"{', '.join(CORPORA)} for a recurrent network), mnist, fashion-mnist, cat or signs (the "
+        "course's HDF5 files in --data-dir) or an .npz file holding X and Y",
         metavar="NAME",
     )
     data_dir: str = setting(
@@ -57,6 +58,11 @@ class DataSettings:
     )
     negative: list[int] | None = setting(
         None, "... against these (default: all others)", kind="label", metavar="CLASS"
+    )
+    text: str | None = setting(
+        None,
+        "a UTF-8 text file, one word a line, for a recurrent network, in place of --dataset",
+        metavar="FILE",
     )
 
 
@@ -303,6 +309,11 @@ class ToleranceSettings:
     conv_networks: int = setting(0, "random convolutional networks per dtype", kind="seed")
     conv_centred: int = setting(0, "conv networks for the centred-difference check", kind="seed")
     conv_runs: int = setting(0, "random training runs of conv networks on shapes", kind="seed")
+    recurrent_networks: int = setting(0, "random RNN and LSTM passes per dtype", kind="seed")
+    recurrent_centred: int = setting(
+        0, "recurrent passes for the centred-difference check", kind="seed"
+    )
+    recurrent_runs: int = setting(0, "random training runs of recurrent networks", kind="seed")
 
 
 TRAIN = (DataSettings, NetworkSettings, TrainSettings, OptimizerSettings, RunSettings)
@@ -354,17 +365,12 @@ def training_settings(
 
 
 def refuse_unused(parsed: Parsed) -> None:
-    """Refuse, in one line naming it and where it came from, a ``train`` setting that does
-    nothing for the run asked for: a hyperparameter of another optimizer, or ``decay_interval``
-    without a decay (``scratch.settings.unused``), typed as a flag or at a value other than its
-    default; ``--accelerator`` or ``--devices`` typed for ``--impl scratch``, which trains no
-    torch side."""
+    """Refuse a ``train`` setting that does nothing for the run asked for: a hyperparameter of
+    another optimizer, or ``decay_interval`` without a decay (``scratch.settings.unused``);
+    ``--accelerator`` or ``--devices`` typed for ``--impl scratch``, which trains no torch
+    side."""
     _, _, training, optimizer, _ = parsed
-    for name, reason in unused(optimizer.optimizer, optimizer.decay_rate).items():
-        where, value = parsed.given.get(name), getattr(optimizer, name)
-        if where is not None and (where.startswith("--") or value != DEFAULT[name]):
-            shown = f"{where} {value}" if where.startswith("--") else f"{where}: {name} {value}"
-            raise UserError(f"{shown} does nothing: {reason}")
+    _refuse(parsed, optimizer, unused(optimizer.optimizer, optimizer.decay_rate))
     if training.impl == "scratch":
         for name in ("accelerator", "devices"):
             if parsed.given.get(name, "").startswith("--"):
@@ -374,10 +380,26 @@ def refuse_unused(parsed: Parsed) -> None:
                 )
 
 
+def _refuse(parsed: Parsed, group: Any, reasons: dict[str, str]) -> None:
+    """Refuse, in one line naming it, its value and where it came from, the first setting of
+    ``group`` in ``reasons`` (its name: why it does nothing) that the user gave: typed as a
+    flag, or in a config file at a value other than its default."""
+    defaults = {field.name: field.default for field in dataclasses.fields(group)}
+    for name, reason in reasons.items():
+        where, value = parsed.given.get(name), getattr(group, name)
+        if where is not None and (where.startswith("--") or value != defaults[name]):
+            shown = f"{where} {value}" if where.startswith("--") else f"{where}: {name} {value}"
+            raise UserError(f"{shown} does nothing: {reason}")
+
+
 def parse(prog: str, doc: str, argv: Sequence[str] | None, **options: Any) -> Parsed:
     """``scripts.cli.parser.parse_settings`` for the command ``prog`` (a key of ``COMMANDS``):
     the first paragraph of its docstring ``doc`` describes it, and the other commands' settings
     in a config file are theirs."""
     groups = COMMANDS[prog]
     description = doc.split("\n\n")[0]
-    return parse_settings(prog, description, argv, groups, elsewhere=elsewhere(groups), **options)
+    parsed = parse_settings(prog, description, argv, groups, elsewhere=elsewhere(groups), **options)
+    if DataSettings in groups:  # the data settings a data set does not read
+        data = parsed[groups.index(DataSettings)]
+        _refuse(parsed, data, unused_data_settings(data.dataset, data.text))
+    return parsed

@@ -12,7 +12,11 @@ Sources, by the name given to ``--dataset``:
 - ``signs``: the course's SIGNS set (course 4), ``train_signs.h5`` and ``test_signs.h5`` in
   ``<data_dir>``, in the same layout (``<part>_set_x`` (m, 64, 64, 3) uint8, ``<part>_set_y``);
 - a path ending in ``.npz`` holding ``X`` (n_x, m) and ``Y`` (1 or n_y, m), and optionally
-  ``X_test`` and ``Y_test``; without them the examples are split like a built-in set.
+  ``X_test`` and ``Y_test``; without them the examples are split like a built-in set;
+- text for a recurrent network: a built-in corpus of ``scratch.datasets.CORPORA`` (``names``),
+  or a user's UTF-8 file (``text``, one word a line: ``scratch.datasets.read_corpus``), its
+  words as sequences of characters (``X`` (n_x, m, T_x), ``Y`` (1, m, T_x):
+  ``scratch.datasets.corpus_sequences``), split into train and test words like a built-in set.
 
 Images become columns of pixel values in [0, 1], flattened row-major, except for the image
 sets that convolutional networks take (``shapes``, ``signs``), which stay images (m, n_H, n_W,
@@ -33,9 +37,10 @@ import numpy as np
 
 import scratch
 from scratch.batches import count_examples, examples_axis
-from scratch.datasets import IMAGE_DATASETS
+from scratch.datasets import CORPORA, IMAGE_DATASETS, corpus_sequences, load_corpus, read_corpus
 from scratch.memory import check_allocation
 from scratch.npz_files import read_npz
+from scratch.recurrent import longest
 from scratch.regular_files import open_regular
 from scratch.validation import check_real
 from scripts.cli.errors import UserError
@@ -51,38 +56,59 @@ COURSE_FILES = {
     SIGNS: {"train": "train_signs.h5", "test": "test_signs.h5"},
 }
 KEPT_AS_IMAGES = (SIGNS,)
-DATASET_NAMES = (*scratch.DATASETS, *IMAGE_DATASETS, *TORCHVISION_SETS, *COURSE_FILES)
+DATASET_NAMES = (*scratch.DATASETS, *IMAGE_DATASETS, *CORPORA, *TORCHVISION_SETS, *COURSE_FILES)
+DEFAULT_DATASET = "planar"
 SPLIT_SEED = 0
 
 
 @dataclass(frozen=True)
 class Data:
-    """Train and test examples: ``X`` (n_x, m) float64, or images (m, n_H, n_W, n_C); ``Y``
-    (1, m) integer class labels for classification, or (n_y, m) float targets for regression."""
+    """Train and test examples: ``X`` (n_x, m) float64, images (m, n_H, n_W, n_C) or sequences
+    (n_x, m, T_x); ``Y`` (1, m) integer class labels for classification, (n_y, m) float
+    targets for regression, or a sequence's labels (1, m, T_x); ``characters``: a text's
+    ``ix_to_char`` (its sequences' one-hot index of each character)."""
 
     name: str
     X_train: Array
     Y_train: Array
     X_test: Array
     Y_test: Array
+    characters: dict[int, str] | None = None
 
     @property
     def images(self) -> bool:
         return self.X_train.ndim == 4
 
     @property
+    def sequences(self) -> bool:
+        return self.X_train.ndim == 3
+
+    @property
     def n_x(self) -> int:
-        """The features of one example (an image's n_H n_W n_C)."""
+        """The features of one example (an image's n_H n_W n_C; one step's of a sequence)."""
         return math.prod(self.X_train.shape[1:]) if self.images else self.X_train.shape[0]
 
     @property
     def classes(self) -> int | None:
-        """``max label + 1`` for integer labels; ``None`` for regression targets."""
+        """``max label + 1`` for integer labels (a text's characters); ``None`` for regression
+        targets."""
+        if self.characters is not None:
+            return len(self.characters)
         if self.Y_train.dtype.kind not in "iub":
             return None
         return int(max(self.Y_train.max(), self.Y_test.max())) + 1
 
+    def _alphabet(self) -> list[str]:
+        return [self.characters[i] for i in sorted(self.characters)]
+
     def describe(self) -> str:
+        if self.sequences:
+            m_train, m_test = count_examples(self.X_train), count_examples(self.X_test)
+            longest = max(self.X_train.shape[2], self.X_test.shape[2])
+            return (
+                f"{self.name}: {m_train} train / {m_test} test words, sequences of up to "
+                f"{longest} characters of {self.classes}: {''.join(self._alphabet())!r}"
+            )
         task = f"{self.classes} classes" if self.classes else f"{self.Y_train.shape[0]} target(s)"
         each = (
             f"images of {'x'.join(map(str, self.X_train.shape[1:]))}"
@@ -93,6 +119,19 @@ class Data:
         return f"{self.name}: {m_train} train / {m_test} test examples, {each}, {task}"
 
 
+def unused_data_settings(dataset: str, text: str | None) -> dict[str, str]:
+    """The data settings (``DataSettings`` field: why) that do nothing for ``dataset``, or for
+    the words of a ``text`` file: ``data_dir`` unless the set is read from that folder (MNIST's
+    downloads, the course's HDF5 files); ``test_fraction`` for a set that comes with its own
+    test set."""
+    from_folder = (*TORCHVISION_SETS, *COURSE_FILES)
+    if text is None and dataset in from_folder:
+        return {"test_fraction": f"{dataset} comes with its own test set"}
+    source = f"--text {text}" if text is not None else dataset
+    folders = f"{', '.join(from_folder[:-1])} and {from_folder[-1]}"
+    return {"data_dir": f"{source} is not read from a folder (only {folders} are)"}
+
+
 def load_data(
     dataset: str,
     *,
@@ -100,12 +139,24 @@ def load_data(
     test_fraction: float = 0.2,
     positive: Sequence[int] | None = None,
     negative: Sequence[int] | None = None,
+    text: str | Path | None = None,
 ) -> Data:
-    """The data set ``dataset`` names (see the module docstring), as ``Data``; with
-    ``positive``, a binary task: label 1 for those classes, 0 for ``negative`` (default: all
-    others), examples of any other class dropped. Raises ``UserError`` for anything the user
-    can fix: an unknown name, a missing or malformed file, no network for a download."""
-    if dataset in scratch.DATASETS or dataset in IMAGE_DATASETS:
+    """The data set ``dataset`` names (see the module docstring), or the words of the ``text``
+    file, as ``Data``; with ``positive``, a binary task: label 1 for those classes, 0 for
+    ``negative`` (default: all others), examples of any other class dropped. Raises
+    ``UserError`` for anything the user can fix: an unknown name, a missing or malformed file,
+    no network for a download."""
+    if text is not None:
+        if dataset != DEFAULT_DATASET:
+            raise UserError(f"--text {text} and --dataset {dataset} name two data sets; give one")
+        try:
+            words = read_corpus(text)
+        except ValueError as err:
+            raise UserError(str(err)) from None
+        data = _text(Path(text).stem, words, test_fraction)
+    elif dataset in CORPORA:
+        data = _text(dataset, load_corpus(dataset), test_fraction)
+    elif dataset in scratch.DATASETS or dataset in IMAGE_DATASETS:
         data = _split(dataset, *scratch.load_dataset(dataset), test_fraction, dataset)
     elif dataset in TORCHVISION_SETS:
         data = _torchvision(dataset, Path(data_dir))
@@ -122,6 +173,11 @@ def load_data(
         if negative is not None:
             raise UserError("--negative needs --positive: the classes labelled 1")
         return data
+    if data.sequences:
+        raise UserError(
+            f"--positive makes a binary task of a classification set; {data.name} is text, a "
+            "character to predict at every step"
+        )
     return binary_task(data, positive, negative)
 
 
@@ -154,6 +210,19 @@ def _split(name: str, X: Array, Y: Array, test_fraction: float, source: str) -> 
         return Data(name, *scratch.train_test_split(X, Y, test_fraction, seed=SPLIT_SEED))
     except ValueError as err:
         raise UserError(f"{source}: {err}") from None
+
+
+def _text(name: str, text: str, test_fraction: float) -> Data:
+    """A corpus's words as sequences (``scratch.datasets.corpus_sequences``), split into train
+    and test words, each part cut to its own longest word."""
+    X, Y, characters = corpus_sequences(text)
+    data = _split(name, X, Y, test_fraction, name)
+    parts = [
+        (X, Y[:, :, : longest(Y)])
+        for X, Y in ((data.X_train, data.Y_train), (data.X_test, data.Y_test))
+    ]
+    cut = [(X[:, :, : Y.shape[2]], Y) for X, Y in parts]
+    return Data(name, *cut[0], *cut[1], characters=characters)
 
 
 def _images(images: Array, labels: Array) -> tuple[Array, Array]:

@@ -27,6 +27,8 @@ from scripts.inputs.data import Data
 SIMPLE = ("init", "l2", "dtype", "seed")  # spec fields a setting replaces as they are
 # The convolutional spec the messages point to (the done-when network of issue 23).
 EXAMPLE_SPEC = "scratch/specs/shapes-conv.yaml"
+# The recurrent one (issue 24's), a character-level LSTM on the built-in names.
+RECURRENT_SPEC = "scratch/specs/names-lstm.yaml"
 # The settings that build a dense network of their own, which a convolutional spec's file holds.
 DENSE_FIELDS = ("layers", "activation", "loss")
 
@@ -51,9 +53,13 @@ def resolve_spec(
             f"{data.name} holds images: give a convolutional spec with --spec FILE "
             f"({EXAMPLE_SPEC} is one)"
         )
+    if base is None and data.sequences:
+        raise UserError(
+            f"{data.name} is text: give a recurrent spec with --spec FILE ({RECURRENT_SPEC} is one)"
+        )
     if base is None:
         spec = _fitting(network, data)
-    elif base.images:
+    elif base.images or base.sequences:
         spec = _images_changed(base, network)
     else:
         spec = _changed(base, network, source)
@@ -62,13 +68,14 @@ def resolve_spec(
 
 
 def _images_changed(base: NetworkSpec, network: NetworkSettings) -> NetworkSpec:
-    """A convolutional ``base`` with the simple fields the settings give changed; its layers
-    and loss are its file's alone."""
+    """A convolutional or recurrent ``base`` with the simple fields the settings give changed;
+    its layers and loss are its file's alone."""
     given = [key for key in DENSE_FIELDS if getattr(network, key) is not None]
     if given:
+        what = "recurrent" if base.sequences else "convolutional"
         raise UserError(
             f"{', '.join(f'--{key}' for key in given)} describe(s) a dense network; a "
-            "convolutional spec's layers and loss are in its file: change them there"
+            f"{what} spec's layers and loss are in its file: change them there"
         )
     rest = {key: getattr(network, key) for key in SIMPLE if getattr(network, key) is not None}
     return replace(base, **rest)

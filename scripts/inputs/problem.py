@@ -15,7 +15,7 @@ from scratch.batchnorm import check_batch
 from scripts.cli.errors import UserError
 from scripts.cli.settings import DataSettings, NetworkSettings
 from scripts.inputs.data import Data, load_data
-from scripts.inputs.network import EXAMPLE_SPEC, resolve_spec
+from scripts.inputs.network import EXAMPLE_SPEC, RECURRENT_SPEC, resolve_spec
 
 Params = dict[str, np.ndarray]
 
@@ -37,6 +37,7 @@ def load_problem(data_settings: DataSettings, network: NetworkSettings) -> Probl
         test_fraction=data_settings.test_fraction,
         positive=data_settings.positive,
         negative=data_settings.negative,
+        text=data_settings.text,
     )
     stored = read_weights(network.weights) if network.weights else None
     spec = resolve_spec(network, data, stored[1] if stored else None)
@@ -73,6 +74,24 @@ def check_fits(spec: NetworkSpec, data: Data) -> None:
     """The spec's input size must be the data's number of features (its input shape, the data's
     images'), and the labels must suit the spec's loss and output layer."""
     shape = "x".join(map(str, data.X_train.shape[1:]))
+    if data.sequences != spec.sequences:
+        if data.sequences:
+            raise UserError(
+                f"{data.name} is text, sequences of characters, but the spec is not a recurrent "
+                f"network: give a recurrent spec with --spec FILE ({RECURRENT_SPEC} is one)"
+            )
+        raise UserError(
+            f"the spec is a recurrent network, which reads sequences, but {data.name} is not "
+            "text: give --dataset names or --text FILE"
+        )
+    if data.sequences:
+        n_y = spec.layers[-1].units
+        if spec.input_size != data.n_x or n_y != data.n_x:
+            raise UserError(
+                f"the spec reads {spec.input_size} and predicts {n_y} characters, but "
+                f"{data.name} has {data.n_x} ({''.join(data.characters.values())!r}); make the "
+                f"spec's input_size and its output layer's units {data.n_x}"
+            )
     if data.images and not spec.images:
         raise UserError(
             f"{data.name} holds images of {shape}, but the spec takes vectors of "
@@ -104,10 +123,11 @@ def check_fits(spec: NetworkSpec, data: Data) -> None:
 
 def evaluate(problem: Problem, params: Params) -> dict[str, float]:
     """``train_accuracy`` and ``test_accuracy`` of ``params``; ``train_cost`` and ``test_cost``
-    for a regression (loss ``mse``)."""
+    for a regression (loss ``mse``) and a recurrent network (the cost of a word, summed over
+    its characters)."""
     spec, data = problem.spec, problem.data
     parts = {"train": (data.X_train, data.Y_train), "test": (data.X_test, data.Y_test)}
-    if spec.loss != "mse":
+    if spec.loss != "mse" and not spec.sequences:
         return {
             f"{part}_accuracy": scratch.accuracy(X, Y, params, spec)
             for part, (X, Y) in parts.items()

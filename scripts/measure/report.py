@@ -11,12 +11,14 @@ from scratch.comparisons import Comparison
 
 class Measured:
     """Per row of the table: how many comparisons, the one inside the tolerance that used the
-    most of it, and every one outside it."""
+    most of it, and every one outside it; and the passes set apart, where no bound relative to
+    the array can hold (``set_apart``), by why."""
 
     def __init__(self) -> None:
         self.count: Counter[tuple[str, str]] = Counter()
         self.worst: dict[tuple[str, str], tuple[Comparison, str]] = {}
         self.outside: defaultdict[tuple[str, str], list[str]] = defaultdict(list)
+        self.apart: Counter[str] = Counter()
 
     def add(self, comparisons: Iterable[Comparison], where: str, *, parted: bool = False) -> None:
         """``parted``: all of them count as outside (a training run whose curve parted)."""
@@ -27,6 +29,16 @@ class Measured:
                 self.outside[row].append(f"{where}: {result.message()}")
             elif row not in self.worst or result.used > self.worst[row][0].used:
                 self.worst[row] = (result, where)
+
+    def set_apart(self, comparisons: Iterable[Comparison], where: str, reason: str) -> None:
+        """A pass that no row bounds (``reason``): none of its comparisons counts; those
+        outside their rows are listed, with the reason."""
+        self.apart[reason] += 1
+        for result in comparisons:
+            if not result.ok:
+                self.outside[(result.dtype, result.kind)].append(
+                    f"{where} ({reason}): {result.message()}"
+                )
 
     def report(self) -> None:
         for row in sorted(self.count):
@@ -42,6 +54,8 @@ class Measured:
                 f"  {counts}; inside, at most {result.used:.3g} of {result.tolerance} "
                 f"({headroom} headroom) at {result.where} (|difference| {gap:.1e}) of {where}"
             )
+        for reason, passes in sorted(self.apart.items()):
+            print(f"  set apart, not counted: {passes} pass(es) where {reason}")
         for row, lines in sorted(self.outside.items()):
             print(f"outside the {' '.join(row)} tolerance:")
             print("\n".join(f"  {line}" for line in lines))

@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 import scratch
 from scratch import BatchSchedule, TrainingSettings, TrainResult
+from scratch.bands import unmeasured_network
 from scratch.batches import count_examples
 from scripts.cli.errors import UserError
 from scripts.cli.settings import TrainSettings
@@ -81,12 +82,22 @@ def check_devices(
 
 def check_modes(modes: TrainSettings, problem: Problem, impls: tuple[str, ...]) -> None:
     """Refuse, before anything starts, a torch-side mode (``--compile``, ``--precision``) the run
-    cannot take (``torch_impl.modes``), or one given where no torch side trains."""
+    cannot take (``torch_impl.modes``), one given where no torch side trains, or one whose
+    comparison with scratch no measured band could judge (``scratch.bands``: a conv or recurrent
+    network)."""
     if not (modes.compile or modes.precision):
         return
     if "torch" not in impls:
         raise UserError(
             "--compile and --precision are torch-side settings; --impl scratch trains no torch side"
+        )
+    kind = unmeasured_network(problem.spec)
+    if kind is not None and "scratch" in impls:
+        flag = "--compile" if modes.compile else f"--precision {modes.precision}"
+        raise UserError(
+            f"{flag} with --impl both on a {kind} network: the modes' bands (scratch.bands) were "
+            f"measured on dense networks only, so no measured bound could judge the two sides; "
+            f"train it with --impl torch, or without {flag}"
         )
     from torch_impl.modes import check_compile, check_precision
 
