@@ -478,6 +478,13 @@ class Recurrent(LayerKind):
         n_a, an LSTM gate's: n_a + n_x)."""
         return weight[1], weight[0]
 
+    def product_shape(self, shape: Shape) -> tuple[int, int, int]:
+        """One time step's products for one example, over ``[a<t-1>; x<t>]``: ``(1, n_a + n_x,
+        gates n_a)``, the RNN's ``Waa a<t-1> + Wax x<t>`` (one gate) and the LSTM's four gates'
+        ``W[g] [a<t-1>; x<t>]`` (the same size as one product of 4 n_a rows). A sequence takes
+        one such per time step: the spec has no length, so this is per step."""
+        return 1, self.units + shape[0], self.gates * self.units
+
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "units": self.units}
 
@@ -492,6 +499,7 @@ class Rnn(Recurrent):
     has (and written so in a file); any other is refused."""
 
     kind: ClassVar[str] = "rnn"
+    gates: ClassVar[int] = 1
     FIELDS: ClassVar[tuple[str, ...]] = ("units", "activation")
     activation: str = "tanh"
 
@@ -517,6 +525,7 @@ class Lstm(Recurrent):
     tanh(c<t>)`` (torch's ``nn.LSTM``)."""
 
     kind: ClassVar[str] = "lstm"
+    gates: ClassVar[int] = len(GATES)
 
 
 LAYER_KINDS: dict[str, type[LayerKind]] = {

@@ -6,7 +6,9 @@ waits for all of them at its end: beside a process that keeps one core busy, the
 core is descheduled for a time slice at every split, and a step then takes many times longer.
 A run takes one thread per ``WORK_PER_THREAD`` multiply-adds of a step's forward products, the
 batch times each layer's for one example (``multiply_adds``: a dense layer's n[l] n[l-1], a conv
-layer's f f n_C_prev n_C n_H n_W), at least one and at most the count in force (``threads_for``); a
+layer's f f n_C_prev n_C n_H n_W, an RNN's n_a (n_a + n_x) and an LSTM's 4 n_a (n_a + n_x) and its
+output layer's n_y n_a for one time step: a sequence's step is a chain of T such, each as small as
+one time step's), at least one and at most the count in force (``threads_for``); a
 run whose work would take more than one thread first samples the load (``busy_elsewhere``,
 Linux's ``/proc/stat``) and leaves out the cores other processes keep busy (``sized_count``).
 
@@ -46,7 +48,9 @@ def multiply_adds(spec: NetworkSpec, batch: int) -> int:
     """The multiply-adds of one step's forward products: ``batch`` times the sum over the
     layers of one example's (``LayerKind.product_shape``), a dense layer's ``n[l] n[l-1]``, a
     conv layer's ``f f n_C_prev n_C n_H n_W`` (each of its n_H n_W n_C outputs a window of f f
-    n_C_prev entries times a filter); pool and flatten layers have none."""
+    n_C_prev entries times a filter), a recurrent network's for one time step (an LSTM's four
+    gates ``4 n_a (n_a + n_x)``, an RNN's ``n_a (n_a + n_x)``, the output layer's ``n_y n_a``);
+    pool and flatten layers have none."""
     layers = zip(spec.layers, spec.shapes, strict=False)  # each layer with its input's shape
     products = (layer.product_shape(shape) for layer, shape in layers)
     return batch * sum(math.prod(product) for product in products if product is not None)

@@ -72,6 +72,46 @@ def test_a_conv_run_takes_the_threads_its_windows_products_pay_for(two_cores):
     assert conv_counts_during(600) == [2, 2]
 
 
+LSTM = scratch.NetworkSpec.from_dict(
+    {
+        "input_size": 27,
+        "layers": [{"kind": "lstm", "units": 50}, {"units": 27, "activation": "softmax"}],
+    }
+    | {"loss": "cross_entropy", "init": "small_random", "clip": 5.0}
+)
+
+
+def lstm_sequences(m: int, T: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """``m`` one-hot sequences of ``T`` steps over 27 characters and their next characters."""
+    labels = np.random.default_rng(0).integers(0, 27, (m, T + 1))
+    X = np.eye(27)[labels[:, :-1]].transpose(2, 0, 1)  # (n_x, m, T_x)
+    return X, labels[None, :, 1:]
+
+
+def test_an_lstm_layer_counts_its_four_gates_multiply_adds_per_time_step():
+    gates, output = 4 * 50 * (50 + 27), 27 * 50  # [a<t-1>; x<t>] times each gate, then W_y a<t>
+    assert threads.multiply_adds(LSTM, 64) == (gates + output) * 64
+    rnn = scratch.NetworkSpec.from_dict(
+        {
+            **LSTM.to_dict(),
+            "layers": [{"kind": "rnn", "units": 50}, {"units": 27, "activation": "softmax"}],
+        }
+    )
+    assert threads.multiply_adds(rnn, 64) == (50 * (50 + 27) + output) * 64
+
+
+@pytest.mark.parametrize(("m", "taken"), [(64, 1), (300, 2)])
+def test_an_lstm_run_takes_the_threads_its_gates_products_pay_for(two_cores, m, taken):
+    per_example = threads.multiply_adds(LSTM, 1)  # 16,750 a time step
+    assert 64 * per_example < threads.WORK_PER_THREAD
+    assert 300 * per_example >= 2 * threads.WORK_PER_THREAD
+    X, Y = lstm_sequences(m)
+    seen: list[int] = []
+    record = lambda t, cost: seen.append(threads.blas_count())  # noqa: E731
+    scratch.train(LSTM, X, Y, learning_rate=0.01, num_iterations=2, callback=record)
+    assert seen == [taken, taken]
+
+
 def test_small_work_takes_one_thread_and_large_work_more():
     per_thread = threads.WORK_PER_THREAD
     assert threads.threads_for(4800, most=2) == 1  # the planar step

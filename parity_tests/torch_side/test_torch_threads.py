@@ -4,6 +4,8 @@ set, and puts torch's count back after it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -15,6 +17,7 @@ from scratch import threads as rule
 from scripts.runs.cores import cores_for
 from torch_impl import threads
 
+LSTM_SPEC = Path(scratch.__file__).parent / "specs" / "names-lstm.yaml"
 TRAINERS = {"train_plain": torch_impl.train_plain, "train": torch_impl.train}
 
 
@@ -96,6 +99,22 @@ def test_a_conv_run_takes_the_threads_its_windows_products_pay_for(
     record = lambda t, cost: seen.append(torch.get_num_threads())  # noqa: E731
     settings = scratch.TrainingSettings(learning_rate=0.1, num_iterations=2)
     torch_impl.train_plain(SIZED, case.X, case.Y, settings, callback=record)
+    assert seen == [taken, taken]
+
+
+@pytest.mark.parametrize(("m", "taken"), [(64, 1), (300, 2)])
+def test_an_lstm_run_takes_the_threads_its_gates_products_pay_for(
+    two_threads, monkeypatch, m, taken
+):
+    monkeypatch.setattr(rule, "_cpus", lambda: {0, 1})
+    monkeypatch.setattr(rule, "busy_elsewhere", lambda: 0.0)
+    spec = scratch.spec_files.load_spec(LSTM_SPEC)  # 16,750 multiply-adds an example a step
+    labels = np.random.default_rng(0).integers(0, 27, (m, 4))
+    X, Y = np.eye(27)[labels[:, :-1]].transpose(2, 0, 1), labels[None, :, 1:]
+    seen = []
+    record = lambda t, cost: seen.append(torch.get_num_threads())  # noqa: E731
+    settings = scratch.TrainingSettings(learning_rate=0.01, num_iterations=2)
+    torch_impl.train_plain(spec, X, Y, settings, callback=record)
     assert seen == [taken, taken]
 
 
