@@ -45,9 +45,9 @@ def test_signs_is_the_courses_sign_network_on_images_of_the_signs_shapes():
 def test_a_conv_layers_products_are_its_im2col_products_counted_as_the_thread_rule_counts():
     spec = SIGNS.spec("float64")
     conv1, conv3, dense6 = SIGNS.products()
-    assert conv1 == (1, 64 * 64 * 64, 3 * 3 * 3, 8, True)  # a row per window of the batch
-    assert conv3 == (3, 64 * 8 * 8, 3 * 3 * 8, 16, True)
-    assert dense6 == (6, 64, 64, 6, False)  # a row per example
+    assert conv1 == (1, 64 * 64 * 64, 3 * 3 * 3, 8, "conv", 1)  # a row per window of the batch
+    assert conv3 == (3, 64 * 8 * 8, 3 * 3 * 8, 16, "conv", 1)
+    assert dense6 == (6, 64, 64, 6, "dense", 1)  # a row per example
     work = sum(p.rows * p.n_in * p.n_out for p in SIGNS.products())
     assert work == threads.multiply_adds(spec, SIGNS.batch)
     forward_and_dW, dA = 2 * work, work - 64 * 64 * 64 * 27 * 8  # no dA for layer 1

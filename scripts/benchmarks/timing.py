@@ -156,16 +156,20 @@ def step_products(library: str, workload: Workload, dtype: str) -> list[Callable
         return rng.standard_normal(shape, dtype=dtype)
 
     for product in workload.products():
-        if product.conv:
+        if product.kind == "conv":
             layer, shape = spec.layers[product.l - 1], spec.shapes[product.l - 1]
             if library == "numpy":
                 products += numpy_conv_products(product, layer.f, operand)
             else:
                 products += torch_conv_products(product.l, layer, shape, workload.batch, operand)
             continue
-        l, m, n_prev, n, conv = product
+        if product.kind == "lstm":
+            by = numpy_lstm_products if library == "numpy" else torch_lstm_products
+            products += by(product, spec.layers[0].units, operand)
+            continue
+        m, n_prev, n = product.rows, product.n_in, product.n_out
         W, A, dZ = operand(n, n_prev), operand(n_prev, m), operand(n, m)
-        input_grad = l > 1 and (n > 1 or conv)
+        input_grad = product.input_grad and n > 1
         if library == "numpy":
             Z, dW, dA = np.empty((n, m), dtype), np.empty((n, n_prev), dtype), np.empty_like(A)
             products += [partial(np.matmul, W, A, out=Z), partial(np.matmul, dZ, A.T, out=dW)]
@@ -222,6 +226,68 @@ def torch_conv_products(
     )
     masks = [[False, True, False]] + ([[True, False, False]] if l > 1 else [])  # dW, dA
     return [forward] + [partial(backward, mask) for mask in masks]
+
+
+def numpy_lstm_products(
+    product: Product, n_a: int, operand: Callable[..., np.ndarray]
+) -> list[Callable[[], Any]]:
+    """An LSTM layer's products as the course's cell forms them at each of the T_x time steps,
+    each gate g of the four on ``concat = [a<t-1>; x<t>]`` (n_a + n_x, m): ``W[g] concat``,
+    ``dW[g] += dg concat^T`` and ``dconcat = sum_g W[g]^T dg``; each kind over the steps one
+    callable, into outputs allocated once."""
+    T, n_in = product.steps, product.n_in
+    m = product.rows // T
+    W, concat, dG = operand(4, n_a, n_in), operand(T, n_in, m), operand(T, 4, n_a, m)
+    Z, dW, dconcat = np.empty((n_a, m)), np.empty((n_a, n_in)), np.empty((n_in, m))
+    Z, dW, dconcat = (out.astype(W.dtype) for out in (Z, dW, dconcat))
+
+    def each(product: Callable[[int, int], Any]) -> Callable[[], None]:
+        def run() -> None:
+            for t in range(T):
+                for g in range(4):
+                    product(t, g)
+
+        return run
+
+    return [
+        each(lambda t, g: np.matmul(W[g], concat[t], out=Z)),
+        each(lambda t, g: np.matmul(dG[t, g], concat[t].T, out=dW)),
+        each(lambda t, g: np.matmul(W[g].T, dG[t, g], out=dconcat)),
+    ]
+
+
+def torch_lstm_products(
+    product: Product, n_a: int, operand: Callable[..., np.ndarray]
+) -> list[Callable[[], Any]]:
+    """An LSTM layer's products as ATen's own LSTM loop forms them (one example per row, time
+    first): the inputs' ``x W_ih^T`` for every step at once, then at each step ``h W_hh^T``;
+    backward ``dW_ih = dgates^T x`` at once, and at each step ``dW_hh += dgates^T h`` and ``dh =
+    dgates W_hh``. No ``dx``: the input asks for no gradient."""
+    import torch
+
+    T = product.steps
+    m, n_x = product.rows // T, product.n_in - n_a
+    tensor = lambda *shape: torch.from_numpy(operand(*shape))  # noqa: E731
+    x, W_ih, W_hh = tensor(T * m, n_x), tensor(4 * n_a, n_x), tensor(4 * n_a, n_a)
+    h, dG = tensor(T, m, n_a), tensor(T, m, 4 * n_a)
+    G, dW_ih = torch.empty(T * m, 4 * n_a, dtype=x.dtype), torch.empty_like(W_ih)
+    G_t, dW_hh, dh = torch.empty(m, 4 * n_a, dtype=x.dtype), torch.empty_like(W_hh), h[0].clone()
+    dG_all = dG.reshape(T * m, 4 * n_a)
+
+    def each(product: Callable[[int], Any]) -> Callable[[], None]:
+        def run() -> None:
+            for t in range(T):
+                product(t)
+
+        return run
+
+    return [
+        partial(torch.matmul, x, W_ih.T, out=G),
+        each(lambda t: torch.matmul(h[t], W_hh.T, out=G_t)),
+        partial(torch.matmul, dG_all.T, x, out=dW_ih),
+        each(lambda t: torch.matmul(dG[t].T, h[t], out=dW_hh)),
+        each(lambda t: torch.matmul(dG[t], W_hh, out=dh)),
+    ]
 
 
 def warm_median_ms(works: Sequence[Callable[[], Any]], repeats: int = 5) -> float:
@@ -296,7 +362,7 @@ def measure_steps(
     }
     matmul: dict[str, dict[str, list[float]]] = {lib: {d: [] for d in dtypes} for lib in libraries}
     loops: dict[tuple[str, str], list[list[LayerPass]]] = {
-        k: [] for k, data in prepared.items() if data.workload.layers
+        k: [] for k, data in prepared.items() if data.spec.images
     }
     for r in range(rounds):
         for dtype in dtypes:
