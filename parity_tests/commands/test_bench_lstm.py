@@ -48,9 +48,10 @@ def test_an_lstm_layers_products_are_its_gates_at_every_time_step_as_the_thread_
     assert QUICK_NAMES.flops_per_step() == 3 * 2 * work
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("library", ["numpy", "torch"])
-def test_each_library_times_the_lstms_products_in_its_own_form(library):
-    products = bench_timing.step_products(library, QUICK_NAMES, "float64")
+def test_each_library_times_the_lstms_products_in_its_own_form(library, dtype):
+    products = bench_timing.step_products(library, QUICK_NAMES, dtype)
     results = [product() for product in products]
     T_x, m = QUICK_NAMES.data("float64")[0].shape[2], QUICK_NAMES.batch
     if library == "numpy":  # the course's cell: W[g] concat, dg concat^T, W[g]^T dg, per step

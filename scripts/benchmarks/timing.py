@@ -238,8 +238,7 @@ def numpy_lstm_products(
     T, n_in = product.steps, product.n_in
     m = product.rows // T
     W, concat, dG = operand(4, n_a, n_in), operand(T, n_in, m), operand(T, 4, n_a, m)
-    Z, dW, dconcat = np.empty((n_a, m)), np.empty((n_a, n_in)), np.empty((n_in, m))
-    Z, dW, dconcat = (out.astype(W.dtype) for out in (Z, dW, dconcat))
+    Z, dW, dconcat = (np.empty(shape, W.dtype) for shape in ((n_a, m), (n_a, n_in), (n_in, m)))
 
     def each(product: Callable[[int, int], Any]) -> Callable[[], None]:
         def run() -> None:
