@@ -21,7 +21,12 @@ before the clock starts): ``cols @ W``, ``cols.T @ dZ`` and, for ``dA``, each wi
 ``dZ W[a, b]^T``. Torch's conv products are its own convolution calls, as ``nn.Conv2d`` makes
 them (``conv2d``, and ``convolution_backward`` for ``dW`` and for ``dA``), by whatever algorithm
 torch picks: on CPU an im2col and a product in float64 (``_slow_conv2d``, its copy of the
-windows included), oneDNN's direct convolution in float32. Both
+windows included), oneDNN's direct convolution in float32. An LSTM's products are the course's
+cell's on NumPy (each gate's ``W[g] concat``, ``dg concat^T``, ``W[g]^T dg`` at every time step)
+and ATen's LSTM loop's on torch (``x W_ih^T`` for every step at once, ``h W_hh^T`` per step;
+``dW_ih`` at once, ``dW_hh`` and ``dh`` per step), which is what torch runs in float64; in float32
+it runs oneDNN's fused LSTM (``mkldnn_rnn_layer``), whose products cannot be timed apart, and the
+figure is the same shapes' products. Both
 leave out a one-unit dense layer's ``W^T dZ``, which scratch forms as a broadcast. A step's time
 less its products' is the rest: activations, cost, bias, update, the loop and, in a conv
 network, the windows' copies, the scatter of ``dA`` onto the windows' entries and the pools.
