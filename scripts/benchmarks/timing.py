@@ -244,20 +244,23 @@ def numpy_lstm_products(
     m = product.rows // T
     W, concat, dG = operand(4, n_a, n_in), operand(T, n_in, m), operand(T, 4, n_a, m)
     Z, dW, dconcat = (np.empty(shape, W.dtype) for shape in ((n_a, m), (n_a, n_in), (n_in, m)))
-
-    def each(product: Callable[[int, int], Any]) -> Callable[[], None]:
-        def run() -> None:
-            for t in range(T):
-                for g in range(4):
-                    product(t, g)
-
-        return run
-
+    steps = 4 * T  # step i: gate i % 4 at time step i // 4
     return [
-        each(lambda t, g: np.matmul(W[g], concat[t], out=Z)),
-        each(lambda t, g: np.matmul(dG[t, g], concat[t].T, out=dW)),
-        each(lambda t, g: np.matmul(W[g].T, dG[t, g], out=dconcat)),
+        each_step(steps, lambda i: np.matmul(W[i % 4], concat[i // 4], out=Z)),
+        each_step(steps, lambda i: np.matmul(dG[i // 4, i % 4], concat[i // 4].T, out=dW)),
+        each_step(steps, lambda i: np.matmul(W[i % 4].T, dG[i // 4, i % 4], out=dconcat)),
     ]
+
+
+def each_step(steps: int, product: Callable[[int], Any]) -> Callable[[], None]:
+    """One callable of ``product(i)`` for i = 0 .. steps - 1 (a recurrent layer's, step by
+    step)."""
+
+    def run() -> None:
+        for i in range(steps):
+            product(i)
+
+    return run
 
 
 def torch_lstm_products(
@@ -277,20 +280,12 @@ def torch_lstm_products(
     G, dW_ih = torch.empty(T * m, 4 * n_a, dtype=x.dtype), torch.empty_like(W_ih)
     G_t, dW_hh, dh = torch.empty(m, 4 * n_a, dtype=x.dtype), torch.empty_like(W_hh), h[0].clone()
     dG_all = dG.reshape(T * m, 4 * n_a)
-
-    def each(product: Callable[[int], Any]) -> Callable[[], None]:
-        def run() -> None:
-            for t in range(T):
-                product(t)
-
-        return run
-
     return [
         partial(torch.matmul, x, W_ih.T, out=G),
-        each(lambda t: torch.matmul(h[t], W_hh.T, out=G_t)),
+        each_step(T, lambda t: torch.matmul(h[t], W_hh.T, out=G_t)),
         partial(torch.matmul, dG_all.T, x, out=dW_ih),
-        each(lambda t: torch.matmul(dG[t].T, h[t], out=dW_hh)),
-        each(lambda t: torch.matmul(dG[t], W_hh, out=dh)),
+        each_step(T, lambda t: torch.matmul(dG[t].T, h[t], out=dW_hh)),
+        each_step(T, lambda t: torch.matmul(dG[t], W_hh, out=dh)),
     ]
 
 
