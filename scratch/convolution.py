@@ -4,11 +4,14 @@
 cache of either form serves the other's backward step.
 
 No Python loop over examples or positions: every f x f window of every example is a view of the
-padded input (NumPy's ``sliding_window_view``, taken every ``stride`` rows and columns), each of
-the convolution's sums is one matrix product (``np.tensordot`` lays the windows out as the rows
-of a matrix, im2col, and hands the product to BLAS), and a backward step sends each window's
-gradient back to the entries it was taken from with one ``bincount`` over their flat indices
-(the windows of ``arange``): the adjoint of taking the windows.
+padded input (NumPy's ``sliding_window_view``, taken every ``stride`` rows and columns), and each
+of the convolution's sums is one matrix product, the windows laid out as the rows of a matrix
+(im2col) and the product handed to BLAS. A backward step sends each window's gradient back to
+the entries it was taken from (``add_windows``, the adjoint of taking the windows) by one
+strided sum per position (a, b) inside the window, f^2 in all: the entries at (a, b) of all the
+windows are a strided view of the input in which no entry repeats. A pool's max or mean is
+taken the same way, over the f^2 views. The max pool's backward step adds each window's ``dA``
+at its maximum's flat index with one ``bincount``.
 
 Max pooling's gradient at ties. The course's mask ``x == max(x)`` sends ``dA`` to every entry
 that equals its window's maximum; torch's max pool sends it to one, the first in the window's
@@ -32,6 +35,9 @@ then h then w: ``torch_impl.transfer`` permutes the first dense layer's columns 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import product
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -48,24 +54,31 @@ from scratch.course.convolution import ConvCache, PoolCache, zero_pad
 Array = np.ndarray
 
 
-def windows(A: Array, f: int, stride: int) -> Array:
+def windows(A: Array, f: int, stride: int, *, writeable: bool = False) -> Array:
     """Every f x f window of ``A`` (m, n_H, n_W, n_C) whose corner is a multiple of
-    ``stride``: a read-only view (m, n_H_out, n_W_out, f, f, n_C) with
-    ``view[i, h, w, a, b, c] = A[i, h stride + a, w stride + b, c]``, each window laid out as
-    the filters ``W`` (f, f, n_C_prev, n_C) are."""
-    view = sliding_window_view(A, (f, f), axis=(1, 2))[:, ::stride, ::stride]
+    ``stride``: a view (m, n_H_out, n_W_out, f, f, n_C) with ``view[i, h, w, a, b, c] = A[i,
+    h stride + a, w stride + b, c]``, each window laid out as the filters ``W`` (f, f,
+    n_C_prev, n_C) are; read-only unless ``writeable`` (``add_windows`` writes through it)."""
+    view = sliding_window_view(A, (f, f), axis=(1, 2), writeable=writeable)[:, ::stride, ::stride]
     return view.transpose(0, 1, 2, 4, 5, 3)
+
+
+def window_positions(f: int) -> Iterator[tuple[int, int]]:
+    """The positions (a, b) inside an f x f window, in row-major order."""
+    return product(range(f), repeat=2)
 
 
 def add_windows(G: Array, shape: tuple[int, ...], f: int, stride: int) -> Array:
     """The adjoint of ``windows``: an array of ``shape`` whose every entry is the sum of the
     entries of ``G`` (the shape of ``windows``' view) taken from it, ``out[i, h stride + a,
-    w stride + b, c] += G[i, h, w, a, b, c]``, computed as one ``bincount`` of the windows of
-    the flat indices ``arange``, weighted by ``G``."""
-    size = int(np.prod(shape))
-    index = windows(np.arange(size).reshape(shape), f, stride)
-    total = np.bincount(index.ravel(), weights=G.ravel(), minlength=size)
-    return total.reshape(shape).astype(G.dtype, copy=False)
+    w stride + b, c] += G[i, h, w, a, b, c]``, as f^2 strided sums, one per position (a, b) in
+    the window: ``windows(out)[:, :, :, a, b, :]`` is a view of ``out`` in which no entry
+    repeats, so each sum adds every window's (a, b) entry at once."""
+    out = np.zeros(shape, G.dtype)
+    target = windows(out, f, stride, writeable=True)
+    for a, b in window_positions(f):
+        target[:, :, :, a, b, :] += G[:, :, :, a, b, :]
+    return out
 
 
 def conv_forward(A_prev: Array, W: Array, b: Array, hparameters: dict) -> tuple[Array, ConvCache]:
@@ -86,16 +99,19 @@ def conv_forward(A_prev: Array, W: Array, b: Array, hparameters: dict) -> tuple[
 def conv_backward(
     dZ: Array, cache: ConvCache, *, input_grad: bool = True
 ) -> tuple[Array | None, Array, Array]:
-    """The convolution layer's backward pass, each sum of the course's loops one product:
+    """The convolution layer's backward pass, each sum of the course's loops one product, with
+    ``dZ`` as rows (one per window, m n_H n_W of n_C) and the windows of ``A_pad`` as rows of
+    f f n_C_prev (im2col):
 
         dW[a, b', k, c] = sum_{i, h, w} windows(A_pad)[i, h, w, a, b', k] dZ[i, h, w, c],
-        db[0, 0, 0, c]  = sum_{i, h, w} dZ[i, h, w, c],
-        dA_pad = add_windows(G),  G[i, h, w, a, b', k] = sum_c dZ[i, h, w, c] W[a, b', k, c],
+        db[0, 0, 0, c]  = sum_{i, h, w} dZ[i, h, w, c]   (a row of ones times dZ),
+        dA_pad = add_windows(G),  G[i, h, w, a, b', k] = sum_c dZ[i, h, w, c] W[a, b', k, c]
+                                  (for each (a, b'), dZ times W[a, b']^T),
 
     and ``dA_prev`` is ``dA_pad`` without its padding. Shapes as the course's
     ``conv_backward``; no division by m. ``input_grad=False`` (beyond the course's signature,
     as ``scratch.linear_backward``'s) skips ``dA_prev``, returned as ``None``: a network's first
-    layer never needs it in training, and its scatter is the costliest part."""
+    layer never needs it in training."""
     A_prev, W, b, hparameters = cache
     f, stride, pad = conv_hyperparameters("conv_backward", A_prev, W, b, hparameters)
     m, n_H_prev, n_W_prev = A_prev.shape[:3]
@@ -104,11 +120,14 @@ def conv_backward(
     dtype = float_dtype(A_prev, W, b, dZ)
     dZ, W = dZ.astype(dtype, copy=False), W.astype(dtype, copy=False)
     A_prev_pad = zero_pad(A_prev.astype(dtype, copy=False), pad)
-    dW = np.tensordot(windows(A_prev_pad, f, stride), dZ, axes=([0, 1, 2], [0, 1, 2]))
-    db = dZ.sum(axis=(0, 1, 2), keepdims=True).astype(dtype, copy=False)
+    rows = dZ.reshape(m * n_H * n_W, -1)
+    cols = windows(A_prev_pad, f, stride).reshape(len(rows), -1)
+    dW = (cols.T @ rows).reshape(W.shape)
+    db = (np.ones(len(rows), dtype) @ rows).reshape(1, 1, 1, -1)
     if not input_grad:
         return None, dW, db
-    G = np.tensordot(dZ, W, axes=([3], [3]))
+    G = np.matmul(rows, W.transpose(0, 1, 3, 2))  # (f, f, m n_H n_W, n_C_prev)
+    G = G.reshape(f, f, m, n_H, n_W, -1).transpose(2, 3, 4, 0, 1, 5)
     dA_prev_pad = add_windows(G, A_prev_pad.shape, f, stride)
     dA_prev = dA_prev_pad[:, pad : pad + n_H_prev, pad : pad + n_W_prev, :]
     return dA_prev, dW, db
@@ -116,11 +135,18 @@ def conv_backward(
 
 def pool_forward(A_prev: Array, hparameters: dict, mode: str = "max") -> tuple[Array, PoolCache]:
     """The pooling layer's forward pass: the max (or mean) of each window of ``windows(A_prev,
-    f, stride)`` over its f x f entries. Shapes, hyperparameters and cache as the course's
-    ``pool_forward``."""
+    f, stride)`` over its f x f entries, taken position by position in the window (the
+    ``(m, n_H, n_W, n_C)`` views of ``add_windows``). Shapes, hyperparameters and cache as the
+    course's ``pool_forward``."""
     f, stride = pool_hyperparameters("pool_forward", A_prev, hparameters, mode)
     view = windows(A_prev.astype(float_dtype(A_prev), copy=False), f, stride)
-    A = view.max(axis=(3, 4)) if mode == "max" else view.mean(axis=(3, 4))
+    A = view[:, :, :, 0, 0, :].copy()
+    combine = np.maximum if mode == "max" else np.add
+    for a, b in window_positions(f):
+        if a or b:
+            combine(A, view[:, :, :, a, b, :], out=A)
+    if mode == "average":
+        A /= f * f
     return A, (A_prev, hparameters)
 
 
@@ -154,9 +180,10 @@ def max_positions(A_prev: Array, f: int, stride: int) -> Array:
     m, n_H_prev, n_W_prev, n_C = A_prev.shape
     n_H, n_W = (output_size(n, f, stride) for n in (n_H_prev, n_W_prev))
     flat = (m, n_H, n_W, f * f, n_C)  # each window's entries in row-major order, per channel
-    first = windows(A_prev, f, stride).reshape(flat).argmax(axis=3)[:, :, :, None, :]
-    index = windows(np.arange(A_prev.size).reshape(A_prev.shape), f, stride).reshape(flat)
-    return np.take_along_axis(index, first, axis=3)
+    a, b = np.divmod(windows(A_prev, f, stride).reshape(flat).argmax(axis=3), f)
+    i, h, w, c = np.ogrid[:m, :n_H, :n_W, :n_C]
+    index = np.ravel_multi_index((i, h * stride + a, w * stride + b, c), A_prev.shape)
+    return index[:, :, :, None, :]
 
 
 def flatten_forward(A: Array) -> tuple[Array, tuple[int, ...]]:

@@ -68,8 +68,8 @@ class SpecError(ValueError):
 class LayerKind:
     """What every kind of layer says about itself: its name in a spec file (``kind``), the
     fields of its entry (``FIELDS``, ``REQUIRED``), the rank of the shape it takes (``TAKES``),
-    and the checks, shapes and dict of ``check``, ``output_shape``, ``param_shapes`` and
-    ``to_dict``. Only dense layers drop units or normalise."""
+    and the checks, shapes and dict of ``check``, ``output_shape``, ``param_shapes``,
+    ``product_shape`` and ``to_dict``. Only dense layers drop units or normalise."""
 
     kind: ClassVar[str]
     FIELDS: ClassVar[tuple[str, ...]]
@@ -101,6 +101,12 @@ class LayerKind:
     def param_shapes(self, l: int, shape: Shape) -> dict[str, Shape]:
         """Its learned parameters in course layout, keyed by name and layer number."""
         return {}
+
+    def product_shape(self, shape: Shape) -> tuple[int, int, int] | None:
+        """Its forward product for one example whose input has ``shape``, written as one
+        matrix product ``(positions, n_in) @ (n_in, n_out)``: ``(positions, n_in, n_out)``,
+        whose product is the example's multiply-adds; ``None`` where it has no product."""
+        return None
 
     def layout(self, name: str, l: int) -> str:
         """Parameter ``name``'s layout in course notation, for error messages."""
@@ -226,6 +232,10 @@ class Layer(LayerKind):
         """``(fan_in, fan_out)`` of ``W``: n[l-1] and n[l]."""
         return shape[0], self.units
 
+    def product_shape(self, shape: Shape) -> tuple[int, int, int]:
+        """``W[l] a[l-1]`` for one example's column: ``(1, n[l-1], n[l])``."""
+        return 1, shape[0], self.units
+
     def layout(self, name: str, l: int) -> str:
         return f"(n[{l}], n[{l - 1}])" if name == "W" else f"(n[{l}], 1)"
 
@@ -325,6 +335,13 @@ class Conv(LayerKind):
         """``(fan_in, fan_out)`` of ``W``: f f n_C_prev and f f n_C, the inputs of one output
         entry and the outputs of one input entry (torch's counts for ``nn.Conv2d`` too)."""
         return self.f * self.f * shape[2], self.f * self.f * self.filters
+
+    def product_shape(self, shape: Shape) -> tuple[int, int, int]:
+        """Every window times the filters, im2col: ``(n_H n_W, f f n_C_prev, n_C)``, the
+        example's n_H n_W windows of f f n_C_prev entries each as a row, ``W`` as f f n_C_prev
+        rows of n_C (``scratch.convolution.conv_forward``'s product)."""
+        n_H, n_W, n_C = self.output_shape(shape, self.where(0))
+        return n_H * n_W, self.f * self.f * shape[2], n_C
 
     def layout(self, name: str, l: int) -> str:
         return "(f, f, n_C_prev, n_C)" if name == "W" else "(1, 1, 1, n_C)"
@@ -462,6 +479,13 @@ class Recurrent(LayerKind):
         n_a, an LSTM gate's: n_a + n_x)."""
         return weight[1], weight[0]
 
+    def product_shape(self, shape: Shape) -> tuple[int, int, int]:
+        """One time step's products for one example, over ``[a<t-1>; x<t>]``: ``(1, n_a + n_x,
+        gates n_a)``, the RNN's ``Waa a<t-1> + Wax x<t>`` (one gate) and the LSTM's four gates'
+        ``W[g] [a<t-1>; x<t>]`` (the same size as one product of 4 n_a rows). A sequence takes
+        one such per time step: the spec has no length, so this is per step."""
+        return 1, self.units + shape[0], self.gates * self.units
+
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "units": self.units}
 
@@ -476,6 +500,7 @@ class Rnn(Recurrent):
     has (and written so in a file); any other is refused."""
 
     kind: ClassVar[str] = "rnn"
+    gates: ClassVar[int] = 1
     FIELDS: ClassVar[tuple[str, ...]] = ("units", "activation")
     activation: str = "tanh"
 
@@ -501,6 +526,7 @@ class Lstm(Recurrent):
     tanh(c<t>)`` (torch's ``nn.LSTM``)."""
 
     kind: ClassVar[str] = "lstm"
+    gates: ClassVar[int] = len(GATES)
 
 
 LAYER_KINDS: dict[str, type[LayerKind]] = {

@@ -4,8 +4,11 @@ keep busy (the twin is ``torch_impl.threads``, which sizes torch's by the same r
 The rule, one for both sides. A step is a chain of products, and each one split over threads
 waits for all of them at its end: beside a process that keeps one core busy, the thread on that
 core is descheduled for a time slice at every split, and a step then takes many times longer.
-A run takes one thread per ``WORK_PER_THREAD`` multiply-adds of a step, ``sum_l n[l] n[l-1]
-batch`` (``multiply_adds``), at least one and at most the count in force (``threads_for``); a
+A run takes one thread per ``WORK_PER_THREAD`` multiply-adds of a step's forward products, the
+batch times each layer's for one example (``multiply_adds``: a dense layer's n[l] n[l-1], a conv
+layer's f f n_C_prev n_C n_H n_W, an RNN's n_a (n_a + n_x) and an LSTM's 4 n_a (n_a + n_x) and its
+output layer's n_y n_a for one time step: a sequence's step is a chain of T such, each as small as
+one time step's), at least one and at most the count in force (``threads_for``); a
 run whose work would take more than one thread first samples the load (``busy_elsewhere``,
 Linux's ``/proc/stat``) and leaves out the cores other processes keep busy (``sized_count``).
 
@@ -20,10 +23,10 @@ cannot be told apart from the default, and stays a ceiling.
 
 from __future__ import annotations
 
-import itertools
+import math
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -41,9 +44,16 @@ LOAD_SAMPLE_S = 0.1  # how long busy_elsewhere watches the cores (10 of the kern
 _CHOSEN: ContextVar[bool] = ContextVar("blas_threads_chosen", default=False)
 
 
-def multiply_adds(sizes: Sequence[int], batch: int) -> int:
-    """The multiply-adds of one step's forward products, ``sum_l n[l] n[l-1] batch``."""
-    return sum(n_prev * n for n_prev, n in itertools.pairwise(sizes)) * batch
+def multiply_adds(spec: NetworkSpec, batch: int) -> int:
+    """The multiply-adds of one step's forward products: ``batch`` times the sum over the
+    layers of one example's (``LayerKind.product_shape``), a dense layer's ``n[l] n[l-1]``, a
+    conv layer's ``f f n_C_prev n_C n_H n_W`` (each of its n_H n_W n_C outputs a window of f f
+    n_C_prev entries times a filter), a recurrent network's for one time step (an LSTM's four
+    gates ``4 n_a (n_a + n_x)``, an RNN's ``n_a (n_a + n_x)``, the output layer's ``n_y n_a``);
+    pool and flatten layers have none."""
+    layers = zip(spec.layers, spec.shapes, strict=False)  # each layer with its input's shape
+    products = (layer.product_shape(shape) for layer, shape in layers)
+    return batch * sum(math.prod(product) for product in products if product is not None)
 
 
 def threads_for(work: int, most: int) -> int:
@@ -138,7 +148,7 @@ def run_threads(spec: NetworkSpec, batch: int) -> int:
     most = blas_count()
     if user_count(most):
         return most
-    return sized_count(multiply_adds(spec.sizes, batch), most)
+    return sized_count(multiply_adds(spec, batch), most)
 
 
 @contextmanager

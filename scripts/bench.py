@@ -10,9 +10,11 @@ machine's own matmul rate.
     python scripts/bench.py modes --quick          # the torch side compiled and bf16-mixed
     python scripts/bench.py wait                   # what a user waits for, part by part
 
-The workloads are four networks trained by gradient descent (planar, cat, mnist, wide) and mnist
-and wide trained by Adam (``mnist-adam``, ``wide-adam``); for these the report also gives the
-update's share of a step on each side, the optimizer's update timed alone. Beside the sides,
+The workloads are four dense networks trained by gradient descent (planar, cat, mnist, wide), a
+conv net on images of the SIGNS shapes (``signs``, whose conv and pool layers the report also times
+in the course's loops), the course's LSTM language model on the built-in names corpus (``names``),
+and mnist and wide trained by Adam (``mnist-adam``, ``wide-adam``), for which the report also gives
+the update's share of a step on each side, the optimizer's update timed alone. Beside the sides,
 the NumPy peer: scikit-learn's ``MLPClassifier`` trained through the same steps, from the same
 weights (``scripts.benchmarks.peer``), where it can, with the ratio scratch/sklearn; it needs the
 benchmark's extra, ``pip install -e ".[bench]"``, and the report says so in one line without it.

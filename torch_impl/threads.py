@@ -87,7 +87,7 @@ def run_threads(spec: NetworkSpec, batch: int) -> int:
     most = torch.get_num_threads()
     if user_count():
         return most
-    return sized_count(multiply_adds(spec.sizes, batch), most)
+    return sized_count(multiply_adds(spec, batch), most)
 
 
 @contextmanager

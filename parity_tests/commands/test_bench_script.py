@@ -190,7 +190,8 @@ def adam_report() -> dict:
 @pytest.mark.parametrize("quick", [False, True])
 def test_mnist_and_wide_have_adam_twins_in_the_default_set(quick):
     table = bench_workloads.workload_table(quick)
-    assert list(table) == ["planar", "cat", "mnist", "mnist-adam", "wide", "wide-adam"]
+    names = ["planar", "cat", "mnist", "mnist-adam", "wide", "wide-adam", "signs", "names"]
+    assert list(table) == names
     assert bench.parse_args(["--quick"] if quick else []).workloads == list(table)
     for name in ADAM_WORKLOADS:
         adam, gd = table[name], table[name.removesuffix("-adam")]

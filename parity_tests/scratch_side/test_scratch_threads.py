@@ -9,6 +9,7 @@ import sys
 
 import numpy as np
 import pytest
+from conv_network_cases import SIZED, ConvCase
 
 import scratch
 from scratch import threads
@@ -40,8 +41,75 @@ def counts_during(sizes, m, **fields) -> list[int]:
 LARGE = (1000, 1000, 1), 4  # 4 million multiply-adds a step: two threads' work
 
 
+def conv_counts_during(m: int) -> list[int]:
+    """NumPy's BLAS count at every step of a two-step ``scratch.train`` of ``SIZED`` on ``m``
+    images."""
+    case = ConvCase.draw(SIZED, m=m)
+    seen: list[int] = []
+    record = lambda t, cost: seen.append(threads.blas_count())  # noqa: E731
+    scratch.train(SIZED, case.X, case.Y, learning_rate=0.1, num_iterations=2, callback=record)
+    return seen
+
+
 def test_multiply_adds_of_a_step():
-    assert threads.multiply_adds((2, 4, 1), 400) == (2 * 4 + 4 * 1) * 400
+    spec = scratch.build_spec((2, 4, 1), "tanh")
+    assert threads.multiply_adds(spec, 400) == (2 * 4 + 4 * 1) * 400
+
+
+def test_a_conv_layer_counts_f_f_n_C_prev_n_C_n_H_n_W_multiply_adds_per_example():
+    conv, dense = 8 * 8 * 4 * (3 * 3 * 3), 4 * 4 * 4 * 3  # the pool and the flatten have none
+    assert conv + dense == 7104
+    assert threads.multiply_adds(SIZED, 64) == (conv + dense) * 64
+    entries = sum(n_prev * n for n_prev, n in zip(SIZED.sizes, SIZED.sizes[1:], strict=False))
+    assert entries == 69824  # the layers' entries counted as a dense net's: ten times the work
+
+
+def test_a_conv_run_takes_the_threads_its_windows_products_pay_for(two_cores):
+    per_example = threads.multiply_adds(SIZED, 1)
+    assert 64 * per_example < threads.WORK_PER_THREAD  # the entries' count: 4.5 million
+    assert conv_counts_during(64) == [1, 1]
+    assert 600 * per_example >= 2 * threads.WORK_PER_THREAD
+    assert conv_counts_during(600) == [2, 2]
+
+
+LSTM = scratch.NetworkSpec.from_dict(
+    {
+        "input_size": 27,
+        "layers": [{"kind": "lstm", "units": 50}, {"units": 27, "activation": "softmax"}],
+    }
+    | {"loss": "cross_entropy", "init": "small_random", "clip": 5.0}
+)
+
+
+def lstm_sequences(m: int, T: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """``m`` one-hot sequences of ``T`` steps over 27 characters and their next characters."""
+    labels = np.random.default_rng(0).integers(0, 27, (m, T + 1))
+    X = np.eye(27)[labels[:, :-1]].transpose(2, 0, 1)  # (n_x, m, T_x)
+    return X, labels[None, :, 1:]
+
+
+def test_an_lstm_layer_counts_its_four_gates_multiply_adds_per_time_step():
+    gates, output = 4 * 50 * (50 + 27), 27 * 50  # [a<t-1>; x<t>] times each gate, then W_y a<t>
+    assert threads.multiply_adds(LSTM, 64) == (gates + output) * 64
+    rnn = scratch.NetworkSpec.from_dict(
+        {
+            **LSTM.to_dict(),
+            "layers": [{"kind": "rnn", "units": 50}, {"units": 27, "activation": "softmax"}],
+        }
+    )
+    assert threads.multiply_adds(rnn, 64) == (50 * (50 + 27) + output) * 64
+
+
+@pytest.mark.parametrize(("m", "taken"), [(64, 1), (300, 2)])
+def test_an_lstm_run_takes_the_threads_its_gates_products_pay_for(two_cores, m, taken):
+    per_example = threads.multiply_adds(LSTM, 1)  # 16,750 a time step
+    assert 64 * per_example < threads.WORK_PER_THREAD
+    assert 300 * per_example >= 2 * threads.WORK_PER_THREAD
+    X, Y = lstm_sequences(m)
+    seen: list[int] = []
+    record = lambda t, cost: seen.append(threads.blas_count())  # noqa: E731
+    scratch.train(LSTM, X, Y, learning_rate=0.01, num_iterations=2, callback=record)
+    assert seen == [taken, taken]
 
 
 def test_small_work_takes_one_thread_and_large_work_more():
@@ -97,7 +165,8 @@ def test_a_small_run_takes_one_blas_thread_and_restores_the_count(two_cores):
 
 
 def test_a_large_run_takes_more_blas_threads(two_cores):
-    assert threads.multiply_adds(*LARGE) >= 2 * threads.WORK_PER_THREAD
+    spec, m = scratch.build_spec(LARGE[0], "tanh"), LARGE[1]
+    assert threads.multiply_adds(spec, m) >= 2 * threads.WORK_PER_THREAD
     assert counts_during(*LARGE) == [2, 2]
 
 

@@ -46,6 +46,14 @@ STRIDED = NetworkSpec(
     seed=5,
 )
 SPECS = {"small": SMALL, "strided": STRIDED}
+# conv 4@3x3 pad 1 ReLU on 8x8x3 images, max pool, flatten, softmax over 3, for the thread rule:
+# per example 8 8 4 windows of 3 3 3 multiply-adds and 4 4 4 inputs of 3 outputs, 7,104 in all.
+SIZED = NetworkSpec(
+    layers=(Conv(4, 3, "relu", pad=1), Pool(2), Flatten(), Layer(3, "softmax")),
+    input_shape=(8, 8, 3),
+    loss="cross_entropy",
+    init="he",
+)
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,12 @@ set, and puts torch's count back after it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
+from conv_network_cases import SIZED, ConvCase
 
 import scratch
 import torch_impl
@@ -14,6 +17,7 @@ from scratch import threads as rule
 from scripts.runs.cores import cores_for
 from torch_impl import threads
 
+LSTM_SPEC = Path(scratch.__file__).parent / "specs" / "names-lstm.yaml"
 TRAINERS = {"train_plain": torch_impl.train_plain, "train": torch_impl.train}
 
 
@@ -57,7 +61,8 @@ LARGE = (1000, 1000, 1), 4  # 4 million multiply-adds a step: two threads' work
 def test_a_large_run_takes_more_threads(two_threads, monkeypatch):
     monkeypatch.setattr(rule, "_cpus", lambda: {0, 1})
     monkeypatch.setattr(rule, "busy_elsewhere", lambda: 0.0)
-    assert rule.multiply_adds(*LARGE) >= 2 * rule.WORK_PER_THREAD
+    sizes, m = LARGE
+    assert rule.multiply_adds(scratch.build_spec(sizes, "tanh"), m) >= 2 * rule.WORK_PER_THREAD
     assert counts_during(torch_impl.train_plain, *LARGE) == [2, 2]
 
 
@@ -81,6 +86,36 @@ def test_a_small_run_never_samples_the_load(two_threads, monkeypatch):
 def test_the_batch_not_the_data_set_sizes_a_mini_batch_run(two_threads):
     sizes, m = (1000, 1000, 1), 64  # full batch: 64 million; batches of 1: 1 million
     assert counts_during(torch_impl.train_plain, sizes, m, batch_size=1) == [1, 1]
+
+
+@pytest.mark.parametrize(("m", "taken"), [(64, 1), (600, 2)])
+def test_a_conv_run_takes_the_threads_its_windows_products_pay_for(
+    two_threads, monkeypatch, m, taken
+):
+    monkeypatch.setattr(rule, "_cpus", lambda: {0, 1})
+    monkeypatch.setattr(rule, "busy_elsewhere", lambda: 0.0)
+    case = ConvCase.draw(SIZED, m=m)  # 7,104 multiply-adds an example
+    seen = []
+    record = lambda t, cost: seen.append(torch.get_num_threads())  # noqa: E731
+    settings = scratch.TrainingSettings(learning_rate=0.1, num_iterations=2)
+    torch_impl.train_plain(SIZED, case.X, case.Y, settings, callback=record)
+    assert seen == [taken, taken]
+
+
+@pytest.mark.parametrize(("m", "taken"), [(64, 1), (300, 2)])
+def test_an_lstm_run_takes_the_threads_its_gates_products_pay_for(
+    two_threads, monkeypatch, m, taken
+):
+    monkeypatch.setattr(rule, "_cpus", lambda: {0, 1})
+    monkeypatch.setattr(rule, "busy_elsewhere", lambda: 0.0)
+    spec = scratch.spec_files.load_spec(LSTM_SPEC)  # 16,750 multiply-adds an example a step
+    labels = np.random.default_rng(0).integers(0, 27, (m, 4))
+    X, Y = np.eye(27)[labels[:, :-1]].transpose(2, 0, 1), labels[None, :, 1:]
+    seen = []
+    record = lambda t, cost: seen.append(torch.get_num_threads())  # noqa: E731
+    settings = scratch.TrainingSettings(learning_rate=0.01, num_iterations=2)
+    torch_impl.train_plain(spec, X, Y, settings, callback=record)
+    assert seen == [taken, taken]
 
 
 def test_the_command_gives_torch_its_turn_and_the_run_sizes_it(two_threads):

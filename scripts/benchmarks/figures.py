@@ -9,10 +9,12 @@ from typing import Any
 
 import numpy as np
 
+from scripts.benchmarks.loops import LayerPass
 from scripts.benchmarks.timing import LIBRARY_OF, PEER, Timings, Turn
 from scripts.benchmarks.workloads import Workload
 
 Row = dict[str, Any]
+MS_FIELDS = ("loops_ms", "vectorised_ms", "batch_ms")  # a LayerPass's figures
 
 
 def summary(turns: Sequence[Turn]) -> dict[str, Any]:
@@ -46,8 +48,9 @@ def results_table(
     ``row[PEER]`` with the ratio ``scratch_over_sklearn`` of the two sides' fastest rounds (the
     lowest of each round's median) and ``sklearn_floor``, NumPy's products alone in their
     fastest round over the peer's fastest round (the least the ratio can be), or where it
-    cannot train the same steps ``peer_unlike``, why. Each derived figure ``x`` has its
-    standard error ``x_err`` from its value in each round."""
+    cannot train the same steps ``peer_unlike``, why. An image workload's row has ``loops``,
+    its layers in the course's loops and the vectorised forms (``loop_figures``). Each derived
+    figure ``x`` has its standard error ``x_err`` from its value in each round."""
     return [result_row(workload, dtype, timings) for workload in workloads for dtype in dtypes]
 
 
@@ -111,7 +114,22 @@ def result_row(workload: Workload, dtype: str, timings: Timings) -> Row:
     updates = timings.updates.get((workload.name, dtype))
     if updates:
         row |= update_shares(updates, median, per_round)
+    if timings.loops.get((workload.name, dtype)):
+        row["loops"] = loop_figures(timings.loops[workload.name, dtype])
     return row
+
+
+def loop_figures(rounds: Sequence[Sequence[LayerPass]]) -> list[Row]:
+    """Per layer and pass, the median over the rounds of each ms per example (the loops, the
+    vectorised form on the loops' examples and on the batch) and ``loops_over_vectorised``,
+    the loops' over the vectorised form's on the same examples."""
+    figures = []
+    for passes in zip(*rounds, strict=True):
+        median = {key: float(np.median([getattr(p, key) for p in passes])) for key in MS_FIELDS}
+        ratio = median["loops_ms"] / median["vectorised_ms"]
+        row = {"layer": passes[0].layer, "direction": passes[0].direction}
+        figures.append(row | median | {"loops_over_vectorised": ratio})
+    return figures
 
 
 def update_shares(

@@ -19,11 +19,11 @@ spec's seed; sklearn's ``shuffle`` would draw its own) are followed by one ``fit
 the rows in that epoch's order: a gather of the data once an epoch, where scratch gathers each
 batch's rows.
 
-Where it cannot (``unlike`` says why): optimizers other than gradient descent (its Adam adds
-epsilon to ``sqrt(v)`` before the bias correction, the course after it), a run resumed at a
-later step, a softmax output of two units (sklearn makes two classes one logistic
-unit), losses other than the two cross-entropies, leaky ReLU, dropout, batch norm, learning-rate
-decay.
+Where it cannot (``unlike`` says why): a convolutional or recurrent network (an MLP has dense layers
+only), optimizers other than gradient descent (its Adam adds epsilon to ``sqrt(v)`` before the bias
+correction, the course after it), a run resumed at a later step, a softmax output of two units
+(sklearn makes two classes one logistic unit), losses other than the two cross-entropies, leaky
+ReLU, dropout, batch norm, learning-rate decay.
 
 A step's clock: ``_backprop``, which sklearn's loop calls once a step, calls the callback with the
 step's cost when it returns (before that step's update): the gap between two calls is one whole
@@ -60,6 +60,10 @@ def unlike(spec: scratch.NetworkSpec, settings: scratch.TrainingSettings, m: int
     """Why sklearn's MLP cannot train the steps ``scratch.train`` takes for ``spec`` and
     ``settings`` on ``m`` examples, in a few words; ``None`` where it can."""
     hidden = {layer.activation for layer in spec.layers[:-1]}
+    if spec.images:
+        return "a conv net: sklearn's MLP has dense layers only"
+    if spec.sequences:
+        return f"a recurrent net ({spec.cell}): sklearn's MLP has dense layers only"
     if settings.optimizer == "adam":
         return "Adam: sklearn adds epsilon before the bias correction"
     if settings.optimizer != "gd":

@@ -1,5 +1,6 @@
 """The benchmark's report as text: the machine, the step times and ratios, where a step's time
-goes, the update's share of a step, peak memory and the targets' verdicts."""
+goes, the update's share of a step, an image network's layers in the course's loops and the
+vectorised forms, peak memory and the targets' verdicts."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from scripts.benchmarks.loops import LOOP_EXAMPLES
 from scripts.benchmarks.timing import LIBRARY_OF, PEER, SIDE_OF
 from scripts.benchmarks.workloads import SIDES
 
@@ -46,7 +48,7 @@ def format_report(report: dict[str, Any]) -> str:
         + (" (--quick: shrunken sizes, not the targets' workloads)" if report["quick"] else "")
     )
     lines += ["", *step_lines(report), "", *time_split_lines(report["rows"])]
-    lines += update_lines(report["rows"]) + mean_lines(report["rows"])
+    lines += update_lines(report["rows"]) + loop_lines(report["rows"]) + mean_lines(report["rows"])
     lines += memory_lines(report["memory"])
     lines += target_lines(report["targets"], report["quick"])
     return "\n".join(lines)
@@ -153,6 +155,31 @@ def update_lines(rows: Sequence[dict[str, Any]]) -> list[str]:
             cells.append(f"{step:>9.3f} {update:>8.3f} {share:>6.1%}{'*' if share > 1 else ' '}")
         lines.append(f"{where(row)} " + " ".join(cells).rstrip())
     return [*lines, UPDATE_LOADED] if loaded else lines
+
+
+def loop_lines(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """For the image workloads: each conv and pool layer's forward and backward pass, ms per
+    example, in the course's loops (on a reduced batch) and the vectorised forms (on the same
+    examples and on the whole batch), and the loops' time over the vectorised form's."""
+    timed = [row for row in rows if row.get("loops")]
+    if not timed:
+        return []
+    lines = [
+        "",
+        f"the course's loops against the vectorised forms, ms per example: the loops"
+        f" (scratch.course.convolution) on {LOOP_EXAMPLES} examples, slow, the vectorised forms"
+        f" (scratch.convolution) on the same {LOOP_EXAMPLES} and on the batch",
+        f"{HEADER} {'layer':<36} {'pass':<8} {'loops':>9} {'vectorised':>10} {'loops/vec':>9}"
+        f" {'batch':>9}",
+    ]
+    for row in timed:
+        for p in row["loops"]:
+            lines.append(
+                f"{where(row)} {p['layer']:<36} {p['direction']:<8} {p['loops_ms']:>9.3f}"
+                f" {p['vectorised_ms']:>10.3f} {p['loops_over_vectorised']:>9.0f}"
+                f" {p['batch_ms']:>9.3f}"
+            )
+    return lines
 
 
 def mean_lines(rows: Sequence[dict[str, Any]]) -> list[str]:

@@ -12,13 +12,28 @@ timed steps (``getrusage``): a fresh array's pages are faulted in as they are fi
 the threads its library ran on (NumPy's BLAS count for scratch and the peer, torch's for the
 torch sides), read at the first timed step.
 
-Where the time goes. Each library also forms the step's products alone, on operands of the
-workload's shapes, NumPy in course layout (``W @ A``, ``dZ @ A.T``, ``W.T @ dZ``) and torch one
-example per row as ``nn.Linear`` does (``A @ W.T``, ``dZ.T @ A``, ``dZ @ W``); both leave out a
-one-unit layer's ``W^T dZ``, which scratch forms as a broadcast. A step's time less its products'
-is the rest: activations, cost, bias, update and the loop. A workload trained by another
-optimizer than gradient descent also has its update timed alone (``scripts.benchmarks.updates``):
-scratch's ``Optimizer.step`` and torch's ``optimizer.step()``, for the update's share of a step.
+Where the time goes. Each library also forms the step's products alone (``Product``: forward,
+``dW`` and, from layer 2 on, ``dA``), on operands of the workload's shapes, NumPy as scratch
+forms them and torch one example per row as ``nn.Linear`` does (``A @ W.T``, ``dZ.T @ A``, ``dZ @
+W``). NumPy forms a dense layer's in course layout (``W @ A``, ``dZ @ A.T``, ``W.T @ dZ``) and a
+conv layer's as ``scratch.convolution`` does, on the windows laid out as rows (im2col, copied
+before the clock starts): ``cols @ W``, ``cols.T @ dZ`` and, for ``dA``, each window entry's
+``dZ W[a, b]^T``. Torch's conv products are its own convolution calls, as ``nn.Conv2d`` makes
+them (``conv2d``, and ``convolution_backward`` for ``dW`` and for ``dA``), by whatever algorithm
+torch picks: on CPU an im2col and a product in float64 (``_slow_conv2d``, its copy of the
+windows included), oneDNN's direct convolution in float32. An LSTM's products are the course's
+cell's on NumPy (each gate's ``W[g] concat``, ``dg concat^T``, ``W[g]^T dg`` at every time step)
+and ATen's LSTM loop's on torch (``x W_ih^T`` for every step at once, ``h W_hh^T`` per step;
+``dW_ih`` at once, ``dW_hh`` and ``dh`` per step), which is what torch runs in float64; in float32
+it runs oneDNN's fused LSTM (``mkldnn_rnn_layer``), whose products cannot be timed apart, and the
+figure is the same shapes' products. Both
+leave out a one-unit dense layer's ``W^T dZ``, which scratch forms as a broadcast. A step's time
+less its products' is the rest: activations, cost, bias, update, the loop and, in a conv
+network, the windows' copies, the scatter of ``dA`` onto the windows' entries and the pools.
+A workload trained by another optimizer than gradient descent also has its update timed alone
+(``scripts.benchmarks.updates``): scratch's ``Optimizer.step`` and torch's ``optimizer.step()``,
+for the update's share of a step. An image workload's conv and pool layers are also timed
+alone, the course's loop forms against the vectorised ones (``scripts.benchmarks.loops``).
 
 The machine's limit is the median rate of ``W @ A`` with W (n, n) and A (n, m), into an output
 allocated once, in the same dtype and round. Products, updates and matmuls are timed with
@@ -36,16 +51,17 @@ import timeit
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from functools import partial
-from itertools import pairwise
 from typing import Any, NamedTuple
 
 import numpy as np
 
 import scratch.threads
 from scratch import BatchSchedule
+from scratch.layer_kinds import Conv
+from scripts.benchmarks.loops import LayerPass, loop_times
 from scripts.benchmarks.peer import NAME as PEER
 from scripts.benchmarks.updates import update_step
-from scripts.benchmarks.workloads import Workload, WorkloadData
+from scripts.benchmarks.workloads import Product, Workload, WorkloadData
 from scripts.runs.cores import cores_for
 
 SIDE_OF = {"numpy": "scratch", "torch": "torch"}  # whose turn at the cores a library's work is
@@ -61,13 +77,15 @@ class Timings(NamedTuple):
     ``PEER`` where it trains the same steps) -> turns; ``products`` (workload, dtype) -> library
     -> ms; ``matmul`` library -> dtype -> GFLOP/s; ``updates`` (workload, dtype) -> library ->
     ms, for the workloads not trained by ``gd``; ``peer_unlike`` (workload, dtype) -> why the
-    peer cannot train the same steps there (``scripts.benchmarks.peer.unlike``)."""
+    peer cannot train the same steps there (``scripts.benchmarks.peer.unlike``); ``loops``
+    (workload, dtype) -> each round's ``loop_times``, for the image workloads."""
 
     steps: Times
     products: Times
     matmul: dict[str, dict[str, list[float]]]
     updates: Times
     peer_unlike: dict[tuple[str, str], str]
+    loops: dict[tuple[str, str], list[list[LayerPass]]]
 
 
 class Turn(NamedTuple):
@@ -137,14 +155,26 @@ def step_products(library: str, workload: Workload, dtype: str) -> list[Callable
     """The matrix products of one step of ``workload`` (see "Where the time goes"), each on
     seeded operands of its shapes and into an output allocated once, in ``library``'s layout."""
     rng = np.random.default_rng(0)
-    m, products = workload.batch, []
+    spec, products = workload.spec(dtype), []
 
     def operand(*shape: int) -> np.ndarray:
         return rng.standard_normal(shape, dtype=dtype)
 
-    for l, (n_prev, n) in enumerate(pairwise(workload.sizes), start=1):
+    for product in workload.products():
+        if product.kind == "conv":
+            layer, shape = spec.layers[product.l - 1], spec.shapes[product.l - 1]
+            if library == "numpy":
+                products += numpy_conv_products(product, layer.f, operand)
+            else:
+                products += torch_conv_products(product.l, layer, shape, workload.batch, operand)
+            continue
+        if product.kind == "lstm":
+            by = numpy_lstm_products if library == "numpy" else torch_lstm_products
+            products += by(product, spec.layers[0].units, operand)
+            continue
+        m, n_prev, n = product.rows, product.n_in, product.n_out
         W, A, dZ = operand(n, n_prev), operand(n_prev, m), operand(n, m)
-        input_grad = l > 1 and n > 1
+        input_grad = product.input_grad and n > 1
         if library == "numpy":
             Z, dW, dA = np.empty((n, m), dtype), np.empty((n, n_prev), dtype), np.empty_like(A)
             products += [partial(np.matmul, W, A, out=Z), partial(np.matmul, dZ, A.T, out=dW)]
@@ -162,6 +192,101 @@ def step_products(library: str, workload: Workload, dtype: str) -> list[Callable
             if input_grad:
                 products.append(partial(torch.matmul, dZ_t, W_t, out=dA))
     return products
+
+
+def numpy_conv_products(
+    product: Product, f: int, operand: Callable[..., np.ndarray]
+) -> list[Callable[[], Any]]:
+    """A conv layer's products as ``scratch.convolution`` forms them, on its windows laid out
+    as ``rows`` of f f n_C_prev entries (im2col, ``cols``) and ``dZ`` as rows of n_C: ``Z =
+    cols W``, ``dW = cols^T dZ`` and, from layer 2 on, ``dZ W[a, b]^T`` for each of the f^2
+    positions (a, b) in the window, one batched product; each into an output allocated once."""
+    rows, n_in, n_out = product.rows, product.n_in, product.n_out
+    cols, W, dZ = operand(rows, n_in), operand(f, f, n_in // (f * f), n_out), operand(rows, n_out)
+    Z, dW = np.empty((rows, n_out), cols.dtype), np.empty((n_in, n_out), cols.dtype)
+    W_rows = W.reshape(n_in, n_out)
+    products = [partial(np.matmul, cols, W_rows, out=Z), partial(np.matmul, cols.T, dZ, out=dW)]
+    if product.l > 1:
+        G = np.empty((f, f, rows, n_in // (f * f)), cols.dtype)
+        products.append(partial(np.matmul, dZ, W.transpose(0, 1, 3, 2), out=G))
+    return products
+
+
+def torch_conv_products(
+    l: int, layer: Conv, shape: tuple[int, ...], m: int, operand: Callable[..., np.ndarray]
+) -> list[Callable[[], Any]]:
+    """Conv layer ``l``'s products as torch computes them, on ``m`` images of ``shape`` in its
+    layout (m, C, H, W): ``conv2d``, and ``convolution_backward`` for ``dW`` and, from layer 2
+    on, for ``dA`` (each asked for alone); each allocates its output, as a training step's do."""
+    import torch
+
+    n_H, n_W, n_C = shape
+    x = torch.from_numpy(operand(m, n_C, n_H, n_W))
+    w = torch.from_numpy(operand(layer.filters, n_C, layer.f, layer.f))
+    stride, pad = [layer.stride] * 2, [layer.pad] * 2
+    forward = partial(torch.nn.functional.conv2d, x, w, stride=stride, padding=pad)
+    dy = torch.from_numpy(operand(*forward().shape))
+    backward = partial(
+        torch.ops.aten.convolution_backward, dy, x, w, None, stride, pad, [1, 1], False, [0, 0], 1
+    )
+    masks = [[False, True, False]] + ([[True, False, False]] if l > 1 else [])  # dW, dA
+    return [forward] + [partial(backward, mask) for mask in masks]
+
+
+def numpy_lstm_products(
+    product: Product, n_a: int, operand: Callable[..., np.ndarray]
+) -> list[Callable[[], Any]]:
+    """An LSTM layer's products as the course's cell forms them at each of the T_x time steps,
+    each gate g of the four on ``concat = [a<t-1>; x<t>]`` (n_a + n_x, m): ``W[g] concat``,
+    ``dW[g] += dg concat^T`` and ``dconcat = sum_g W[g]^T dg``; each kind over the steps one
+    callable, into outputs allocated once."""
+    T, n_in = product.steps, product.n_in
+    m = product.rows // T
+    W, concat, dG = operand(4, n_a, n_in), operand(T, n_in, m), operand(T, 4, n_a, m)
+    Z, dW, dconcat = (np.empty(shape, W.dtype) for shape in ((n_a, m), (n_a, n_in), (n_in, m)))
+    steps = 4 * T  # step i: gate i % 4 at time step i // 4
+    return [
+        each_step(steps, lambda i: np.matmul(W[i % 4], concat[i // 4], out=Z)),
+        each_step(steps, lambda i: np.matmul(dG[i // 4, i % 4], concat[i // 4].T, out=dW)),
+        each_step(steps, lambda i: np.matmul(W[i % 4].T, dG[i // 4, i % 4], out=dconcat)),
+    ]
+
+
+def each_step(steps: int, product: Callable[[int], Any]) -> Callable[[], None]:
+    """One callable of ``product(i)`` for i = 0 .. steps - 1 (a recurrent layer's, step by
+    step)."""
+
+    def run() -> None:
+        for i in range(steps):
+            product(i)
+
+    return run
+
+
+def torch_lstm_products(
+    product: Product, n_a: int, operand: Callable[..., np.ndarray]
+) -> list[Callable[[], Any]]:
+    """An LSTM layer's products as ATen's own LSTM loop forms them (one example per row, time
+    first): the inputs' ``x W_ih^T`` for every step at once, then at each step ``h W_hh^T``;
+    backward ``dW_ih = dgates^T x`` at once, and at each step ``dW_hh += dgates^T h`` and ``dh =
+    dgates W_hh``. No ``dx``: the input asks for no gradient."""
+    import torch
+
+    T = product.steps
+    m, n_x = product.rows // T, product.n_in - n_a
+    tensor = lambda *shape: torch.from_numpy(operand(*shape))  # noqa: E731
+    x, W_ih, W_hh = tensor(T * m, n_x), tensor(4 * n_a, n_x), tensor(4 * n_a, n_a)
+    h, dG = tensor(T, m, n_a), tensor(T, m, 4 * n_a)
+    G, dW_ih = torch.empty(T * m, 4 * n_a, dtype=x.dtype), torch.empty_like(W_ih)
+    G_t, dW_hh, dh = torch.empty(m, 4 * n_a, dtype=x.dtype), torch.empty_like(W_hh), h[0].clone()
+    dG_all = dG.reshape(T * m, 4 * n_a)
+    return [
+        partial(torch.matmul, x, W_ih.T, out=G),
+        each_step(T, lambda t: torch.matmul(h[t], W_hh.T, out=G_t)),
+        partial(torch.matmul, dG_all.T, x, out=dW_ih),
+        each_step(T, lambda t: torch.matmul(dG[t].T, h[t], out=dW_hh)),
+        each_step(T, lambda t: torch.matmul(dG[t], W_hh, out=dh)),
+    ]
 
 
 def warm_median_ms(works: Sequence[Callable[[], Any]], repeats: int = 5) -> float:
@@ -219,9 +344,10 @@ def measure_steps(
 ) -> Timings:
     """Every side's turns (one per round) for every workload and dtype, and with ``peer`` the
     peer's where it trains the same steps, each library's time for the same step's products
-    and (where the optimizer is not ``gd``) its update, in ms, one per round, and the matmul
-    rates, interleaved: each round visits every workload and dtype, and each side (and the
-    peer) takes a turn there, in a rotated order."""
+    and (where the optimizer is not ``gd``) its update, in ms, one per round, an image
+    workload's layers in the loop and vectorised forms, and the matmul rates, interleaved:
+    each round visits every workload and dtype, and each side (and the peer) takes a turn
+    there, in a rotated order."""
     prepared = {(w.name, d): WorkloadData.build(w, d) for w in workloads for d in dtypes}
     libraries = ["numpy"] + (["torch"] if set(sides) - {"scratch"} else [])
     unlike = {k: data.peer_unlike() for k, data in prepared.items()} if peer else {}
@@ -234,6 +360,9 @@ def measure_steps(
         if data.workload.optimizer != "gd"
     }
     matmul: dict[str, dict[str, list[float]]] = {lib: {d: [] for d in dtypes} for lib in libraries}
+    loops: dict[tuple[str, str], list[list[LayerPass]]] = {
+        k: [] for k, data in prepared.items() if data.spec.images
+    }
     for r in range(rounds):
         for dtype in dtypes:
             for library in libraries:
@@ -248,6 +377,9 @@ def measure_steps(
                     products[key][library].append(products_ms(library, data.workload, key[1]))
                     if key in updates:
                         updates[key][library].append(update_ms(library, data))
+            if key in loops:
+                with cores_for("scratch"), sized_to_step("numpy", data):
+                    loops[key].append(loop_times(data))
             progress(f"round {r + 1}/{rounds}: {key[0]} {key[1]}")
     reasons = {k: reason for k, reason in unlike.items() if reason is not None}
-    return Timings(times, products, matmul, updates, reasons)
+    return Timings(times, products, matmul, updates, reasons, loops)
