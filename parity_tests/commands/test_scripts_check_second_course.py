@@ -6,12 +6,8 @@ caught at its function, case, layer and quantity, and its likely cause named."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from learner_notebooks import changed_notebook
-
-from scripts.check import main
+from learner_notebooks import check_assignment
 
 HEADERS = {
     "initialization": (
@@ -68,18 +64,11 @@ STAND_INS = {
 
 
 def check(capsys, tmp_path, assignment: str, changes=(), *flags: str) -> tuple[int, dict]:
-    """nn-check's exit code and JSON report of ``learners/<assignment>_correct.py``, with
-    ``changes`` (old, new) made, as a notebook."""
-    path = changed_notebook(
-        tmp_path / f"{assignment}.ipynb",
-        f"{assignment}_correct",
-        HEADERS[assignment],
-        RUNS[assignment],
-        changes,
-        everywhere=True,
+    """nn-check's report of the right notebook of ``assignment`` with ``changes`` made."""
+    header, after = HEADERS[assignment], RUNS[assignment]
+    return check_assignment(
+        capsys, tmp_path, assignment, header, after, changes, *flags, everywhere=True
     )
-    code = main([str(path), "--json", *flags])
-    return code, json.loads(capsys.readouterr().out)
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ and test imports, magics) and the test cell the course puts after each exercise.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -81,3 +82,29 @@ def changed_notebook(
         assert old in text if everywhere else text.count(old) == 1, old
         text = text.replace(old, new)
     return course_notebook(path, header, learner_functions(name, text), after)
+
+
+def check_assignment(
+    capsys,
+    folder: Path,
+    assignment: str,
+    header: str,
+    after: str,
+    changes: list[tuple[str, str]] = (),
+    *flags: str,
+    everywhere: bool = False,
+) -> tuple[int, dict]:
+    """nn-check's exit code and JSON report of ``learners/<assignment>_correct.py`` with
+    ``changes`` made (``changed_notebook``), as a course notebook in ``folder``."""
+    from scripts.check import main
+
+    path = changed_notebook(
+        folder / f"{assignment}.ipynb",
+        f"{assignment}_correct",
+        header,
+        after,
+        changes,
+        everywhere=everywhere,
+    )
+    code = main([str(path), "--json", *flags])
+    return code, json.loads(capsys.readouterr().out)
