@@ -143,6 +143,17 @@ def test_every_side_takes_its_turn_through_the_shared_cores_helper():
     }
 
 
+def test_every_side_of_a_round_runs_on_the_rounds_one_thread_count(monkeypatch):
+    counts = iter([2, 1])  # round 1's count, round 2's: each side would otherwise size its own
+    monkeypatch.setattr(bench_timing, "round_threads", lambda data, libraries: next(counts))
+    planar = bench_workloads.QUICK_WORKLOADS["planar"]
+    timings = bench_timing.measure_steps([planar], ["float64"], SIDES, 2, (8, 8), lambda line: None)
+    turns = timings.steps[("planar", "float64")]
+    assert {side: [turn.threads for turn in turns[side]] for side in SIDES} == {
+        side: [2, 1] for side in SIDES
+    }
+
+
 def test_settings_keep_every_flag_and_resolve_the_rounds():
     default = bench.parse_args([])
     assert (default.rounds, default.quick, default.no_memory, default.json) == (

@@ -38,9 +38,15 @@ alone, the course's loop forms against the vectorised ones (``scripts.benchmarks
 The machine's limit is the median rate of ``W @ A`` with W (n, n) and A (n, m), into an output
 allocated once, in the same dtype and round. Products, updates and matmuls are timed with
 ``timeit``, one call per repeat, and the median taken; ``scripts.runs.cores.cores_for`` gives each
-its turn. The products and the update run on the threads the side's training takes for the
-workload (``sized_to_step``), the matmul rate on every core; the peer's steps on the threads
-scratch's take (``sized_as_scratch``).
+its turn.
+
+Threads. Every side's turn (the peer's too), the products and the update of one workload, dtype
+and round run on one count, ``round_threads``: the rule a training run sizes itself by
+(``scratch.threads``), its load sampled once, in torch's turn where torch is loaded, and held by a
+count the training functions keep (``held_to``); the matmul rate runs on every core. Left to
+size itself, each turn sampled the load for 0.1 s at its own start, so two sides of one round
+could run on different counts, and a sample taken in NumPy's turn right after torch's read low:
+OpenBLAS's workers, started again when torch's turn gives the count back, spin through it.
 """
 
 from __future__ import annotations
@@ -49,7 +55,7 @@ import resource
 import time
 import timeit
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -310,22 +316,28 @@ def update_ms(library: str, data: WorkloadData, repeats: int = 5) -> float:
     return warm_median_ms([update_step(library, data)], repeats)
 
 
-def sized_to_step(library: str, data: WorkloadData) -> AbstractContextManager[None]:
-    """``library``'s threads sized to a step of ``data`` by the rule its side's training uses
-    (``scratch.threads.sized_to`` for NumPy, ``torch_impl.threads.sized_to`` for torch), for the
-    work timed outside a training run: the products and the update, on the step's threads."""
-    schedule = BatchSchedule(data.X.shape[1], data.workload.batch_size)
-    if library == "numpy":
-        return scratch.threads.sized_to(data.spec, schedule)
+def round_threads(data: WorkloadData, libraries: Sequence[str]) -> int:
+    """The threads of a round of ``data``, for every side: the rule's count for a step
+    (``run_threads``, which samples the load), taken in torch's turn where torch is loaded (no
+    OpenBLAS worker of this process spins there), else in NumPy's."""
+    batch = max(BatchSchedule(data.X.shape[1], data.workload.batch_size).sizes)
+    if "torch" not in libraries:
+        with cores_for("scratch"):
+            return scratch.threads.run_threads(data.spec, batch)
     from torch_impl import threads
 
-    return threads.sized_to(data.spec, schedule)
+    with cores_for("torch"):
+        return threads.run_threads(data.spec, batch)
 
 
-def sized_as_scratch(side: str, data: WorkloadData) -> AbstractContextManager[None]:
-    """The peer on NumPy's threads sized as ``scratch.train`` sizes them, so that the ratio
-    compares the two implementations, not two thread counts; a side sizes its own."""
-    return sized_to_step("numpy", data) if side == PEER else nullcontext()
+def held_to(library: str, count: int) -> AbstractContextManager[None]:
+    """``library`` (NumPy's BLAS or torch) on ``count`` threads inside the block, a count that
+    its training functions keep as a user's (``blas_threads``, ``torch_threads``)."""
+    if library == "numpy":
+        return scratch.threads.blas_threads(count)
+    from torch_impl import threads
+
+    return threads.torch_threads(count)
 
 
 def rotated(items: Sequence[str], by: int) -> list[str]:
@@ -369,16 +381,18 @@ def measure_steps(
                 with cores_for(SIDE_OF[library]):
                     matmul[library][dtype].append(matmul_gflops(library, dtype, matmul_shape))
         for key, data in prepared.items():
+            count = round_threads(data, libraries)
             for side in rotated(takers[key], r):
-                with cores_for(CORES_OF.get(side, "scratch")), sized_as_scratch(side, data):
+                library = LIBRARY_OF.get(side, "numpy")  # the peer's is NumPy's
+                with cores_for(CORES_OF.get(side, "scratch")), held_to(library, count):
                     times[key][side].append(step_times(side, data))
             for library in libraries:
-                with cores_for(SIDE_OF[library]), sized_to_step(library, data):
+                with cores_for(SIDE_OF[library]), held_to(library, count):
                     products[key][library].append(products_ms(library, data.workload, key[1]))
                     if key in updates:
                         updates[key][library].append(update_ms(library, data))
             if key in loops:
-                with cores_for("scratch"), sized_to_step("numpy", data):
+                with cores_for("scratch"), held_to("numpy", count):
                     loops[key].append(loop_times(data))
             progress(f"round {r + 1}/{rounds}: {key[0]} {key[1]}")
     reasons = {k: reason for k, reason in unlike.items() if reason is not None}
