@@ -146,13 +146,19 @@ def test_cat_file_missing_or_without_its_arrays_is_a_user_error(tmp_path):
         load_data("cat", data_dir=tmp_path)
 
 
-def test_npz_with_its_own_test_set_is_used_as_is(tmp_path):
+def test_npz_with_its_own_test_set_is_used_as_is_and_a_test_share_refused(tmp_path):
     X, Y = np.arange(12.0).reshape(3, 4), np.array([[0, 1, 1, 0]])
     np.savez(tmp_path / "d.npz", X=X, Y=Y, X_test=X[:, :2], Y_test=Y[:, :2])
     data = load_data(str(tmp_path / "d.npz"))
     np.testing.assert_array_equal(data.X_train, X)
     np.testing.assert_array_equal(data.Y_test, Y[:, :2])
     assert data.name == "d"
+    with pytest.raises(UserError) as refused:
+        load_data(str(tmp_path / "d.npz"), test_fraction=0.3)
+    assert str(refused.value) == (
+        f"test_fraction 0.3 does nothing: data file {tmp_path / 'd.npz'} holds its own X_test "
+        "and Y_test"
+    )
 
 
 def test_npz_without_a_test_set_is_split_like_the_built_in_sets(tmp_path):

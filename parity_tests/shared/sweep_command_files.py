@@ -278,6 +278,15 @@ def _uncounted_cases() -> list[Command]:
         "decay_interval_alone": (["--decay-interval", "2"], ("decay.interval", "decay_rate")),
         "data_dir_builtin": (["--data-dir", "d"], ("data.dir", "planar")),
         "data_dir_in_a_file": (_config("data_dir: d\n"), (r"c\.yaml", "data_dir")),
+        "test_fraction_npz_test_set": (
+            lambda inputs: [
+                "--dataset",
+                str(data_npz(inputs, X_test=np.zeros((2, 4)), Y_test=np.zeros((1, 4), int))),
+                "--test-fraction",
+                "0.3",
+            ],
+            ("test_fraction", "X_test"),
+        ),
         "test_fraction_mnist": (
             ["--dataset", "mnist", "--test-fraction", "0.3"],
             ("test.fraction", "mnist"),

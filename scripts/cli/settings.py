@@ -28,7 +28,7 @@ from scratch.spec import DTYPES, INITS, LOSSES
 from scripts.benchmarks.workloads import GD_WORKLOADS, SIDES, WORKLOADS
 from scripts.cli.errors import UserError
 from scripts.cli.parser import Parsed, flag_of, parse_settings, setting
-from scripts.inputs.data import unused_data_settings
+from scripts.inputs.data import DEFAULT_TEST_FRACTION, unused_data_settings
 
 IMPLS = ("both", "scratch", "torch")
 PRECISIONS = ("bf16-mixed", "16-mixed")  # torch_impl.modes.PRECISIONS, without importing torch
@@ -52,7 +52,9 @@ class DataSettings:
     data_dir: str = setting(
         "data", "folder of MNIST downloads and the course's cat and SIGNS files", metavar="DIR"
     )
-    test_fraction: float = setting(0.2, "share of a built-in or .npz set held out", kind="fraction")
+    test_fraction: float = setting(
+        DEFAULT_TEST_FRACTION, "share of a built-in or .npz set held out", kind="fraction"
+    )
     positive: list[int] | None = setting(
         None, "binary task: these classes are labelled 1 ...", kind="label", metavar="CLASS"
     )

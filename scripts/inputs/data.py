@@ -58,6 +58,7 @@ COURSE_FILES = {
 KEPT_AS_IMAGES = (SIGNS,)
 DATASET_NAMES = (*scratch.DATASETS, *IMAGE_DATASETS, *CORPORA, *TORCHVISION_SETS, *COURSE_FILES)
 DEFAULT_DATASET = "planar"
+DEFAULT_TEST_FRACTION = 0.2  # the share of a built-in, text or .npz set held out
 SPLIT_SEED = 0
 
 
@@ -136,7 +137,7 @@ def load_data(
     dataset: str,
     *,
     data_dir: str | Path = "data",
-    test_fraction: float = 0.2,
+    test_fraction: float = DEFAULT_TEST_FRACTION,
     positive: Sequence[int] | None = None,
     negative: Sequence[int] | None = None,
     text: str | Path | None = None,
@@ -339,6 +340,10 @@ def _npz(path: Path, test_fraction: float) -> Data:
     name = path.stem
     if not alone:
         return _split(name, arrays["X"], arrays["Y"], test_fraction, label)
+    if test_fraction != DEFAULT_TEST_FRACTION:
+        raise UserError(
+            f"test_fraction {test_fraction} does nothing: {label} holds its own X_test and Y_test"
+        )
     if arrays["X_test"].shape[0] != arrays["X"].shape[0]:
         raise UserError(f"{label}: X and X_test have different numbers of features")
     _check_test_labels(arrays["Y"], arrays["Y_test"], label)
