@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from torch import nn
 
 import scratch.convolution as vectorised
+from scratch import gradcheck
 from scratch.activations import ACTIVATION_TABLE
-from scratch.gradcheck import DEFAULT_EPSILON
 from scratch.layers import linear_backward, linear_forward
 from scratch.losses import LOSS_TABLE
 from torch_impl.convolution import conv2d, linear_after_flatten, pool2d
@@ -164,18 +164,8 @@ def differing(a: Array, b: Array) -> set[tuple[int, ...]]:
 
 
 def centred_differences(J: Callable[[], float], theta: Array) -> Array:
-    """``(J(theta + eps e_i) - J(theta - eps e_i)) / 2 eps`` for every entry i of ``theta``,
-    which ``J`` reads; ``eps`` is ``scratch.gradcheck``'s."""
-    numeric = np.empty_like(theta)
-    for index in np.ndindex(theta.shape):
-        original = theta[index]
-        theta[index] = original + DEFAULT_EPSILON
-        plus = J()
-        theta[index] = original - DEFAULT_EPSILON
-        minus = J()
-        theta[index] = original
-        numeric[index] = (plus - minus) / (2 * DEFAULT_EPSILON)
-    return numeric
+    """``scratch.gradcheck.centred_differences`` of the one array ``theta``, which ``J`` reads."""
+    return gradcheck.centred_differences(J, {"theta": theta})["theta"]
 
 
 @dataclass(frozen=True)

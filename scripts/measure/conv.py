@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 
 import scratch
-import torch_impl
 from scratch import Layer, NetworkSpec, SpecError
 from scratch.convolution import max_positions
 from scratch.datasets import shapes
@@ -17,7 +16,7 @@ from scratch.layer_kinds import Conv, Flatten, Pool
 from scratch.parity import compare_all
 from scratch.spec import DTYPES, HIDDEN_ACTIVATIONS, INITS, LOSS_OUTPUT, LOSSES
 from scratch.tolerances import CENTRED_DIFFERENCE, centred_difference_tolerance
-from scripts.measure.dense import measure_run, random_optimizer
+from scripts.measure.dense import measure_pass, measure_run, random_optimizer
 from scripts.measure.report import Measured
 
 OUTPUTS = {"binary_cross_entropy": 1, "cross_entropy": 3, "mse": 2}
@@ -125,16 +124,13 @@ def measure_conv_passes(rng: np.random.Generator, networks: int, measured: Measu
     for dtype in DTYPES:
         for i in range(networks):
             spec, params, X, Y = random_conv_pass(rng, dtype, large=i % 10 == 9)
-            ours = scratch.layer_internals(X, Y, params, spec)
-            theirs = torch_impl.layer_internals(X, Y, params, spec)
-            found = compare_all(ours, theirs, dtype=dtype)
-            where = describe(spec, X.shape[0])
-            flips = max_pool_flips(spec, ours, theirs)
-            if not flips:
-                measured.add(found.results, where)
-                continue
-            reason = "a max pool chose another entry at a near-tie"
-            measured.set_apart(found.results, f"{where}, layer(s) {flips}", reason)
+            measure_pass(
+                measured,
+                (spec, params, X, Y),
+                describe(spec, X.shape[0]),
+                max_pool_flips,
+                "a max pool chose another entry at a near-tie",
+            )
 
 
 def measure_conv_centred_differences(

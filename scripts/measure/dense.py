@@ -6,6 +6,7 @@ loop and the ``lightning.Trainer``; each comparison goes into a ``Measured``."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -117,16 +118,33 @@ def measure_passes(
     for dtype in DTYPES:
         for _ in range(networks):
             spec, params, X, Y = random_pass(rng, dtype, layers)
-            ours = scratch.layer_internals(X, Y, params, spec)
-            theirs = torch_impl.layer_internals(X, Y, params, spec)
-            found = compare_all(ours, theirs, dtype=dtype)
-            where = describe(spec, X.shape[1])
-            flat = constant_batch_norms(spec, ours)
-            if not flat:
-                measured.add(found.results, where)
-                continue
-            reason = "a batch norm normalizes a Z constant over the batch"
-            measured.set_apart(found.results, f"{where}, layer(s) {flat}", reason)
+            measure_pass(
+                measured,
+                (spec, params, X, Y),
+                describe(spec, X.shape[1]),
+                lambda spec, ours, _: constant_batch_norms(spec, ours),
+                "a batch norm normalizes a Z constant over the batch",
+            )
+
+
+def measure_pass(
+    measured: Measured,
+    case: tuple[NetworkSpec, dict[str, np.ndarray], np.ndarray, np.ndarray],
+    where: str,
+    apart: Callable[[NetworkSpec, dict, dict], list[int]],
+    reason: str,
+) -> None:
+    """One forward and backward pass of ``case`` (spec, parameters, X, Y) on both sides into
+    ``measured``; set apart, for ``reason``, where ``apart(spec, ours, theirs)`` names layers."""
+    spec, params, X, Y = case
+    ours = scratch.layer_internals(X, Y, params, spec)
+    theirs = torch_impl.layer_internals(X, Y, params, spec)
+    found = compare_all(ours, theirs, dtype=spec.dtype)
+    layers = apart(spec, ours, theirs)
+    if layers:
+        measured.set_apart(found.results, f"{where}, layer(s) {layers}", reason)
+    else:
+        measured.add(found.results, where)
 
 
 def measure_centred_differences(
