@@ -20,6 +20,7 @@ and the one place that keeps CUDA's float32 products in full float32.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from collections.abc import Iterator
@@ -64,9 +65,11 @@ def check_precision(precision: str | None, spec: NetworkSpec, accelerator: str =
         )
 
 
+@functools.cache
 def _half_lstm_runs(precision: str) -> bool:
     """Whether a one-unit ``nn.LSTM`` runs under the CPU autocast of ``precision``: oneDNN,
-    which runs it there, refuses a bfloat16 LSTM on some CPUs (this project's 2-core EPYC)."""
+    which runs it there, refuses a bfloat16 LSTM on some CPUs (this project's 2-core EPYC).
+    Asked once a process: a run checks its precision before it starts and again in the loop."""
     try:
         with torch.autocast("cpu", dtype=PRECISIONS[precision]):
             torch.nn.LSTM(1, 1)(torch.zeros(1, 1, 1))
